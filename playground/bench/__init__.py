@@ -1,0 +1,1 @@
+"""Benchmarks behind ``conv-playground bench``: medians after warm-up, ratios against a same-run reference."""

@@ -1,0 +1,97 @@
+"""Command line: no arguments opens the window; ``bench``, ``train``, ``eval`` and ``predict`` subcommands.
+
+Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
+``run(args) -> int``; user errors print one line and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from playground import __version__
+
+PROG = "conv-playground"
+SUBCOMMANDS = {
+    "bench": "Benchmarks: engine, train or ui, with ratios against PyTorch when installed.",
+    "train": "Train a model (fcnn, lenet5-small, lenet5) and save it to a .npz file.",
+    "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
+    "predict": "Classify a PNG image with a saved model.",
+}
+
+
+class UserError(Exception):
+    """A problem with the user's input: reported in one line, exit code 2."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1600x1000, got {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"size must be between 200x200 and 8000x8000, got {text}")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, subcommands included."""
+    from playground.engine.dispatch import CHOICES
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Convolution Playground: draw a digit, edit kernels, watch a CNN see it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--backend", choices=CHOICES, default=None,
+                        help="compute backend (default: $PLAYGROUND_BACKEND or auto)")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="render the main window offscreen to a PNG and exit")
+    parser.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="window size for --screenshot (default 1600x1000)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen, exercise it, print one summary line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        _command(name).add_arguments(sp)
+    return parser
+
+
+def _command(name: str):
+    return importlib.import_module(f"playground.commands.{name}")
+
+
+def _select_backend(name: str | None) -> None:
+    if name is None:
+        return
+    os.environ["PLAYGROUND_BACKEND"] = name
+    from playground import engine
+
+    engine.set_backend(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``conv-playground`` and ``python -m playground``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _select_backend(getattr(args, "backend", None))
+        if args.command:
+            return int(_command(args.command).run(args) or 0)
+        from playground.app import run_app
+
+        return run_app(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except (UserError, ValueError, OSError, RuntimeError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

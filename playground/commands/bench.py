@@ -1,0 +1,30 @@
+"""``conv-playground bench {engine,train,ui}``: figures as ratios against a reference in the same run."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+TARGETS = ("engine", "train", "ui")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every benchmark; each target reads the ones it needs."""
+    from playground.engine.dispatch import CHOICES
+
+    parser.add_argument("target", choices=TARGETS, help="what to measure")
+    parser.add_argument("--backend", choices=CHOICES, default=None, help="compute backend")
+    parser.add_argument("--repeat", type=int, default=None, help="timed runs per row")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument("--compare", choices=("fcnn",), default=None,
+                        help="train: also train the FCNN and compare (the lecture's experiment)")
+    parser.add_argument("--data", default="bundled", help="train: bundled, mnist or an IDX folder")
+    parser.add_argument("--train-size", type=int, default=None, help="train: images per epoch")
+    parser.add_argument("--epochs", type=int, default=None, help="train: epochs to time")
+    parser.add_argument("--while-training", action="store_true",
+                        help="ui: measure event-loop latency while a model trains")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs ``playground.bench.<target>.run(args)``."""
+    return int(importlib.import_module(f"playground.bench.{args.target}").run(args) or 0)

@@ -1,0 +1,22 @@
+"""``conv-playground eval``: accuracy, per-class accuracy and confusion matrix of a saved model."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Model file and data to evaluate on."""
+    from playground.engine.dispatch import CHOICES
+
+    parser.add_argument("model", metavar="MODEL", help="a .npz model file")
+    parser.add_argument("--data", default="bundled", help="bundled, mnist, or a folder of IDX files")
+    parser.add_argument("--backend", choices=CHOICES, default=None)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluates; see :mod:`playground.commands.learn`."""
+    from playground.commands.learn import run_eval
+
+    return run_eval(args)

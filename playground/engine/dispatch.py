@@ -1,0 +1,99 @@
+"""Backend registry: reference, cpu and cuda share one interface; ``auto`` picks the fastest present.
+
+A backend is a module exposing ``name``, ``is_available()``, ``to_device``, ``to_host``, ``zeros``
+and the ops of :mod:`playground.engine.reference` with identical signatures.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import importlib
+import os
+from types import ModuleType
+
+from playground.engine import config
+
+BACKENDS = ("reference", "cpu", "cuda")
+CHOICES = ("auto", *BACKENDS)
+_MODULES = {name: f"playground.engine.{name}" for name in BACKENDS}
+
+_selected: str | None = None
+
+
+class BackendUnavailable(RuntimeError):
+    """The asked-for backend cannot run here (e.g. CUDA without an NVIDIA GPU)."""
+
+
+def simulator_enabled() -> bool:
+    """Whether Numba's CUDA simulator is switched on for this process."""
+    return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
+
+
+def cuda_present() -> bool:
+    """True when CUDA kernels can run: a real GPU, or the simulator. Imports numba.cuda only if so."""
+    if not simulator_enabled() and ctypes.util.find_library("cuda") is None:
+        return False
+    try:
+        from numba import cuda
+    except ImportError:
+        return False
+    try:
+        return bool(cuda.is_available())
+    except Exception:
+        return False
+
+
+def real_gpu_present() -> bool:
+    """True only with a real NVIDIA GPU (the simulator does not count for ``auto``)."""
+    return not simulator_enabled() and cuda_present()
+
+
+def available_backends() -> list[str]:
+    """Names of the backends that can run in this process."""
+    names = ["reference", "cpu"]
+    if cuda_present():
+        names.append("cuda")
+    return names
+
+
+def resolve(name: str) -> str:
+    """Turns ``auto`` into a concrete backend name; ValueError for an unknown name."""
+    key = (name or "auto").strip().lower()
+    if key not in CHOICES:
+        raise ValueError(f"unknown backend {name!r}: choose one of {', '.join(CHOICES)}")
+    if key == "auto":
+        return "cuda" if real_gpu_present() else "cpu"
+    return key
+
+
+def _load(name: str) -> ModuleType:
+    if name == "cuda" and not cuda_present():
+        raise BackendUnavailable(
+            "the CUDA backend needs an NVIDIA GPU with its driver and the numba-cuda package "
+            "(pip install 'conv-playground[cuda]'); none was found, so use --backend cpu"
+        )
+    return importlib.import_module(_MODULES[name])
+
+
+def set_backend(name: str) -> str:
+    """Selects the backend for later engine calls and returns its concrete name."""
+    global _selected
+    concrete = resolve(name)
+    _load(concrete)
+    _selected = concrete
+    return concrete
+
+
+def get_backend(name: str | None = None) -> ModuleType:
+    """The backend module for ``name``, or the selected one (``$PLAYGROUND_BACKEND``, else auto)."""
+    global _selected
+    if name is not None:
+        return _load(resolve(name))
+    if _selected is None:
+        _selected = resolve(os.environ.get(config.BACKEND_ENV, "auto"))
+    return _load(_selected)
+
+
+def backend_name() -> str:
+    """The concrete name of the selected backend."""
+    return get_backend().name

@@ -1,0 +1,258 @@
+"""The public, backend-neutral engine functions: validate, normalise shapes, call the backend.
+
+Arrays are NCHW float32 (``(H, W)`` and ``(C, H, W)`` are accepted and the matching shape is
+returned), weights ``(K, C, fh, fw)``, cross-correlation, zero padding, PyTorch's semantics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.engine import shapes
+from playground.engine.dispatch import get_backend
+from playground.engine.validate import as_bias, as_float32, as_nchw, as_weights, restore
+
+
+def _run(backend: str | None, op: str, *args):
+    be = get_backend(backend)
+    fn = getattr(be, op)
+    dev = [be.to_device(a) if isinstance(a, np.ndarray) else a for a in args]
+    out = fn(*dev)
+    if isinstance(out, tuple):
+        return tuple(be.to_host(o) if not isinstance(o, float) else o for o in out)
+    return be.to_host(out)
+
+
+def _conv_setup(x4: np.ndarray, w4: np.ndarray, stride, padding):
+    st = shapes.resolve_stride(stride)
+    pads = shapes.resolve_padding(padding, w4.shape[2:])
+    shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
+    return st, pads
+
+
+def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0, *, backend: str | None = None):
+    """2-D cross-correlation of ``x`` with filters ``w`` plus bias ``b``.
+
+    Parameters
+    ----------
+    x : (N, C, H, W), (C, H, W) or (H, W) array
+    w : (K, C, fh, fw) or (fh, fw) array
+    b : (K,) array or None
+    stride : int or (sh, sw), each >= 1
+    padding : int, (ph, pw), "valid" or "same" (even kernels pad the extra row/column after)
+
+    Returns
+    -------
+    (N, K, H', W') float32, or without the axes the input lacked.
+
+    Notes
+    -----
+    ``H' = floor((H + 2p - fh) / s) + 1`` (see :mod:`playground.engine.shapes`).
+    """
+    x4, nd = as_nchw(x)
+    w4, _ = as_weights(w, x4.shape[1])
+    b1 = as_bias(b, w4.shape[0])
+    st, pads = _conv_setup(x4, w4, stride, padding)
+    return restore(_run(backend, "conv2d", x4, w4, b1, st, pads), nd)
+
+
+def conv2d_backward(x, w, dy, stride=1, padding=0, *, backend: str | None = None):
+    """Gradients ``(dx, dw, db)`` of :func:`conv2d` (4-D arrays) given the upstream ``dy``."""
+    x4, _ = as_nchw(x)
+    w4, _ = as_weights(w, x4.shape[1])
+    st, pads = _conv_setup(x4, w4, stride, padding)
+    ho, wo = shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
+    dy4 = as_float32(dy, "dy")
+    expected = (x4.shape[0], w4.shape[0], ho, wo)
+    if dy4.shape != expected:
+        raise ValueError(f"dy must have the output's shape {expected}, got {dy4.shape}")
+    return _run(backend, "conv2d_backward", x4, w4, dy4, st, pads)
+
+
+def conv1d(x, w, stride: int = 1, padding: int | str = 0, *, backend: str | None = None):
+    """1-D cross-correlation: ``[1,2,3,4,5,6] ⊛ [1,2] = [5,8,11,14,17]``.
+
+    x is (L,), (C, L) or (N, C, L); w is (f,) or (K, C, f). Returns the matching shape.
+    """
+    xa = as_float32(x, "input")
+    wa = as_float32(w, "weights")
+    nd = xa.ndim
+    if nd not in (1, 2, 3):
+        raise ValueError(f"input must be (L,), (C, L) or (N, C, L), got shape {xa.shape}")
+    x4 = xa.reshape((1,) * (3 - nd) + xa.shape)[:, :, None, :]
+    if wa.ndim == 1:
+        wa = wa[None, None]
+    if wa.ndim != 3:
+        raise ValueError(f"weights must be (f,) or (K, C, f), got shape {wa.shape}")
+    if isinstance(padding, str):
+        pad2 = padding
+    else:
+        pad2 = (0, shapes.pair(padding, "padding")[0])
+    w4 = wa[:, :, None, :]
+    if isinstance(pad2, str) and pad2.lower() == "same":
+        pads = (0, 0, *shapes.same_padding(wa.shape[2]))
+    else:
+        pads = pad2
+    y = conv2d(x4, w4, None, (1, int(stride)) if np.ndim(stride) == 0 else stride,
+               pads, backend=backend)[:, :, 0, :]
+    if nd == 1:
+        return y[0, 0] if y.shape[1] == 1 else y[0]
+    return y[0] if nd == 2 else y
+
+
+def _pool_setup(x4: np.ndarray, size, stride):
+    sz = shapes.pair(size, "pool size")
+    st = sz if stride is None else shapes.resolve_stride(stride)
+    shapes.pool2d_output_hw(x4.shape[2:], sz, st)
+    return sz, st
+
+
+def max_pool2d(x, size: int | Sequence[int] = 2, stride=None, *, backend: str | None = None):
+    """Maximum over each ``size`` window (stride defaults to size; floor mode, no padding).
+
+    Notes
+    -----
+    ``H' = floor((H - K) / s) + 1``.
+    """
+    x4, nd = as_nchw(x)
+    sz, st = _pool_setup(x4, size, stride)
+    return restore(_run(backend, "max_pool2d", x4, sz, st), nd)
+
+
+def max_pool2d_backward(x, dy, size=2, stride=None, *, backend: str | None = None):
+    """Gradient of :func:`max_pool2d`: each output's gradient goes to its window's first maximum."""
+    x4, nd = as_nchw(x)
+    sz, st = _pool_setup(x4, size, stride)
+    dy4, _ = as_nchw(dy, "dy")
+    return restore(_run(backend, "max_pool2d_backward", x4, dy4, sz, st), nd)
+
+
+def avg_pool2d(x, size: int | Sequence[int] = 2, stride=None, *, backend: str | None = None):
+    """Mean over each ``size`` window (stride defaults to size; floor mode, no padding)."""
+    x4, nd = as_nchw(x)
+    sz, st = _pool_setup(x4, size, stride)
+    return restore(_run(backend, "avg_pool2d", x4, sz, st), nd)
+
+
+def avg_pool2d_backward(x, dy, size=2, stride=None, *, backend: str | None = None):
+    """Gradient of :func:`avg_pool2d`: each output's gradient spread evenly over its window."""
+    x4, nd = as_nchw(x)
+    sz, st = _pool_setup(x4, size, stride)
+    dy4, _ = as_nchw(dy, "dy")
+    return restore(_run(backend, "avg_pool2d_backward", x4, dy4, sz, st), nd)
+
+
+def relu(x, *, backend: str | None = None) -> np.ndarray:
+    """``max(0, x)`` elementwise, any shape."""
+    return _run(backend, "relu", as_float32(x, "input"))
+
+
+def relu_backward(x, dy, *, backend: str | None = None) -> np.ndarray:
+    """Gradient of :func:`relu`: ``dy`` where ``x > 0``, else 0."""
+    return _run(backend, "relu_backward", as_float32(x, "input"), as_float32(dy, "dy"))
+
+
+def _linear_check(x2: np.ndarray, w2: np.ndarray) -> None:
+    if x2.ndim != 2 or w2.ndim != 2 or x2.shape[1] != w2.shape[1]:
+        raise ValueError(
+            f"linear needs x (N, F) and w (O, F) with the same F, got {x2.shape} and {w2.shape}"
+        )
+
+
+def linear(x, w, b=None, *, backend: str | None = None) -> np.ndarray:
+    """Fully connected layer ``x @ w.T + b``: x (N, F), w (O, F), b (O,) -> (N, O)."""
+    x2, w2 = as_float32(x, "input"), as_float32(w, "weights")
+    _linear_check(x2, w2)
+    return _run(backend, "linear", x2, w2, as_bias(b, w2.shape[0]))
+
+
+def linear_backward(x, w, dy, *, backend: str | None = None):
+    """Gradients ``(dx, dw, db)`` of :func:`linear`."""
+    x2, w2, dy2 = as_float32(x, "input"), as_float32(w, "weights"), as_float32(dy, "dy")
+    _linear_check(x2, w2)
+    if dy2.shape != (x2.shape[0], w2.shape[0]):
+        raise ValueError(f"dy must be {(x2.shape[0], w2.shape[0])}, got {dy2.shape}")
+    return _run(backend, "linear_backward", x2, w2, dy2)
+
+
+def softmax_cross_entropy(logits, labels, *, backend: str | None = None):
+    """Mean cross-entropy loss of softmax(logits) (N, C) against integer labels (N,), and dlogits."""
+    z = as_float32(logits, "logits")
+    y = np.asarray(labels)
+    if z.ndim != 2 or y.shape != (z.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"need logits (N, C) and integer labels (N,), got {z.shape} and {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= z.shape[1]):
+        raise ValueError(f"labels must lie in [0, {z.shape[1]}), got {y.min()}..{y.max()}")
+    be = get_backend(backend)
+    loss, grad = be.softmax_cross_entropy(be.to_device(z), np.ascontiguousarray(y, np.int64))
+    return float(loss), be.to_host(grad)
+
+
+def softmax(logits, *, backend: str | None = None) -> np.ndarray:
+    """Row-wise softmax probabilities of (N, C) logits."""
+    z = as_float32(logits, "logits")
+    if z.ndim != 2:
+        raise ValueError(f"logits must be (N, C), got {z.shape}")
+    return _run(backend, "softmax", z)
+
+
+@dataclass(frozen=True)
+class FeatureMaps:
+    """One conv layer's maps for a single image: before and after activation, and pooled."""
+
+    conv: np.ndarray
+    activated: np.ndarray
+    pooled: np.ndarray | None
+
+
+def feature_maps(
+    image,
+    w,
+    b=None,
+    stride=1,
+    padding="same",
+    activation: str = "relu",
+    pool: str = "max",
+    pool_size=2,
+    pool_stride=None,
+    *,
+    backend: str | None = None,
+) -> FeatureMaps:
+    """The live-preview step: conv (+bias) -> activation -> pooling for one (C, H, W) or (H, W) image.
+
+    Returns (K, H', W') maps; ``pooled`` is None when ``pool == "none"``.
+    """
+    x4, _ = as_nchw(image)
+    if x4.shape[0] != 1:
+        raise ValueError(f"feature_maps takes one image, got a batch of {x4.shape[0]}")
+    w4, _ = as_weights(w, x4.shape[1])
+    b1 = as_bias(b, w4.shape[0])
+    st, pads = _conv_setup(x4, w4, stride, padding)
+    if activation not in ("relu", "none"):
+        raise ValueError(f"activation must be 'relu' or 'none', got {activation!r}")
+    if pool not in ("max", "avg", "none"):
+        raise ValueError(f"pool must be 'max', 'avg' or 'none', got {pool!r}")
+    sz = shapes.pair(pool_size, "pool size")
+    pst = sz if pool_stride is None else shapes.resolve_stride(pool_stride)
+    if pool != "none":
+        hw = shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
+        shapes.pool2d_output_hw(hw, sz, pst)
+    be = get_backend(backend)
+    fused = getattr(be, "feature_maps", None)
+    if fused is not None:
+        conv, act, pooled = fused(x4, w4, b1, st, pads, activation == "relu", pool, sz, pst)
+    else:
+        conv = be.conv2d(be.to_device(x4), be.to_device(w4), b1 if b1 is None else be.to_device(b1),
+                         st, pads)
+        act = be.relu(conv) if activation == "relu" else conv
+        pooled = None
+        if pool == "max":
+            pooled = be.max_pool2d(act, sz, pst)
+        elif pool == "avg":
+            pooled = be.avg_pool2d(act, sz, pst)
+        conv, act = be.to_host(conv), be.to_host(act)
+        pooled = None if pooled is None else be.to_host(pooled)
+    return FeatureMaps(conv[0], act[0], None if pooled is None else pooled[0])

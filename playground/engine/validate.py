@@ -1,0 +1,73 @@
+"""Input checking and shape normalisation shared by the public engine functions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.engine.config import DTYPE
+
+
+def as_float32(a, what: str) -> np.ndarray:
+    """A C-contiguous float32 copy or view of ``a``; ValueError if it is not real-valued or finite."""
+    if isinstance(a, np.ndarray) and a.dtype == DTYPE and a.flags.c_contiguous:
+        out = a
+    else:
+        arr = np.asarray(a)
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        ) or np.iscomplexobj(arr):
+            raise ValueError(f"{what} must hold real numbers, got dtype {arr.dtype}")
+        out = np.ascontiguousarray(arr, dtype=DTYPE)
+    if not np.isfinite(out).all():
+        raise ValueError(f"{what} contains NaN or infinity; every value must be finite")
+    return out
+
+
+def as_nchw(x, what: str = "input") -> tuple[np.ndarray, int]:
+    """``x`` as (N, C, H, W) plus its original number of dimensions (2, 3 or 4)."""
+    arr = as_float32(x, what)
+    nd = arr.ndim
+    if nd == 2:
+        return arr[None, None], nd
+    if nd == 3:
+        return arr[None], nd
+    if nd == 4:
+        return arr, nd
+    raise ValueError(f"{what} must be (H, W), (C, H, W) or (N, C, H, W), got shape {arr.shape}")
+
+
+def restore(y: np.ndarray, ndim: int) -> np.ndarray:
+    """Drops the batch (and channel) axes that :func:`as_nchw` added."""
+    if ndim == 4:
+        return y
+    if ndim == 3:
+        return y[0]
+    return y[0, 0] if y.shape[1] == 1 else y[0]
+
+
+def as_weights(w, channels: int) -> tuple[np.ndarray, bool]:
+    """Filters as (K, C, fh, fw) plus whether a single 2-D kernel was given."""
+    arr = as_float32(w, "weights")
+    single = arr.ndim == 2
+    if single:
+        arr = arr[None, None]
+    if arr.ndim != 4:
+        raise ValueError(f"weights must be (fh, fw) or (K, C, fh, fw), got shape {arr.shape}")
+    if arr.shape[1] != channels:
+        raise ValueError(
+            f"channel mismatch: weights {arr.shape} have {arr.shape[1]} input channels "
+            f"but the input has {channels}; a filter's depth must equal the input's channels"
+        )
+    if min(arr.shape) < 1:
+        raise ValueError(f"weights must not be empty, got shape {arr.shape}")
+    return arr, single
+
+
+def as_bias(b, k: int) -> np.ndarray | None:
+    """Bias as (K,) float32, or None."""
+    if b is None:
+        return None
+    arr = as_float32(b, "bias").reshape(-1)
+    if arr.shape[0] != k:
+        raise ValueError(f"bias must have one value per filter ({k}), got shape {np.shape(b)}")
+    return arr

@@ -1,0 +1,1 @@
+"""Qt widgets (PySide6 + pyqtgraph): the only package that imports Qt."""
