@@ -1,4 +1,4 @@
-"""Command line: no arguments opens the window; ``bench``, ``train``, ``eval`` and ``predict`` subcommands.
+"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download.
 
 Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
 ``run(args) -> int``; user errors print one line and exit with code 2.
@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "train": "Train a model (fcnn, lenet5-small, lenet5) and save it to a .npz file.",
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
+    "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
 }
 
 

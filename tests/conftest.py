@@ -1,4 +1,4 @@
-"""Test-wide setup: offscreen Qt before any QApplication, a private cache dir, no dangling threads."""
+"""Test-wide setup: offscreen Qt before any QApplication, private cache dir, no dangling threads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PLAYGROUND_CACHE_DIR", tempfile.mkdtemp(prefix="playground-test-cache-"))
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)
