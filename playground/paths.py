@@ -11,7 +11,7 @@ APP_AUTHOR = "ConvPlayground"
 
 
 def resource_dir() -> Path:
-    """The folder of bundled resources, from a frozen bundle, the source tree or an installed wheel."""
+    """The bundled resources folder: in a frozen bundle, the source tree or an installed wheel."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"

@@ -1,1 +1,1 @@
-"""Benchmarks behind ``conv-playground bench``: medians after warm-up, ratios against a same-run reference."""
+"""Benchmarks behind ``conv-playground bench``: medians after warm-up, ratios to a same-run base."""

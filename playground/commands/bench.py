@@ -1,4 +1,4 @@
-"""``conv-playground bench {engine,train,ui}``: figures as ratios against a reference in the same run."""
+"""``conv-playground bench {engine,train,ui}``: figures as ratios to a reference in the same run."""
 
 from __future__ import annotations
 

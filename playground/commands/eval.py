@@ -10,7 +10,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from playground.engine.dispatch import CHOICES
 
     parser.add_argument("model", metavar="MODEL", help="a .npz model file")
-    parser.add_argument("--data", default="bundled", help="bundled, mnist, or a folder of IDX files")
+    parser.add_argument("--data", default="bundled", help="bundled, mnist or an IDX folder")
     parser.add_argument("--backend", choices=CHOICES, default=None)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 

@@ -6,7 +6,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Training options; defaults reach >= 97% validation accuracy for LeNet-5 on the bundled digits."""
+    """Training options; defaults take LeNet-5 to >= 97% validation accuracy on bundled digits."""
     from playground.engine.dispatch import CHOICES
 
     parser.add_argument("--model", choices=("fcnn", "lenet5-small", "lenet5"), default="lenet5")
@@ -15,13 +15,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data", default="bundled", help="bundled, mnist, or a folder of IDX files")
+    parser.add_argument("--data", default="bundled", help="bundled, mnist or an IDX folder")
     parser.add_argument("--train-size", type=int, default=None,
                         help="training images per epoch (validation comes from the rest)")
     parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                         help="small random shifts and rotations")
     parser.add_argument("--backend", choices=CHOICES, default=None)
-    parser.add_argument("--save", required=True, metavar="PATH", help="where to write the .npz model")
+    parser.add_argument("--save", required=True, metavar="PATH", help="output .npz model")
     parser.add_argument("--json", action="store_true", help="one JSON object per epoch on stdout")
 
 

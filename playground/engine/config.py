@@ -1,4 +1,4 @@
-"""Engine tunables in one place, so tests can patch them (e.g. tiny CUDA blocks under the simulator)."""
+"""Engine tunables in one place, so tests can patch them (e.g. tiny CUDA blocks, simulator)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backend registry: reference, cpu and cuda share one interface; ``auto`` picks the fastest present.
+"""Backend registry: reference, cpu and cuda share one interface; ``auto`` picks the fastest.
 
 A backend is a module exposing ``name``, ``is_available()``, ``to_device``, ``to_host``, ``zeros``
 and the ops of :mod:`playground.engine.reference` with identical signatures.
@@ -30,7 +30,7 @@ def simulator_enabled() -> bool:
 
 
 def cuda_present() -> bool:
-    """True when CUDA kernels can run: a real GPU, or the simulator. Imports numba.cuda only if so."""
+    """True when CUDA kernels can run (a GPU or the simulator); imports numba.cuda only then."""
     if not simulator_enabled() and ctypes.util.find_library("cuda") is None:
         return False
     try:

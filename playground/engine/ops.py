@@ -6,6 +6,7 @@ returned), weights ``(K, C, fh, fw)``, cross-correlation, zero padding, PyTorch'
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,10 +88,7 @@ def conv1d(x, w, stride: int = 1, padding: int | str = 0, *, backend: str | None
         wa = wa[None, None]
     if wa.ndim != 3:
         raise ValueError(f"weights must be (f,) or (K, C, f), got shape {wa.shape}")
-    if isinstance(padding, str):
-        pad2 = padding
-    else:
-        pad2 = (0, shapes.pair(padding, "padding")[0])
+    pad2 = padding if isinstance(padding, str) else (0, shapes.pair(padding, "padding")[0])
     w4 = wa[:, :, None, :]
     if isinstance(pad2, str) and pad2.lower() == "same":
         pads = (0, 0, *shapes.same_padding(wa.shape[2]))
@@ -179,7 +177,7 @@ def linear_backward(x, w, dy, *, backend: str | None = None):
 
 
 def softmax_cross_entropy(logits, labels, *, backend: str | None = None):
-    """Mean cross-entropy loss of softmax(logits) (N, C) against integer labels (N,), and dlogits."""
+    """Mean cross-entropy of softmax(logits) (N, C) against integer labels (N,), and dlogits."""
     z = as_float32(logits, "logits")
     y = np.asarray(labels)
     if z.ndim != 2 or y.shape != (z.shape[0],) or not np.issubdtype(y.dtype, np.integer):
@@ -197,6 +195,23 @@ def softmax(logits, *, backend: str | None = None) -> np.ndarray:
     if z.ndim != 2:
         raise ValueError(f"logits must be (N, C), got {z.shape}")
     return _run(backend, "softmax", z)
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _preview_setup(xshape, wshape, stride, padding, activation, pool, pool_size, pool_stride):
+    """Checks and resolves the preview's settings; cached, as a dragged kernel keeps them fixed."""
+    st = shapes.resolve_stride(stride)
+    pads = shapes.resolve_padding(padding, wshape[2:])
+    hw = shapes.conv2d_output_hw(xshape[2:], wshape[2:], st, pads)
+    if activation not in ("relu", "none"):
+        raise ValueError(f"activation must be 'relu' or 'none', got {activation!r}")
+    if pool not in ("max", "avg", "none"):
+        raise ValueError(f"pool must be 'max', 'avg' or 'none', got {pool!r}")
+    sz = shapes.pair(pool_size, "pool size")
+    pst = sz if pool_stride is None else shapes.resolve_stride(pool_stride)
+    if pool != "none":
+        shapes.pool2d_output_hw(hw, sz, pst)
+    return st, pads, sz, pst
 
 
 @dataclass(frozen=True)
@@ -221,7 +236,7 @@ def feature_maps(
     *,
     backend: str | None = None,
 ) -> FeatureMaps:
-    """The live-preview step: conv (+bias) -> activation -> pooling for one (C, H, W) or (H, W) image.
+    """Live-preview step: conv (+bias) -> activation -> pooling of one (C, H, W) or (H, W) image.
 
     Returns (K, H', W') maps; ``pooled`` is None when ``pool == "none"``.
     """
@@ -230,16 +245,11 @@ def feature_maps(
         raise ValueError(f"feature_maps takes one image, got a batch of {x4.shape[0]}")
     w4, _ = as_weights(w, x4.shape[1])
     b1 = as_bias(b, w4.shape[0])
-    st, pads = _conv_setup(x4, w4, stride, padding)
-    if activation not in ("relu", "none"):
-        raise ValueError(f"activation must be 'relu' or 'none', got {activation!r}")
-    if pool not in ("max", "avg", "none"):
-        raise ValueError(f"pool must be 'max', 'avg' or 'none', got {pool!r}")
-    sz = shapes.pair(pool_size, "pool size")
-    pst = sz if pool_stride is None else shapes.resolve_stride(pool_stride)
-    if pool != "none":
-        hw = shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
-        shapes.pool2d_output_hw(hw, sz, pst)
+    key = (x4.shape, w4.shape, stride, padding, activation, pool, pool_size, pool_stride)
+    try:
+        st, pads, sz, pst = _preview_setup(*key)
+    except TypeError:  # unhashable settings (lists): same checks, uncached
+        st, pads, sz, pst = _preview_setup.__wrapped__(*key)
     be = get_backend(backend)
     fused = getattr(be, "feature_maps", None)
     if fused is not None:

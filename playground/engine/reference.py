@@ -94,7 +94,7 @@ def max_pool2d(x, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
 
 
 def max_pool2d_backward(x, dy, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
-    """Routes each output gradient to the first maximum of its window (row-major), as PyTorch does."""
+    """Routes each output gradient to its window's first maximum (row-major), as PyTorch does."""
     n, c, _, _ = x.shape
     (kh, kw), (sh, sw) = size, stride
     _, _, ho, wo = dy.shape

@@ -7,9 +7,8 @@ pooling is the same with no padding, ``floor((H - K) / s) + 1``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
 
-PaddingSpec = Union[int, str, Sequence[int]]
+PaddingSpec = int | str | Sequence[int]
 Pads = tuple[int, int, int, int]
 """Resolved zero padding ``(top, bottom, left, right)``."""
 
@@ -83,14 +82,14 @@ def output_size(n: int, f: int, padding: int | tuple[int, int] = 0, stride: int 
 
 
 def dropped(n: int, f: int, padding: int | tuple[int, int] = 0, stride: int = 1) -> int:
-    """How many trailing (padded) rows or columns no window reaches when the stride does not divide."""
+    """How many trailing (padded) rows/columns no window reaches when the stride does not divide."""
     p_total = 2 * padding if isinstance(padding, int) else int(padding[0]) + int(padding[1])
     span = n + p_total - f
     return span % stride if span >= 0 else 0
 
 
 def pool_output_size(n: int, k: int, stride: int | None = None) -> int:
-    """Pooled length ``floor((H - K) / s) + 1`` (the lecture prints it wrongly as ``(H-K)/(s+1)``)."""
+    """Pooled length ``floor((H - K) / s) + 1`` (the lecture misprints it as ``(H-K)/(s+1)``)."""
     return output_size(n, k, 0, k if stride is None else stride)
 
 
@@ -113,12 +112,14 @@ def conv2d_output_hw(
 def pool2d_output_hw(
     hw: tuple[int, int], size: tuple[int, int], stride: tuple[int, int]
 ) -> tuple[int, int]:
-    """``(H', W')`` of a pooling; ValueError naming the shapes when the window is larger than the map."""
+    """``(H', W')`` of a pooling; ValueError naming the shapes when the window exceeds the map."""
     (h, w), (kh, kw), (sh, sw) = hw, size, stride
     if kh < 1 or kw < 1:
         raise ValueError(f"pooling window must be >= 1, got {kh}x{kw}")
     if kh > h or kw > w:
-        raise ValueError(f"pooling window {kh}x{kw} is larger than the feature map {h}x{w}: no output")
+        raise ValueError(
+            f"pooling window {kh}x{kw} is larger than the feature map {h}x{w}: no output"
+        )
     return pool_output_size(h, kh, sh), pool_output_size(w, kw, sw)
 
 
