@@ -1,9 +1,13 @@
-"""Qt application wiring: QApplication, org/app names (so QSettings() just works), pyqtgraph config."""
+"""Qt application wiring: QApplication, org/app names (so QSettings() just works), pyqtgraph.
+
+Also the first-run compile flow.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 ORG_NAME = "ConvPlayground"
 APP_NAME = "Convolution Playground"
@@ -11,32 +15,75 @@ DEFAULT_SIZE = (1600, 1000)
 
 
 def make_application(argv: list[str] | None = None):
-    """The one QApplication, configured once (names, pyqtgraph row-major images)."""
+    """The one QApplication, configured once (names, pyqtgraph row-major images, high DPI)."""
     import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     return app
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Opens the main window; ``--screenshot`` renders it to a PNG instead and exits."""
-    if args.screenshot:
+    """Opens the main window; ``--screenshot`` renders it to a PNG instead and exits.
+
+    The window shows at once: while Numba compiles (first start) or loads (later starts) the fast
+    kernels in a worker thread, the playground computes with the NumPy reference backend.
+    """
+    t0 = time.perf_counter()
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
-    from playground.ui.main_window import MainWindow
-
-    window = MainWindow()
-    if args.screenshot:
+    window = open_window(restore=not screenshot)
+    if screenshot:
         from playground.ui.screenshot import render_screenshot
 
-        render_screenshot(window, args.screenshot, args.size or DEFAULT_SIZE)
+        try:
+            window.warmup.start()
+            window.warmup.wait()
+            window.load_demo()
+            render_screenshot(window, screenshot, args.size or DEFAULT_SIZE)
+        finally:
+            _dispose(window)
         return 0
-    window.resize(*DEFAULT_SIZE)
     window.show()
-    return app.exec()
+    app.processEvents()
+    window.warmup.start()  # after the first paint: the compile thread competes for the GIL
+    window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
+    try:
+        return app.exec()
+    finally:
+        _dispose(window)
+
+
+def open_window(restore: bool = True):
+    """A main window computing on the reference backend until ``window.warmup`` (not yet started)
+    has compiled or loaded the fast kernels."""
+    from playground import engine
+    from playground.ui.compile_progress import EngineWarmup
+    from playground.ui.main_window import MainWindow
+
+    warm = EngineWarmup()
+    if warm.backends:
+        engine.set_backend("reference")
+    return MainWindow(restore=restore, warmup=warm)
+
+
+def _dispose(window) -> None:
+    """Closes and deletes the window now, while Python is still fully alive."""
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        window.close()
+        shiboken6.delete(window)

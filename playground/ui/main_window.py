@@ -1,16 +1,463 @@
-"""The main window."""
+"""The main window: canvas and inputs | feature maps and step-through | kernels, settings, formulas.
+
+Widgets are thin views over one :class:`~playground.ui.state.PlaygroundState`; every user change
+goes through one :class:`~playground.ui.undo.UndoableState` (one undo stack, Ctrl+Z /
+Ctrl+Shift+Z). Later tabs (the network) are added with ``window.tabs.addTab``.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import contextlib
+import platform
+import time
 
-from playground import __version__
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground import __version__, engine
+from playground.ui import persistence
+from playground.ui import theme as th
+from playground.ui.canvas import DEFAULT_BRUSH, DrawingCanvas
+from playground.ui.compile_progress import EngineWarmup, WarmupIndicator
+
+try:  # TEMPORARY
+    from playground.ui.channels_view import ChannelsView
+except ModuleNotFoundError:
+    ChannelsView = lambda st: QLabel("channels")  # noqa: E731
+from playground.ui.cost_panel import CostPanel
+from playground.ui.formula_panel import FormulaPanel, observe_state
+from playground.ui.input_panel import InputPanel
+from playground.ui.kernel_editor import KernelEditor
+from playground.ui.maps_view import FeatureMapsView
+from playground.ui.settings_panel import SettingsPanel
+from playground.ui.state import PlaygroundState
+from playground.ui.stepper import Conv1DStepper, StepThroughWidget
+from playground.ui.undo import UndoableState
+
+MNIST_CREDIT = (
+    "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
+    "Christopher J.C. Burges, used under the Creative Commons Attribution-Share Alike 3.0 licence "
+    "(CC BY-SA 3.0)."
+)
+
+
+def _group(title: str, widget: QWidget, tip: str = "") -> QGroupBox:
+    box = QGroupBox(title)
+    box.setToolTip(tip)
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(6, 6, 6, 6)
+    lay.addWidget(widget)
+    return box
 
 
 class MainWindow(QMainWindow):
     """Top-level window of the playground."""
 
-    def __init__(self) -> None:
+    def __init__(self, state: PlaygroundState | None = None, restore: bool = True,
+                 warmup: EngineWarmup | None = None) -> None:
         super().__init__()
+        self.warmup = warmup
+        self.pending_backend: str | None = None
+        self._warm_done = True
         self.setWindowTitle(f"Convolution Playground {__version__}")
-        self.setCentralWidget(QLabel("Convolution Playground"))
+        self.state = state if state is not None else PlaygroundState()
+        self.save_on_close = restore
+        self.shared_scale = True
+        self.render_ms = 0.0
+        self._t_changed = 0.0
+        observe_state(self, self.state, self._on_state_changed_first)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
+        self.undo = UndoableState(self.state, self.undo_stack, self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.tabs.addTab(self._build_playground(), "Playground")
+        self._build_status_bar()
+        self._build_menus()
+        observe_state(self, self.state, self._on_state_changed_last)
+        self.undo.rejected.connect(lambda m: self.statusBar().showMessage(f"Refused: {m}", 6000))
+        self._update_status()
+        self._default_size()
+        if restore:
+            problems = persistence.load(self)
+            if problems:
+                self.statusBar().showMessage("Some saved settings could not be restored and were "
+                                             "reset: " + "; ".join(problems), 10000)
+        th.theme().changed.connect(self._on_scale_changed)
+        if warmup is not None:
+            self._watch_warmup(warmup)
+
+    # ---- layout ------------------------------------------------------------------------------
+    def _build_playground(self) -> QWidget:
+        st = self.state
+        self.canvas = DrawingCanvas(st)
+        self.undo.canvas = self.canvas
+        self.canvas.stroke_started.connect(self.undo.begin)
+        self.canvas.stroke_finished.connect(lambda: self.undo.end("Draw stroke"))
+        self.brush = QSlider(Qt.Orientation.Horizontal, minimum=6, maximum=50)
+        self.brush.setValue(int(DEFAULT_BRUSH))
+        self.brush.setToolTip("Brush size")
+        self.brush.valueChanged.connect(lambda v: setattr(self.canvas, "brush_size", float(v)))
+        self.eraser = QCheckBox("Eraser")
+        self.eraser.setToolTip("Draw with black (or use the right mouse button / pen eraser)")
+        self.eraser.toggled.connect(lambda on: setattr(self.canvas, "eraser", on))
+        clear = QToolButton(text="Clear")
+        clear.setToolTip("Erase the drawing (Ctrl+Backspace)")
+        clear.clicked.connect(self.clear_canvas)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Brush"))
+        tools.addWidget(self.brush, 1)
+        tools.addWidget(self.eraser)
+        tools.addWidget(clear)
+        draw = QWidget()
+        dl = QVBoxLayout(draw)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.canvas, 1)
+        dl.addLayout(tools)
+        self.input_panel = InputPanel(st, self.canvas, undo=self.undo)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(_group("Draw a digit", draw))
+        ll.addWidget(_group("Or choose an input", self.input_panel))
+        ll.addStretch(1)
+
+        self.maps_view = FeatureMapsView(st)
+        self.maps_view.shared_check.toggled.connect(self.set_shared_scale)
+        self.stepper = StepThroughWidget(st)
+        self.stepper_1d = Conv1DStepper()
+        self.channels_view = ChannelsView(st)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self.stepper, "Step through (2-D)")
+        self.lower_tabs.addTab(self.stepper_1d, "1-D example")
+        self.lower_tabs.addTab(self.channels_view, "Colour channels")
+        centre = QSplitter(Qt.Orientation.Vertical)
+        centre.addWidget(_group("Input and feature maps", self.maps_view))
+        centre.addWidget(self.lower_tabs)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+        self.input_panel.example_1d_requested.connect(self.show_1d_example)
+        self.input_panel.rgb_loaded.connect(
+            lambda: self.lower_tabs.setCurrentWidget(self.channels_view))
+
+        self.kernel_editor = KernelEditor(st, undo=self.undo)
+        self.settings_panel = SettingsPanel(st, undo=self.undo)
+        self.settings_panel.shared_scale_changed.connect(self.set_shared_scale)
+        self.formula_panel = FormulaPanel(st)
+        self.cost_panel = CostPanel(st)
+        self.lower_tabs.insertTab(1, self.formula_panel, "Output size")
+        self.lower_tabs.addTab(self.cost_panel, "Parameters and cost")
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(_group("Kernels (templates)", self.kernel_editor,
+                            "Each kernel W_k is a template: the feature map is high where the "
+                            "image patch looks like it."))
+        rl.addWidget(_group("Layer", self.settings_panel))
+        rl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(right)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(right.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
+        self.right_scroll = scroll
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([270, 930, 400])
+        return self.splitter
+
+    def _build_status_bar(self) -> None:
+        self.warmup_indicator = WarmupIndicator()
+        self.statusBar().addPermanentWidget(self.warmup_indicator)
+        self.backend_label = QLabel()
+        self.timing_label = QLabel()
+        self.backend_label.setToolTip("Where the convolutions run (Layer ▸ Backend)")
+        self.timing_label.setToolTip("Time to compute the layer and to redraw the views")
+        self.statusBar().addPermanentWidget(self.timing_label)
+        self.statusBar().addPermanentWidget(self.backend_label)
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "",
+                checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            act.setShortcuts([QKeySequence(k) for k in keys])
+        act.setToolTip(tip or text)
+        act.setStatusTip(tip or text)
+        act.setCheckable(checkable)
+        (act.toggled if checkable else act.triggered).connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        ip, ke = self.input_panel, self.kernel_editor
+        m = mb.addMenu("&File")
+        self._action(m, "&Open image…", lambda: ip.open_dialog(False),
+                     QKeySequence.StandardKey.Open,
+                     "Open a PNG or JPEG of a digit (made MNIST-style)")
+        self._action(m, "Open image as &RGB…", lambda: ip.open_dialog(True), "Ctrl+Shift+O",
+                     "Open a colour image: 3 channels, one kernel slice per channel")
+        self._action(m, "Random &digit", lambda: ip.random_digit(), "Ctrl+R",
+                     "A handwritten digit from the bundled MNIST sample")
+        m.addSeparator()
+        self._action(m, "Reset to &defaults", self.reset_to_defaults, "Ctrl+Shift+R",
+                     "Forget the saved session: default kernels, settings and view")
+        m.addSeparator()
+        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        m = mb.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        m.addAction(self.undo_action)
+        m.addAction(self.redo_action)
+        m.addSeparator()
+        self._action(m, "&Clear canvas", self.clear_canvas, ["Ctrl+Backspace", "Ctrl+Delete"],
+                     "Erase the drawing")
+        self.eraser_action = self._action(m, "&Eraser", self.eraser.setChecked, "Ctrl+E",
+                                          "Draw with black", checkable=True)
+        self.eraser.toggled.connect(self.eraser_action.setChecked)
+        m.addSeparator()
+        self._action(m, "Copy kernel as text", ke.copy, "Ctrl+Shift+C")
+        self._action(m, "Paste kernel", lambda: ke.paste(), "Ctrl+Shift+V",
+                     "Paste rows of numbers (tabs, spaces, commas or numpy-style)")
+
+        m = mb.addMenu("&Kernel")
+        self._action(m, "&Next kernel", lambda: self.next_kernel(1), ["Ctrl+K", "Ctrl+]"])
+        self._action(m, "&Previous kernel", lambda: self.next_kernel(-1),
+                     ["Ctrl+Shift+K", "Ctrl+["])
+        m.addSeparator()
+        self._action(m, "&Randomise", lambda: ke.randomise(), "Ctrl+Alt+R")
+        self._action(m, "Normalise: sum to &1", lambda: ke.normalise("sum"))
+        self._action(m, "Normalise: &L1 = 1", lambda: ke.normalise("l1"))
+        self._action(m, "&Flip 180°", ke.flip, "Ctrl+F",
+                     "Rotate the kernel by 180°: cross-correlation with the flipped kernel is a "
+                     "true convolution")
+
+        m = mb.addMenu("&Layer")
+        self._action(m, "Toggle padding &same / valid", self.toggle_padding, "Ctrl+P",
+                     "same: zero-pad so the output is the size of the input; valid: no padding")
+        self._action(m, "Toggle &pooling max / none", self.toggle_pooling, "Ctrl+M",
+                     "Max pooling takes the strongest signal within each window")
+        self._action(m, "Toggle &ReLU", self.toggle_relu, "Ctrl+Shift+U",
+                     "ReLU: max(0, q) keeps only positive similarity")
+
+        m = mb.addMenu("&View")
+        scale_menu = m.addMenu("UI &scale (projector)")
+        group = QActionGroup(self)
+        self.scale_actions = {}
+        for pct in th.SCALES:
+            act = QAction(f"{pct} %", self, checkable=True)
+            act.setChecked(pct == th.theme().scale)
+            act.triggered.connect(lambda _=False, p=pct: self.set_ui_scale(p))
+            group.addAction(act)
+            scale_menu.addAction(act)
+            self.scale_actions[pct] = act
+        self._action(m, "Zoom &in", lambda: self.zoom(1), [QKeySequence.StandardKey.ZoomIn,
+                                                           "Ctrl+="])
+        self._action(m, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        self.shared_action = self._action(m, "S&hared colour scale", self.set_shared_scale,
+                                          "Ctrl+Shift+H", "One colour scale for all feature maps",
+                                          checkable=True)
+        self.shared_action.setChecked(True)
+
+        m = mb.addMenu("&Help")
+        self._action(m, "&About", self.show_about)
+
+    def _default_size(self) -> None:
+        w, h = 1600, 1000
+        screen = self.screen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            w, h = min(w, int(avail.width() * 0.95)), min(h, int(avail.height() * 0.9))
+        self.resize(w, h)
+
+    # ---- commands ----------------------------------------------------------------------------
+    @property
+    def ui_scale(self) -> int:
+        """The UI scale in percent."""
+        return th.theme().scale
+
+    def set_ui_scale(self, percent: int) -> None:
+        """Scales fonts and cells (100/125/150/200 %) for projectors."""
+        th.theme().set_scale(percent)
+
+    def zoom(self, step: int) -> None:
+        """One UI scale step up (+1) or down (-1)."""
+        i = th.SCALES.index(self.ui_scale) + step
+        self.set_ui_scale(th.SCALES[max(0, min(i, len(th.SCALES) - 1))])
+
+    def _on_scale_changed(self, percent: int) -> None:
+        if percent in self.scale_actions:
+            self.scale_actions[percent].setChecked(True)
+        self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
+
+    def set_shared_scale(self, shared: bool) -> None:
+        """One colour scale for all maps (True) or one per map."""
+        self.shared_scale = bool(shared)
+        for w in (self.maps_view.shared_check, self.settings_panel.shared_scale,
+                  getattr(self, "shared_action", None)):
+            if w is not None and w.isChecked() != self.shared_scale:
+                with QSignalBlocker(w):
+                    w.setChecked(self.shared_scale)
+        self.maps_view.set_shared_scale(self.shared_scale)
+
+    def show_1d_example(self) -> None:
+        """Shows the lecture's 1-D example in the 1-D step-through."""
+        from playground.data.kernels import LECTURE_KERNEL_1D, LECTURE_VECTOR
+
+        self.stepper_1d.set_inputs(", ".join(f"{v:g}" for v in LECTURE_VECTOR),
+                                   ", ".join(f"{v:g}" for v in LECTURE_KERNEL_1D))
+        self.lower_tabs.setCurrentWidget(self.stepper_1d)
+
+    def clear_canvas(self) -> None:
+        """Erases the drawing (undoable)."""
+        self.undo.run("Clear canvas", self.canvas.clear)
+
+    def next_kernel(self, step: int = 1) -> None:
+        """Selects the next (or previous) kernel, wrapping around."""
+        k = self.state.kernels.shape[0]
+        self.state.select_kernel((self.state.selected + step) % k)
+
+    def _set(self, text: str, **changes) -> None:
+        self.undo.run(text, lambda: self.state.set_settings(**changes))
+
+    def toggle_padding(self) -> None:
+        """same <-> valid."""
+        mode = "valid" if self.state.settings.padding_mode == "same" else "same"
+        self._set(f"Padding: {mode}", padding_mode=mode)
+
+    def toggle_pooling(self) -> None:
+        """max <-> none."""
+        pool = "none" if self.state.settings.pool != "none" else "max"
+        self._set(f"Pooling: {pool}", pool=pool)
+
+    def toggle_relu(self) -> None:
+        """ReLU <-> none."""
+        act = "none" if self.state.settings.activation == "relu" else "relu"
+        self._set(f"Activation: {act}", activation=act)
+
+    def reset_to_defaults(self) -> None:
+        """Default kernels, settings, blank drawing, 100 % scale; forgets the saved session."""
+        default = PlaygroundState().snapshot()
+        default["backend"] = "auto"
+
+        def change() -> None:
+            self.canvas.clear()
+            self.state.restore(default)
+
+        self.undo.run("Reset to defaults", change)
+        persistence.clear()
+        self.set_ui_scale(100)
+        self.set_shared_scale(True)
+        self.statusBar().showMessage("Reset to defaults (Ctrl+Z brings the last state back)", 5000)
+
+    def load_demo(self, label: int = 3, index: int = 0) -> None:
+        """Screenshot scene: a bundled 3, the prong + 6 kernels, same padding, max pooling."""
+        from playground.data.kernels import lecture_kernels
+
+        self.state.set_settings(padding_mode="same", stride=(1, 1), activation="relu",
+                                pool="max", pool_size=(2, 2), pool_stride=(2, 2))
+        self.state.set_kernels(lecture_kernels(6))
+        self.state.select_kernel(0)
+        self.input_panel.random_digit(label, index)
+        self.undo_stack.clear()
+        controls = getattr(self.stepper, "controls", None)
+        if controls is not None:  # a window position on the digit's stroke, mid-animation
+            controls.set_step(min(controls.count() - 1, 11 * 28 + 9))
+
+    def show_about(self) -> None:
+        """Versions and credits."""
+        QMessageBox.about(self, "About Convolution Playground", self.about_text())
+
+    def about_text(self) -> str:
+        """The About box's text (HTML)."""
+        import numba
+        import pyqtgraph
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        return (
+            f"<h3>Convolution Playground {__version__}</h3>"
+            "<p>Draw a digit, edit kernels and watch a convolutional layer see it.</p>"
+            f"<p>{MNIST_CREDIT}</p>"
+            f"<p>Python {platform.python_version()} · PySide6 {PySide6.__version__} (Qt "
+            f"{qVersion()}) · pyqtgraph {pyqtgraph.__version__} · NumPy {np.__version__} · "
+            f"Numba {numba.__version__}</p>"
+        )
+
+    # ---- first-run compile -------------------------------------------------------------------
+    @property
+    def warming(self) -> bool:
+        """True while the fast kernels are being prepared (the reference backend computes)."""
+        return self.warmup is not None and self.warmup.backends != [] and not self._warm_done
+
+    def _watch_warmup(self, warm: EngineWarmup) -> None:
+        self._warm_done = not warm.backends
+        self.warmup_indicator.attach(warm)
+        self.settings_panel.backend.setEnabled(False)
+        warm.done.connect(self._on_warmup_done)
+
+    def _on_warmup_done(self, seconds: float, error: str) -> None:
+        self._warm_done = True
+        target = self.warmup.backends[0] if self.warmup.backends else None
+        if target is not None and not error:
+            engine.set_backend(target)
+        if self.pending_backend is not None:
+            self.state.backend, self.pending_backend = self.pending_backend, None
+        self.settings_panel.backend.setEnabled(True)
+        self.state.recompute()
+        self.state.changed.emit("backend")
+        self.statusBar().showMessage(
+            f"Engine warm-up failed, computing with the reference: {error}" if error else
+            f"Fast kernels ready ({seconds:.1f} s)", 6000)
+
+    # ---- status ------------------------------------------------------------------------------
+    def _on_state_changed_first(self, _what: str) -> None:
+        self._t_changed = time.perf_counter()
+
+    def _on_state_changed_last(self, _what: str) -> None:
+        self.render_ms = (time.perf_counter() - self._t_changed) * 1000.0
+        self._update_status()
+
+    def _update_status(self) -> None:
+        b = self.state.backend
+        if b == "auto":
+            with contextlib.suppress(engine.BackendUnavailable):
+                b = f"auto ({engine.backend_name()})"
+        self.backend_label.setText(f"Backend: {b}")
+        self.timing_label.setText(f"compute {self.state.compute_ms:.1f} ms · "
+                                  f"views {self.render_ms:.1f} ms")
+
+    def closeEvent(self, event) -> None:
+        if self.warmup is not None and self.warmup.is_running():
+            self.warmup.wait()
+        if self.save_on_close:
+            persistence.save(self)
+        super().closeEvent(event)

@@ -1,0 +1,170 @@
+"""The main window: layout, inputs, menus and shortcuts, UI scale, warm-up, screenshot CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel
+
+from playground.cli import main
+from playground.data.kernels import LECTURE_CONV_1D
+from playground.ui import compile_progress
+
+
+def _action(window, text):
+    for menu in window.menuBar().actions():
+        for act in menu.menu().actions():
+            if act.text().replace("&", "") == text:
+                return act
+    raise AssertionError(f"no action {text!r}")
+
+
+def test_layout_and_network_tab_slot(window):
+    assert window.tabs.tabText(0) == "Playground"
+    window.tabs.addTab(QLabel("network"), "Network")
+    assert window.tabs.count() == 2
+    assert "Backend:" in window.backend_label.text()
+    assert "compute" in window.timing_label.text()
+
+
+@pytest.mark.parametrize("text,keys", [
+    ("Undo", "Ctrl+Z"), ("Redo", "Ctrl+Shift+Z"), ("Clear canvas", "Ctrl+Backspace"),
+    ("Next kernel", "Ctrl+K"), ("Toggle padding same / valid", "Ctrl+P"),
+    ("Toggle pooling max / none", "Ctrl+M"), ("Random digit", "Ctrl+R"),
+    ("Open image…", "Ctrl+O"), ("Reset to defaults", "Ctrl+Shift+R"), ("Zoom in", "Ctrl++"),
+    ("Zoom out", "Ctrl+-"),
+])
+def test_shortcuts(window, text, keys):
+    seqs = [s.toString() for s in _action(window, text).shortcuts()]
+    assert QKeySequence(keys).toString() in seqs
+
+
+def test_keyboard_undo_redo_and_toggles(window, qtbot):
+    st = window.state
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert st.settings.padding_mode == "valid"
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert st.settings.pool == "none"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert st.settings.pool == "max"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert st.settings.pool == "none"
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert st.selected == 1
+
+
+def test_random_digit_of_a_class(window):
+    digits = window.input_panel.digits()
+    for label in (0, 3, 7):
+        got = window.input_panel.random_digit(label)
+        assert got == label
+        assert window.state.image.shape == (28, 28) and window.state.image.max() <= 1.0
+        assert any(np.allclose(window.state.image, im / 255.0)
+                   for im in digits.by_class(label).images[:2000])
+    assert window.undo_stack.undoText() == "MNIST digit 7"
+
+
+def test_open_image_files(window, tmp_path):
+    gray = np.zeros((60, 40), np.uint8)
+    gray[10:50, 18:24] = 255
+    Image.fromarray(gray).save(tmp_path / "one.png")
+    assert window.input_panel.open_file(str(tmp_path / "one.png"))
+    assert window.state.image.shape == (28, 28) and window.state.image.any()
+    rgb = np.random.default_rng(0).integers(0, 255, (100, 80, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "colour.jpg")
+    assert window.input_panel.open_file(str(tmp_path / "colour.jpg"), rgb=True)
+    assert window.state.image.shape == (3, 32, 26)
+    assert window.state.kernels.shape[1] == 3 and not window.kernel_editor.channels.isHidden()
+    assert window.lower_tabs.currentWidget() is window.channels_view
+
+
+def test_bad_image_file_is_reported_and_changes_nothing(window, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not a png at all")
+    before = window.state.image.copy()
+    assert not window.input_panel.open_file(str(bad))
+    error = window.input_panel.error
+    assert error.isVisible() and "Could not open" in error.text()
+    np.testing.assert_array_equal(window.state.image, before)
+    assert not window.input_panel.open_file(str(tmp_path / "missing.png"))
+
+
+def test_lecture_examples(window):
+    assert window.input_panel.load_matrix_a()
+    st = window.state
+    np.testing.assert_array_equal(st.result.conv[0], [[12, 16], [24, 28]])
+    assert window.input_panel.load_vector_example()
+    np.testing.assert_allclose(st.result.conv[0, 0], LECTURE_CONV_1D)
+    assert window.lower_tabs.currentWidget() is window.stepper_1d
+    assert window.stepper_1d.outputs() == list(LECTURE_CONV_1D)
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert st.image.shape == (28, 28)
+
+
+def test_about_credits_mnist(window):
+    text = window.about_text()
+    for needle in ("Yann LeCun", "Corinna Cortes", "Christopher J.C. Burges", "CC BY-SA 3.0",
+                   "PySide6", "pyqtgraph", "NumPy"):
+        assert needle in text
+
+
+def test_ui_scale(window):
+    cell = window.kernel_editor.table.horizontalHeader().defaultSectionSize()
+    font = QApplication.font().pointSizeF()
+    window.set_ui_scale(150)
+    assert window.kernel_editor.table.horizontalHeader().defaultSectionSize() == round(cell * 1.5)
+    assert QApplication.font().pointSizeF() == pytest.approx(font * 1.5)
+    window.zoom(1)
+    assert window.ui_scale == 200 and window.scale_actions[200].isChecked()
+    window.zoom(1)
+    assert window.ui_scale == 200
+    window.zoom(-1)
+    assert window.ui_scale == 150
+    with pytest.raises(ValueError):
+        window.set_ui_scale(90)
+
+
+def test_reset_to_defaults_is_undoable(window):
+    window.input_panel.random_digit(5)
+    window.kernel_editor.count.setValue(2)
+    window.reset_to_defaults()
+    assert window.state.kernels.shape[0] == 6 and not window.state.image.any()
+    window.undo_stack.undo()
+    assert window.state.kernels.shape[0] == 2 and window.state.image.any()
+
+
+def test_warmup_runs_in_a_thread_and_finishes(qtbot):
+    warm = compile_progress.EngineWarmup(["reference"])
+    with qtbot.waitSignal(warm.done, timeout=30_000) as blocker:
+        warm.start()
+        assert warm.is_running() or blocker.signal_triggered
+    seconds, error = blocker.args
+    assert error == "" and seconds >= 0 and not warm.is_running()
+
+
+def test_window_switches_backend_after_warmup(qtbot, make_window):
+    from playground import engine
+
+    warm = compile_progress.EngineWarmup(["reference"])
+    win = make_window(warmup=warm)
+    assert win.warming and not win.settings_panel.backend.isEnabled()
+    with qtbot.waitSignal(warm.done, timeout=30_000):
+        warm.start()
+    assert not win.warming and win.settings_panel.backend.isEnabled()
+    assert engine.backend_name() == "reference"
+    win.close()
+
+
+def test_screenshot_cli(tmp_path, monkeypatch, qapp):
+    monkeypatch.setattr(compile_progress, "backends_to_warm", lambda *a: [])
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out), "--size", "1280x800"]) == 0
+    img = Image.open(out)
+    assert img.size == (1280, 800)
+    assert np.asarray(img.convert("L")).std() > 10  # not a blank picture
+    assert main(["--screenshot", str(tmp_path / "shot.txt")]) == 2
