@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from playground.engine.dispatch import CHOICES
 
     parser.add_argument("target", choices=TARGETS, help="what to measure")
-    parser.add_argument("--backend", choices=CHOICES, default=None, help="compute backend")
+    parser.add_argument("--backend", choices=CHOICES, default=argparse.SUPPRESS,
+                        help="compute backend (also accepted before the subcommand)")
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per row")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--compare", choices=("fcnn",), default=None,

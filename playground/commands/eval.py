@@ -11,7 +11,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("model", metavar="MODEL", help="a .npz model file")
     parser.add_argument("--data", default="bundled", help="bundled, mnist or an IDX folder")
-    parser.add_argument("--backend", choices=CHOICES, default=None)
+    parser.add_argument("--backend", choices=CHOICES, default=argparse.SUPPRESS,
+                        help="compute backend (also accepted before the subcommand)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="training images per epoch (validation comes from the rest)")
     parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                         help="small random shifts and rotations")
-    parser.add_argument("--backend", choices=CHOICES, default=None)
+    parser.add_argument("--backend", choices=CHOICES, default=argparse.SUPPRESS,
+                        help="compute backend (also accepted before the subcommand)")
     parser.add_argument("--save", required=True, metavar="PATH", help="output .npz model")
     parser.add_argument("--json", action="store_true", help="one JSON object per epoch on stdout")
 

@@ -37,9 +37,9 @@ GEMM_CHUNK_FLOATS = 65_536
 """im2col buffer size (floats) per chunk of images: ~256 KiB, a few images per GEMM, was fastest."""
 
 SINGLE_THREAD_BLAS = True
-"""Run the BLAS that compiled code calls (SciPy's OpenBLAS, not NumPy's) on one thread. The
-engine's GEMMs are small: on a busy two-core machine OpenBLAS's threads made a LeNet step ~20x
-slower (173 ms against 7.5 ms). NumPy's own BLAS is left alone."""
+"""Run BLAS (SciPy's OpenBLAS, which compiled code calls, and NumPy's) on one thread. The engine's
+GEMMs are small: on a busy two-core machine OpenBLAS's threads, competing with Numba's, made a
+LeNet step ~20x slower (173 ms against 7.5 ms)."""
 
 _JIT = {"cache": config.NUMBA_CACHE, "nogil": True}
 # reassociation lets LLVM vectorise float sums; no nnan/ninf, so NaN and inf still propagate
@@ -48,32 +48,11 @@ _PAR = {**_FAST, "parallel": True}
 _NO_BIAS = np.zeros(0, f32)
 
 
-def _limit_scipy_blas_threads() -> bool:
-    """Sets SciPy's bundled OpenBLAS to one thread; False where it cannot be found."""
-    import ctypes
-    import glob
-    import os
-
-    try:
-        import scipy
-    except ImportError:
-        return False
-    libs = os.path.join(os.path.dirname(scipy.__file__), os.pardir, "scipy.libs")
-    for path in glob.glob(os.path.join(libs, "*openblas*.so*")):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for symbol in ("scipy_openblas_set_num_threads", "openblas_set_num_threads"):
-            setter = getattr(lib, symbol, None)
-            if setter is not None:
-                setter(1)
-                return True
-    return False
-
-
 if SINGLE_THREAD_BLAS:
-    _limit_scipy_blas_threads()
+    import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that jitted np.dot calls)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def is_available() -> bool:

@@ -1,0 +1,291 @@
+"""A sequential model, the lecture's three architectures, and their summary tables.
+
+``build_model(name, seed=0)`` builds one of:
+
+``fcnn`` (the lecture's fully connected network)
+    flatten 784 -> linear 784→128 -> ReLU -> linear 128→10.  101,770 parameters.
+
+``lenet5-small`` (the lecture's LeNet5Small)
+    conv 6@5x5, 'same' padding (2 each side), 1x28x28 -> 6x28x28 -> ReLU -> 2x2 max pool -> 6x14x14
+    -> flatten 1176 -> linear 1176→10.  11,926 parameters.
+
+``lenet5`` (LeNet-5 with ReLU and max pooling)
+    conv 6@5x5 pad 2 -> 6x28x28 -> ReLU -> 2x2 max pool -> 6x14x14 -> conv 16@5x5 -> 16x10x10
+    -> ReLU -> 2x2 max pool -> 16x5x5 -> flatten 400 -> linear 400→120 -> ReLU -> linear 120→84
+    -> ReLU -> linear 84→10.  61,706 parameters, 416,520 multiply-adds per image.
+
+Inputs are ``(N, 28, 28)`` or ``(28, 28)`` digits, uint8 0-255 or float 0-1, white ink on black.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import ModuleType
+
+import numpy as np
+
+from playground.engine.dispatch import get_backend
+from playground.nn.init import initialize
+from playground.nn.layers import (
+    Conv2d,
+    Flatten,
+    Layer,
+    Linear,
+    MaxPool2d,
+    Param,
+    ReLU,
+    layer_from_spec,
+)
+
+INPUT_SHAPE = (1, 28, 28)
+N_CLASSES = 10
+_PREFIX = {"conv": "conv", "relu": "relu", "maxpool": "pool", "avgpool": "pool",
+           "flatten": "flatten", "linear": "fc"}
+
+
+def _fcnn() -> list[Layer]:
+    return [Flatten(), Linear(784, 128), ReLU(), Linear(128, 10)]
+
+
+def _lenet5_small() -> list[Layer]:
+    return [Conv2d(1, 6, 5, padding="same"), ReLU(), MaxPool2d(2), Flatten(),
+            Linear(6 * 14 * 14, 10)]
+
+
+def _lenet5() -> list[Layer]:
+    return [Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2),
+            Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
+            Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10)]
+
+
+ARCHITECTURES: dict[str, Callable[[], list[Layer]]] = {
+    "fcnn": _fcnn,
+    "lenet5-small": _lenet5_small,
+    "lenet5": _lenet5,
+}
+
+
+def as_batch(images) -> np.ndarray:
+    """Digits as float32 ``(N, 1, 28, 28)`` in 0-1: uint8 is divided by 255, floats are kept."""
+    arr = np.asarray(images)
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim == 4 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 3 or arr.shape[1:] != (28, 28):
+        raise ValueError(f"images must be (N, 28, 28) or (28, 28), got shape {np.shape(images)}")
+    if arr.dtype == np.uint8:
+        out = arr.astype(np.float32) * np.float32(1 / 255)
+    elif np.issubdtype(arr.dtype, np.number) and not np.iscomplexobj(arr):
+        out = arr.astype(np.float32)
+        if not np.isfinite(out).all():
+            raise ValueError("images contain NaN or infinity")
+    else:
+        raise ValueError(f"images must be uint8 0-255 or float 0-1, got dtype {arr.dtype}")
+    return np.ascontiguousarray(out[:, None])
+
+
+class Model:
+    """Layers applied in order; backprop in reverse. Parameters live on one engine backend.
+
+    Attributes ``history`` (per-epoch dicts), ``training`` (settings) and ``data`` (provenance)
+    are filled by :func:`playground.nn.training.train` and saved with the model.
+    """
+
+    def __init__(self, layers: Sequence[Layer], name: str = "custom",
+                 backend: str | ModuleType | None = None,
+                 input_shape: tuple[int, ...] = INPUT_SHAPE) -> None:
+        self.layers = list(layers)
+        self.name = name
+        self.input_shape = tuple(input_shape)
+        self.history: list[dict] = []
+        self.training: dict = {}
+        self.data: dict = {}
+        self.header: dict | None = None
+        counts: dict[str, int] = {}
+        for layer in self.layers:
+            prefix = _PREFIX.get(layer.kind, layer.kind)
+            counts[prefix] = counts.get(prefix, 0) + 1
+            layer.name = prefix if prefix == "flatten" else f"{prefix}{counts[prefix]}"
+        self._shapes = self._trace_shapes()
+        self.be: ModuleType | None = None
+        self.to(backend)
+
+    # -- backend -----------------------------------------------------------------------------
+    def to(self, backend: str | ModuleType | None = None) -> Model:
+        """Moves every parameter to ``backend``: a name, a backend module, or None (the default)."""
+        be = backend if isinstance(backend, ModuleType) else get_backend(backend)
+        if be is not self.be:
+            for layer in self.layers:
+                layer.bind(be)
+            self.be = be
+        return self
+
+    @property
+    def backend_name(self) -> str:
+        return self.be.name
+
+    # -- structure ---------------------------------------------------------------------------
+    def _trace_shapes(self) -> list[tuple[int, ...]]:
+        shapes, shape = [], self.input_shape
+        for layer in self.layers:
+            shape = layer.out_shape(shape)
+            shapes.append(shape)
+        return shapes
+
+    def parameters(self) -> list[Param]:
+        return [p for layer in self.layers for p in layer.params()]
+
+    def layer(self, key: str | int) -> Layer:
+        """A layer by name (``"conv1"``) or index."""
+        if isinstance(key, int):
+            return self.layers[key]
+        for layer in self.layers:
+            if layer.name == key:
+                return layer
+        raise KeyError(f"no layer named {key!r}; layers: {', '.join(self.layer_names)}")
+
+    @property
+    def layer_names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+    @property
+    def conv_layers(self) -> list[Conv2d]:
+        return [layer for layer in self.layers if isinstance(layer, Conv2d)]
+
+    def get_weights(self, key: str | int) -> dict[str, np.ndarray]:
+        """Host copies ``{"weight": ..., "bias": ...}`` of one layer's parameters."""
+        return self.layer(key).get_weights()
+
+    def set_weights(self, key: str | int, weight=None, bias=None) -> None:
+        """Replaces one layer's weight and/or bias with copies (shapes must match)."""
+        self.layer(key).set_weights(weight, bias)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Every parameter as a host copy, keyed ``"<layer>.<param>"``."""
+        return {f"{layer.name}.{k}": v for layer in self.layers
+                for k, v in layer.get_weights().items()}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Sets every parameter from :meth:`state_dict`-style arrays (KeyError if one is absent)."""
+        for layer in self.layers:
+            got = {p.name: state[f"{layer.name}.{p.name}"] for p in layer.params()}
+            if got:
+                layer.set_weights(got.get("weight"), got.get("bias"))
+
+    def n_params(self) -> int:
+        return sum(layer.n_params() for layer in self.layers)
+
+    def macs(self) -> int:
+        """Multiply-adds per image."""
+        return sum(r["macs"] for r in self.summary())
+
+    def summary(self) -> list[dict]:
+        """One row per layer: name, kind, description, output shape, parameters, multiply-adds."""
+        rows, shape = [], self.input_shape
+        for layer, out in zip(self.layers, self._shapes, strict=True):
+            rows.append({"name": layer.name, "kind": layer.kind, "description": layer.describe(),
+                         "output_shape": out, "params": layer.n_params(),
+                         "macs": layer.macs(shape)})
+            shape = out
+        return rows
+
+    def __repr__(self) -> str:
+        rows = self.summary()
+        head = ("layer", "", "output", "params", "MACs")
+        body = [(r["name"], r["description"], "x".join(map(str, r["output_shape"])),
+                 f"{r['params']:,}", f"{r['macs']:,}") for r in rows]
+        total = ("total", "", "", f"{self.n_params():,}", f"{sum(r['macs'] for r in rows):,}")
+        inp = ("input", "", "x".join(map(str, self.input_shape)), "", "")
+        table = [head, inp, *body, total]
+        widths = [max(len(row[i]) for row in table) for i in range(5)]
+
+        def fmt(row):
+            return "  ".join(c.rjust(w) if i >= 3 else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+
+        rule = "-" * len(fmt(head))
+        lines = [f"Model {self.name!r} ({self.be.name} backend)", fmt(head), rule, fmt(inp),
+                 *map(fmt, body), rule, fmt(total)]
+        return "\n".join(lines)
+
+    # -- computing ---------------------------------------------------------------------------
+    def forward(self, x, train: bool = False):
+        """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches."""
+        for layer in self.layers:
+            x = layer.forward(x, train)
+        return x
+
+    def backward(self, dlogits) -> None:
+        """Backpropagates ``dL/dlogits``, leaving each parameter's gradient in ``param.grad``."""
+        dy = dlogits
+        for layer in reversed(self.layers):
+            dy = layer.backward(dy)
+
+    def clear_cache(self) -> None:
+        for layer in self.layers:
+            layer.clear_cache()
+
+    def predict_proba(self, images, batch_size: int = 500) -> np.ndarray:
+        """Class probabilities ``(N, 10)`` float32 (``(10,)`` for one ``(28, 28)`` image)."""
+        single = np.ndim(images) == 2
+        x = as_batch(images)
+        be = self.be
+        out = [be.to_host(be.softmax(self.forward(be.to_device(x[i:i + batch_size]))))
+               for i in range(0, len(x), batch_size)]
+        probs = np.concatenate(out) if out else np.zeros((0, N_CLASSES), np.float32)
+        probs = np.asarray(probs, np.float32)
+        return probs[0] if single else probs
+
+    def predict(self, images, batch_size: int = 500):
+        """Predicted labels ``(N,)`` int64 (an int for one ``(28, 28)`` image)."""
+        probs = self.predict_proba(images, batch_size)
+        if probs.ndim == 1:
+            return int(np.argmax(probs))
+        return np.argmax(probs, axis=1)
+
+    def forward_trace(self, image) -> dict[str, np.ndarray]:
+        """Every layer's output for one image, in order, as host copies.
+
+        For LeNet-5: ``{"input": (1, 28, 28), "conv1": (6, 28, 28), "relu1": ..., "pool1":
+        (6, 14, 14), "conv2": (16, 10, 10), ..., "pool2": (16, 5, 5), ..., "fc3": (10,),
+        "probs": (10,)}``.
+        """
+        x = as_batch(image)
+        if x.shape[0] != 1:
+            raise ValueError(f"forward_trace takes one image, got {x.shape[0]}")
+        be = self.be
+        trace = {"input": x[0].copy()}
+        h = be.to_device(x)
+        for layer in self.layers:
+            h = layer.forward(h)
+            trace[layer.name] = np.array(be.to_host(h)[0], np.float32, copy=True)
+        trace["probs"] = np.array(be.to_host(be.softmax(h))[0], np.float32, copy=True)
+        return trace
+
+    # -- files -------------------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Writes the model to one ``.npz`` (see :mod:`playground.nn.modelfile`)."""
+        from playground.nn.modelfile import save_model
+
+        save_model(self, path)
+
+    def layer_specs(self) -> list[dict]:
+        return [layer.spec() for layer in self.layers]
+
+
+def build_model(name: str, seed: int = 0, backend: str | ModuleType | None = None) -> Model:
+    """One of :data:`ARCHITECTURES`, He/Glorot-initialised from ``seed``."""
+    key = name.strip().lower()
+    if key not in ARCHITECTURES:
+        raise ValueError(f"unknown model {name!r}: choose one of {', '.join(ARCHITECTURES)}")
+    model = Model(ARCHITECTURES[key](), key, backend)
+    initialize(model.layers, seed)
+    return model
+
+
+def model_from_specs(specs: list[dict], name: str = "custom",
+                     backend: str | ModuleType | None = None,
+                     input_shape: tuple[int, ...] = INPUT_SHAPE) -> Model:
+    """A model (zero weights) from :meth:`Model.layer_specs`."""
+    return Model([layer_from_spec(s) for s in specs], name, backend, input_shape)

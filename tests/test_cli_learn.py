@@ -1,0 +1,107 @@
+"""``conv-playground train / eval / predict``: outputs, saved files and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from playground.cli import main
+from tests.nn.conftest import fast_backend
+
+TINY = ["--train-size", "200", "--epochs", "1", "--batch-size", "50", "--no-augment"]
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "fcnn.npz"
+    code = main(["train", "--model", "fcnn", *TINY, "--backend", fast_backend(),
+                 "--save", str(path)])
+    assert code == 0
+    return path
+
+
+@pytest.fixture
+def digit_png(tmp_path):
+    from PIL import Image
+
+    from playground.data import load_bundled
+
+    digits = load_bundled()
+    img = 255 - digits.images[int(np.flatnonzero(digits.labels == 7)[0])]  # dark ink on white
+    path = tmp_path / "seven.png"
+    Image.fromarray(np.kron(img, np.ones((4, 4), np.uint8))).save(path)
+    return path
+
+
+def test_train_json_lines_and_saved_model(tmp_path, capsys):
+    path = tmp_path / "m.npz"
+    code = main(["train", "--model", "lenet5-small", *TINY[:2], "--epochs", "2",
+                 "--batch-size", "50", "--backend", fast_backend(), "--json", "--save", str(path)])
+    assert code == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [r["epoch"] for r in lines] == [1, 2]
+    assert set(lines[0]) == {"epoch", "train_loss", "train_acc", "val_acc", "seconds",
+                             "images_per_s"}
+    assert 0 <= lines[1]["val_acc"] <= 1 and lines[1]["seconds"] > 0
+    assert "saved" in err and "validation accuracy" in err
+    from playground.nn import load_model
+
+    model = load_model(path)
+    assert model.name == "lenet5-small"
+    assert len(model.history) == 2 and model.training["epochs"] == 2
+    assert model.training["augment"] is True and model.data["n_train"] == 200
+
+
+def test_eval_on_the_held_out_split(model_file, capsys):
+    assert main(["eval", str(model_file), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["n"] == 1000 and "held-out" in res["evaluated_on"]
+    assert len(res["confusion"]) == 10 and sum(map(sum, res["confusion"])) == 1000
+    assert 0 <= res["accuracy"] <= 1
+    assert main(["eval", str(model_file)]) == 0
+    text = capsys.readouterr().out
+    assert "accuracy:" in text and "confusion matrix" in text and "per-class" in text
+
+
+def test_predict(model_file, digit_png, capsys):
+    assert main(["predict", str(model_file), str(digit_png), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert 0 <= res["class"] <= 9 and len(res["probabilities"]) == 10
+    assert sum(res["probabilities"]) == pytest.approx(1, abs=1e-4)
+    assert main(["predict", str(model_file), str(digit_png)]) == 0
+    assert "predicted digit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "--epochs", "0", "--save", "{tmp}/m.npz"],
+    ["train", "--lr", "-1", "--save", "{tmp}/m.npz"],
+    ["train", "--batch-size", "0", "--save", "{tmp}/m.npz"],
+    ["train", "--train-size", "999999", "--save", "{tmp}/m.npz"],
+    ["train", "--save", "{tmp}/m.txt"],
+    ["train", "--save", "{tmp}/no/such/folder/m.npz"],
+    ["train", "--data", "{tmp}/no-such-data", "--save", "{tmp}/m.npz"],
+    ["eval", "{tmp}/missing.npz"],
+    ["eval", "{tmp}/corrupt.npz"],
+    ["predict", "{tmp}/missing.npz", "{tmp}/x.png"],
+    ["predict", "{model}", "{tmp}/missing.png"],
+    ["predict", "{model}", "{tmp}/corrupt.npz"],
+])
+def test_user_errors_exit_2_with_one_line(argv, tmp_path, model_file, capsys):
+    (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 broken")
+    args = [a.format(tmp=tmp_path, model=model_file) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("conv-playground: error:") and "\n" not in err
+    assert "Traceback" not in err
+
+
+def test_error_exit_code_in_a_subprocess(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "playground", "train", "--epochs", "0",
+                          "--save", str(tmp_path / "m.npz")], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "epochs" in out.stderr and "Traceback" not in out.stderr
