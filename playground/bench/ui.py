@@ -60,15 +60,9 @@ def _startup_probe() -> None:
 def run(args: argparse.Namespace) -> int:
     """Prints p50/p95/max latency of strokes and cell edits (>= 200 each) and the warm start."""
     if getattr(args, "while_training", False):
-        try:
-            import playground.ui.training_panel  # noqa: F401
-        except ImportError:
-            print("bench ui --while-training needs the training panel (the Network tab), which "
-                  "is not part of this build yet; run 'conv-playground bench ui' without it.",
-                  file=sys.stderr)
-            return 2
-        print("bench ui --while-training: not implemented yet", file=sys.stderr)
-        return 2
+        from playground.bench.ui_training import run_while_training
+
+        return run_while_training(args)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     n = max(200, args.repeat or DEFAULT_UPDATES)
     warm_s = warm_start_seconds()

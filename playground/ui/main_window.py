@@ -45,8 +45,11 @@ from playground.ui.formula_panel import FormulaPanel, observe_state
 from playground.ui.input_panel import InputPanel
 from playground.ui.kernel_editor import KernelEditor
 from playground.ui.maps_view import FeatureMapsView
+from playground.ui.model_holder import ModelHolder
+from playground.ui.prediction_view import PredictionView
 from playground.ui.settings_panel import SettingsPanel
 from playground.ui.state import PlaygroundState
+from playground.ui.steady_label import SteadyLabel
 from playground.ui.stepper import Conv1DStepper, StepThroughWidget
 from playground.ui.undo import UndoableState
 
@@ -88,7 +91,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
+        self.holder = ModelHolder(self.state, self)
+        self.network_tab = None
         self.tabs.addTab(self._build_playground(), "Playground")
+        self._network_page = QWidget()  # replaced by the Network tab the first time it is shown
+        self.tabs.addTab(self._network_page, "Network")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_status_bar()
         self._build_menus()
         observe_state(self, self.state, self._on_state_changed_last)
@@ -137,6 +145,9 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(_group("Draw a digit", draw))
         ll.addWidget(_group("Or choose an input", self.input_panel))
+        self.prediction_view = PredictionView(self.holder)
+        ll.addWidget(_group("What the network sees", self.prediction_view,
+                            "The trained network's probabilities for the digit on the canvas"))
         ll.addStretch(1)
 
         self.maps_view = FeatureMapsView(st)
@@ -194,7 +205,7 @@ class MainWindow(QMainWindow):
         self.warmup_indicator = WarmupIndicator()
         self.statusBar().addPermanentWidget(self.warmup_indicator)
         self.backend_label = QLabel()
-        self.timing_label = QLabel()
+        self.timing_label = SteadyLabel("compute 0000.0 ms · views 0000.0 ms")  # no relayout
         self.backend_label.setToolTip("Where the convolutions run (Layer ▸ Backend)")
         self.timing_label.setToolTip("Time to compute the layer and to redraw the views")
         self.statusBar().addPermanentWidget(self.timing_label)
@@ -438,6 +449,26 @@ class MainWindow(QMainWindow):
             f"Engine warm-up failed, computing with the reference: {error}" if error else
             f"Fast kernels ready ({seconds:.1f} s)", 6000)
 
+    # ---- network tab ---------------------------------------------------------------------------
+    def ensure_network_tab(self):
+        """The Network tab, built on first use so that the window opens quickly."""
+        if self.network_tab is None:
+            from playground.ui.network_tab import NetworkTab
+
+            tab = NetworkTab(self.state, self, holder=self.holder)
+            tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))
+            index = self.tabs.indexOf(self._network_page)
+            with QSignalBlocker(self.tabs):
+                self.tabs.removeTab(index)
+                self.tabs.insertTab(index, tab, "Network")
+            self._network_page.deleteLater()
+            self.network_tab = tab
+        return self.network_tab
+
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._network_page:
+            self.tabs.setCurrentWidget(self.ensure_network_tab())
+
     # ---- status ------------------------------------------------------------------------------
     def _on_state_changed_first(self, _what: str) -> None:
         self._t_changed = time.perf_counter()
@@ -456,6 +487,8 @@ class MainWindow(QMainWindow):
                                   f"views {self.render_ms:.1f} ms")
 
     def closeEvent(self, event) -> None:
+        if self.network_tab is not None:
+            self.network_tab.shutdown()
         if self.warmup is not None and self.warmup.is_running():
             self.warmup.wait()
         if self.save_on_close:

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from playground.cli import main
 from playground.data.kernels import LECTURE_CONV_1D
@@ -22,10 +22,14 @@ def _action(window, text):
     raise AssertionError(f"no action {text!r}")
 
 
-def test_layout_and_network_tab_slot(window):
-    assert window.tabs.tabText(0) == "Playground"
-    window.tabs.addTab(QLabel("network"), "Network")
+def test_layout_and_lazy_network_tab(window):
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Playground", "Network"]
+    assert window.network_tab is None  # built on first show, so the window opens quickly
+    window.tabs.setCurrentIndex(1)
+    assert window.network_tab is not None
+    assert window.tabs.currentWidget() is window.network_tab
     assert window.tabs.count() == 2
+    assert window.ensure_network_tab() is window.network_tab
     assert "Backend:" in window.backend_label.text()
     assert "compute" in window.timing_label.text()
 

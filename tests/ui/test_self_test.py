@@ -1,0 +1,44 @@
+"""The --self-test drives the real window offscreen and must pass (prints one line, returns 0)."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.paths import resource_path
+
+
+def _pretrained_present() -> bool:
+    try:
+        resource_path("lenet5.npz")
+    except FileNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _pretrained_present(), reason="the bundled pre-trained LeNet-5 "
+                    "(resources/lenet5.npz) is not built yet")
+def test_self_test_passes(qtbot, capsys):
+    from playground.ui.self_test import run_self_test
+    from playground.ui.worker import live_threads
+
+    code = run_self_test()
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 0, out
+    assert len(out) == 1 and out[0].startswith("self-test OK")
+    assert "predicts 1" in out[0] and "threads clean" in out[0]
+    assert live_threads() == 0
+
+
+def test_self_test_reports_a_failure_with_its_reason(qtbot, capsys, monkeypatch):
+    """A broken check gives a non-zero code and one line saying why, never a traceback."""
+    import playground.bench.ui_training as bench
+
+    def broken():
+        raise RuntimeError("no window today")
+
+    monkeypatch.setattr(bench, "open_window_with_network_tab", broken)
+    from playground.ui.self_test import run_self_test
+
+    assert run_self_test() == 1
+    assert capsys.readouterr().out.strip() == "self-test FAILED: RuntimeError: no window today"
