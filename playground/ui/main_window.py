@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         b = self.state.backend
         if b == "auto":
             with contextlib.suppress(engine.BackendUnavailable):
-                b = f"auto ({engine.backend_name()})"
+                b = f"auto ({self.state.preview_backend()})"
         self.backend_label.setText(f"Backend: {b}")
         self.timing_label.setText(f"compute {self.state.compute_ms:.1f} ms · "
                                   f"views {self.render_ms:.1f} ms")

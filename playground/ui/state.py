@@ -260,7 +260,7 @@ class PlaygroundState:
         s = self.settings
         start = time.perf_counter()
         try:
-            backend = None if self.backend == "auto" else self.backend
+            backend = self.preview_backend()
             self.result = engine.feature_maps(
                 self.image, self.kernels, self.bias, s.stride, s.padding_spec(), s.activation,
                 s.pool, s.pool_size, s.pool_stride, backend=backend,
@@ -269,6 +269,14 @@ class PlaygroundState:
         except (ValueError, engine.BackendUnavailable) as exc:
             self.error = str(exc)
         self.compute_ms = (time.perf_counter() - start) * 1000.0
+
+    def preview_backend(self) -> str:
+        """The backend the preview runs on: the chosen one, or for ``auto`` the engine's, except
+        that a single small image stays on the CPU (host-device copies would dominate on CUDA)."""
+        if self.backend != "auto":
+            return self.backend
+        current = engine.backend_name()
+        return "cpu" if current == "cuda" else current
 
     def _notify(self, what: str) -> None:
         self.recompute()

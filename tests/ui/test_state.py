@@ -103,3 +103,13 @@ def test_kernel_count_bounds(state):
     assert state.result.conv.shape[0] == 8
     with pytest.raises(ValueError):
         state.set_kernel_count(0)
+
+
+def test_auto_keeps_the_small_preview_on_the_cpu(state, monkeypatch):
+    monkeypatch.setattr(engine, "backend_name", lambda: "cuda")
+    assert state.preview_backend() == "cpu"
+    monkeypatch.setattr(engine, "backend_name", lambda: "reference")
+    assert state.preview_backend() == "reference"
+    state.backend = "reference"
+    monkeypatch.setattr(engine, "backend_name", lambda: "cuda")
+    assert state.preview_backend() == "reference"
