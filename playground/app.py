@@ -14,9 +14,30 @@ APP_NAME = "Convolution Playground"
 DEFAULT_SIZE = (1600, 1000)
 
 
+def _import_pyqtgraph():
+    """``import pyqtgraph``, without the CUDA runtime bindings its RawImageWidget asks for.
+
+    pyqtgraph imports ``cuda.bindings.runtime`` at import time for the optional GPU path of
+    RawImageWidget, a widget the playground never uses: 60-90 ms of every start. The bindings are
+    hidden for that one import only (unless something already loaded them); the engine's own CUDA
+    backend imports them normally later.
+    """
+    if "pyqtgraph" in sys.modules or "cuda.bindings" in sys.modules:
+        import pyqtgraph
+
+        return pyqtgraph
+    sys.modules["cuda.bindings"] = None  # makes "from cuda.bindings import ..." an ImportError
+    try:
+        import pyqtgraph
+    finally:
+        if sys.modules.get("cuda.bindings", 0) is None:
+            del sys.modules["cuda.bindings"]
+    return pyqtgraph
+
+
 def make_application(argv: list[str] | None = None):
     """The one QApplication, configured once (names, pyqtgraph row-major images, high DPI)."""
-    import pyqtgraph as pg
+    pg = _import_pyqtgraph()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

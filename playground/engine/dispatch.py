@@ -7,6 +7,7 @@ and the ops of :mod:`playground.engine.reference` with identical signatures.
 from __future__ import annotations
 
 import ctypes.util
+import functools
 import importlib
 import os
 from types import ModuleType
@@ -29,9 +30,15 @@ def simulator_enabled() -> bool:
     return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
 
 
+@functools.cache
+def _driver_library_found() -> bool:
+    """Whether libcuda is installed (``find_library`` runs ``ldconfig``: ~10 ms, so ask once)."""
+    return ctypes.util.find_library("cuda") is not None
+
+
 def cuda_present() -> bool:
     """True when CUDA kernels can run (a GPU or the simulator); imports numba.cuda only then."""
-    if not simulator_enabled() and ctypes.util.find_library("cuda") is None:
+    if not simulator_enabled() and not _driver_library_found():
         return False
     try:
         from numba import cuda

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground import engine
+from playground.ui.fast_image import FastImageItem
 from playground.ui.formula_panel import (
     big_font,
     fmt,
@@ -45,7 +46,7 @@ class _Tile:
         self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
         self.vb.disableAutoRange()
         layout.addItem(self.vb, row + 1, col)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.shape: tuple[int, ...] | None = None
 
@@ -74,29 +75,41 @@ class ChannelsView(QWidget):
         self.gray_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         font = big_font()
         self.gray_label.setFont(font)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.gray_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.stack)
+        # the pictures are built the first time an RGB input needs them (not at start-up)
+        self.glw: pg.GraphicsLayoutWidget | None = None
+        self.summary: QLabel | None = None
+        self.inputs: list[_Tile] = []
+        self.slices: list[_Tile] = []
+        self.maps: list[_Tile] = []
+        self.sum_tile: _Tile | None = None
+        self._channel_maps: np.ndarray | None = None
+        self._sum: np.ndarray | None = None
+        self._dirty = True
+        observe_state(self, state, self._on_state_changed)
+        follow_theme(self._on_theme_changed)
+        self.refresh()
+
+    def _build_rgb_page(self) -> None:
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setFont(font)
+        self.summary.setFont(big_font())
         rgb_page = QWidget()
         rgb_layout = QVBoxLayout(rgb_page)
         rgb_layout.setContentsMargins(0, 0, 0, 0)
         rgb_layout.addWidget(self.glw, 1)
         rgb_layout.addWidget(self.summary)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.gray_label)
         self.stack.addWidget(rgb_page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.stack)
 
         ci = self.glw.ci
         # columns: R  +  G  +  B  (+ b =)  sum ; rows: channel, slice, channel map
-        self.inputs: list[_Tile] = []
-        self.slices: list[_Tile] = []
-        self.maps: list[_Tile] = []
         for c in range(3):
             col = 2 * c
             self.inputs.append(_Tile(ci, 0, col))
@@ -117,12 +130,6 @@ class ChannelsView(QWidget):
         self.ops_label = pg.LabelItem("⊛ each slice with its own channel", size=pt(10),
                                       color="#5f6368")
         ci.addItem(self.ops_label, 2, 7, rowspan=2)
-        self._channel_maps: np.ndarray | None = None
-        self._sum: np.ndarray | None = None
-        self._dirty = True
-        observe_state(self, state, self._on_state_changed)
-        follow_theme(self._on_theme_changed)
-        self.refresh()
 
     # ---- public ------------------------------------------------------------------------------
     def channel_maps(self) -> np.ndarray | None:
@@ -145,6 +152,8 @@ class ChannelsView(QWidget):
             self.stack.setCurrentIndex(0)
             self._channel_maps = self._sum = None
             return
+        if self.glw is None:
+            self._build_rgb_page()
         self.stack.setCurrentIndex(1)
         k = st.selected
         w = st.kernels[k]
@@ -183,7 +192,8 @@ class ChannelsView(QWidget):
         if not scale_changed(self):
             return
         self.gray_label.setFont(big_font())
-        self.summary.setFont(big_font())
+        if self.summary is not None:
+            self.summary.setFont(big_font())
 
     def _on_state_changed(self, what: str) -> None:
         if self.isVisible():

@@ -155,6 +155,7 @@ class CostPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(scrolling(self.label), 1)
         self._html = ""
+        self._dirty = True
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -172,14 +173,17 @@ class CostPanel(QWidget):
 
     def html(self) -> str:
         """The rich text on show."""
+        if self._dirty:
+            self.refresh()
         return self._html
 
     def plain_text(self) -> str:
         """The text on show without markup."""
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self._html)).split())
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.html())).split())
 
     def refresh(self) -> None:
         """Recounts for the live layer or the chosen example."""
+        self._dirty = False
         key = self.example()
         layer = EXAMPLES[key] if key is not None else layer_from_state(self.state)
         text = cost_html(layer)
@@ -197,4 +201,11 @@ class CostPanel(QWidget):
 
     def _on_state_changed(self, what: str) -> None:
         if what != "selected" and self.example() is None:
+            self._dirty = True  # rewritten when next shown or read: hidden tabs cost nothing
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
             self.refresh()
+        super().showEvent(event)

@@ -235,6 +235,7 @@ class FormulaPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(body))
         self._html = ""
+        self._dirty = True
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -246,20 +247,30 @@ class FormulaPanel(QWidget):
 
     def html(self) -> str:
         """The rich text on show."""
+        if self._dirty:
+            self.refresh()
         return self._html
 
     def plain_text(self) -> str:
         """The text on show without markup (what a reader sees)."""
         import re
 
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self._html)).split())
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.html())).split())
 
     def _on_state_changed(self, what: str) -> None:
         if what != "selected":
+            self._dirty = True  # rewritten when next shown or read: hidden tabs cost nothing
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
             self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
         """Rewrites the formulas from the state."""
+        self._dirty = False
         st = self.state
         c = st.channels
         n_h, n_w = st.input_hw

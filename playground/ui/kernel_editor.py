@@ -112,6 +112,7 @@ class KernelModel(QAbstractTableModel):
         self.state, self.undo = state, undo
         self.channel = 0
         self._vmax = 1.0
+        self._shown: tuple | None = None  # (selected, channel, vmax) and the numbers on show
 
     def _kernel(self) -> np.ndarray:
         return self.state.kernels[self.state.selected]
@@ -163,12 +164,26 @@ class KernelModel(QAbstractTableModel):
                              lambda: self.state.set_kernel_cell(k, ch, r, c, v))
 
     def refresh(self, reset: bool) -> None:
-        """Re-reads the state (``reset`` when the size changed)."""
-        self._vmax = float(np.abs(self._kernel()).max())
+        """Re-reads the state (``reset`` when the size changed).
+
+        Announces only the cells whose number changed, unless the colour scale (the largest
+        ``|w|``) or the kernel on show changed too: a repaint of the whole grid asks ``data``
+        for every role of every cell.
+        """
+        kernel = self._kernel()
+        vmax = float(np.abs(kernel).max())
+        ch = min(self.channel, kernel.shape[0] - 1)
+        key = (self.state.selected, ch, vmax)
+        shown, self._shown = self._shown, (key, kernel[ch].copy())
+        self._vmax = vmax
         if reset:
             self.beginResetModel()
             self.endResetModel()
         elif self.rowCount() and self.columnCount():
+            if shown is not None and shown[0] == key and shown[1].shape == kernel[ch].shape:
+                for r, c in zip(*np.nonzero(shown[1] != kernel[ch]), strict=True):
+                    self.dataChanged.emit(self.index(int(r), int(c)), self.index(int(r), int(c)))
+                return
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(self.rowCount() - 1, self.columnCount() - 1))
 
@@ -347,10 +362,10 @@ class KernelEditor(QWidget):
         shape = s.kernels.shape
         self._syncing = True
         try:
-            self.count.setValue(shape[0])
-            self.fh.setValue(shape[2])
-            self.fw.setValue(shape[3])
-            self.bias.setValue(float(s.bias[s.selected]))
+            for spin, value in ((self.count, shape[0]), (self.fh, shape[2]), (self.fw, shape[3]),
+                                (self.bias, round(float(s.bias[s.selected]), 3))):
+                if spin.value() != value:  # setValue repaints the spin box even when equal
+                    spin.setValue(value)
             rgb = shape[1] > 1
             self.channels.setVisible(rgb)
             if not rgb:

@@ -9,6 +9,8 @@ hovering a pooled cell outlines its window in the activated map.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.ui.fast_image import FastImageItem
 from playground.ui.formula_panel import (
     big_font,
     cell_formula_html,
@@ -34,6 +37,7 @@ from playground.ui.formula_panel import (
     scale_changed,
     ui_scale,
 )
+from playground.ui.steady_label import SteadyBox
 
 ROWS = ("conv", "activated", "pooled")
 MAP_CMAP = "CET-D1"
@@ -52,6 +56,22 @@ def _rect_item(pen: QPen, brush: QBrush | None = None, z: float = 10.0) -> QGrap
     item.setZValue(z)
     item.hide()
     return item
+
+
+@contextlib.contextmanager
+def _one_layout_pass(layout: pg.GraphicsLayout):
+    """Adds items to ``layout`` with one layout pass at the end instead of one per item.
+
+    pyqtgraph's ``GraphicsLayout.addItem`` activates the whole grid after every item, which made
+    building the 22-cell grid quadratic (most of the view's start-up time).
+    """
+    grid = layout.layout
+    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
+    try:
+        yield layout
+    finally:
+        del grid.activate
+        grid.activate()
 
 
 def _symmetric(m: float) -> tuple[float, float]:
@@ -80,7 +100,7 @@ class _Cell:
         self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
         self.vb.disableAutoRange()
         self.layout.addItem(self.vb, 1, 0)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
         self.hover = _rect_item(HOVER_PEN, z=20)
         self.hover.setParentItem(self.vb.childGroup)
@@ -143,12 +163,76 @@ def _tick(v: float) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
-def _color_bar(width: int, axis_width: int) -> pg.ColorBarItem:
-    bar = pg.ColorBarItem(values=(-1, 1), width=width, colorMap=MAP_CMAP, interactive=False,
-                          colorMapMenu=False)
-    bar.axis.setWidth(axis_width)
-    bar.axis.setStyle(tickFont=_small_font())
-    return bar
+class _SharedBar(pg.GraphicsWidget):
+    """The shared colour bar with round-number ticks, painted directly.
+
+    pyqtgraph's ColorBarItem regenerates its AxisItem (tick values, strings, text metrics) on every
+    level change, about 1 ms; the levels change with nearly every stroke, so this draws the same
+    picture (gradient, axis line, ticks, labels) with a handful of QPainter calls instead.
+    """
+
+    BAR = 12
+    AXIS = 40
+
+    def __init__(self) -> None:
+        super().__init__()
+        lut = _cmap().getLookupTable(nPts=256, alpha=False)[::-1]
+        strip = np.ascontiguousarray(np.repeat(lut[:, None, :3], 2, axis=1).astype(np.uint8))
+        self._pixmap = QPixmap.fromImage(pg.functions.ndarray_to_qimage(
+            strip, QImage.Format.Format_RGB888))
+        self._levels = (-1.0, 1.0)
+        self._font = _small_font()
+        self._metrics = QFontMetricsF(self._font)
+        width = self.BAR + self.AXIS + 14
+        self.setMinimumWidth(width)  # never squeeze the tick labels away
+        self.setMaximumWidth(width)
+
+    def levels(self) -> tuple[float, float]:
+        """The (low, high) values at the bottom and top of the bar."""
+        return self._levels
+
+    def setLevels(self, levels: tuple[float, float]) -> None:
+        levels = (float(levels[0]), float(levels[1]))
+        if levels != self._levels:
+            self._levels = levels
+            self.update()
+
+    def paint(self, p: QPainter, *_args) -> None:
+        r = self.boundingRect()
+        half = self._metrics.height() / 2
+        bar = QRectF(r.left() + 6, r.top() + half + 2, self.BAR, max(r.height() - 2 * half - 4, 1))
+        p.drawPixmap(bar, self._pixmap, QRectF(self._pixmap.rect()))
+        lo, hi = self._levels
+        x = bar.right()
+        p.setPen(pg.mkPen("#5f6368"))
+        p.drawRect(bar)
+        if hi <= lo:
+            return
+        p.setFont(self._font)
+        ticks, step, decimals = nice_ticks(lo, hi, max(2, int(bar.height() // 45)))
+        per_px = bar.height() / (hi - lo)
+        minor = step / (4 if round(step / 10 ** np.floor(np.log10(step))) == 2 else 5)
+        v = np.ceil(lo / minor - 1e-9) * minor
+        while v <= hi + minor * 1e-6:
+            y = bar.bottom() - (v - lo) * per_px
+            p.drawLine(QPointF(x, y), QPointF(x + 2, y))
+            v += minor
+        for v in ticks:
+            y = bar.bottom() - (v - lo) * per_px
+            p.drawLine(QPointF(x, y), QPointF(x + 5, y))
+            p.drawText(QPointF(x + 7, y + half * 0.7), f"{v:.{decimals}f}")
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], float, int]:
+    """About ``count`` round ticks (1, 2 or 5 times a power of ten) in [lo, hi]: values, step and
+    the decimals their labels need."""
+    raw = (hi - lo) / max(count, 1)
+    p10 = 10.0 ** np.floor(np.log10(raw))
+    step = float(next(m * p10 for m in (1.0, 2.0, 5.0, 10.0) if m * p10 >= raw * 0.75))
+    first = np.ceil(lo / step - 1e-9) * step
+    ticks = [float(v) for v in np.arange(first, hi + step * 1e-6, step)]
+    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    return [0.0 if abs(v) < step * 1e-9 else v for v in ticks], step, decimals
 
 
 def _small_font():
@@ -180,7 +264,7 @@ class FeatureMapsView(QWidget):
         self._structure: tuple | None = None
         self._hovered: tuple[str, int, int, int] | None = None
         self.cells: dict[str, list[_Cell]] = {r: [] for r in ROWS}
-        self.shared_bar: pg.ColorBarItem | None = None
+        self.shared_bar: _SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
 
         self.banner = QLabel()
@@ -199,8 +283,8 @@ class FeatureMapsView(QWidget):
         self.hover_label = QLabel()
         self.hover_label.setTextFormat(Qt.TextFormat.RichText)
         self.hover_label.setWordWrap(True)
-        self.hover_label.setMinimumHeight(48)
         self.hover_label.setFont(big_font())
+        hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
         top = QHBoxLayout()
         hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
         hint.setStyleSheet("color: #666")
@@ -211,7 +295,7 @@ class FeatureMapsView(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(self.glw, 1)
-        layout.addWidget(self.hover_label)
+        layout.addWidget(hover_box)
 
         self.glw.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.glw.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
@@ -290,6 +374,10 @@ class FeatureMapsView(QWidget):
 
     # ---- building ------------------------------------------------------------------------------
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
+        with _one_layout_pass(self.glw.ci):
+            self._build_grid(n_kernels, pooled, shared)
+
+    def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         ci = self.glw.ci
         ci.clear()
         self._structure = (n_kernels, pooled, shared)
@@ -306,7 +394,7 @@ class FeatureMapsView(QWidget):
         self.pad_rect = _rect_item(pg.mkPen("#5f6368", width=1, style=Qt.PenStyle.DashLine),
                                    QBrush(QColor("#9aa0a6"), Qt.BrushStyle.BDiagPattern), z=-5)
         self.pad_rect.setParentItem(self.input_vb.childGroup)
-        self.input_item = pg.ImageItem(axisOrder="row-major")
+        self.input_item = FastImageItem(axisOrder="row-major")
         self._input_mode = ""
         self.input_vb.addItem(self.input_item)
         self.input_outline = _rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
@@ -333,10 +421,7 @@ class FeatureMapsView(QWidget):
                 ci.layout.setColumnStretchFactor(2 + k, 1)
         self.shared_bar = None
         if shared:
-            self.shared_bar = _color_bar(width=12, axis_width=40)
-            self.shared_bar.setMinimumWidth(12 + 40 + 14)  # never squeeze the tick labels away
-            self.shared_bar.setMaximumWidth(12 + 40 + 14)
-            self.shared_bar.setImageItem([c.image for row in rows for c in self.cells[row]])
+            self.shared_bar = _SharedBar()
             ci.addItem(self.shared_bar, 0, 2 + n_kernels, rowspan=len(rows), colspan=1)
 
     # ---- updating ------------------------------------------------------------------------------
@@ -406,6 +491,9 @@ class FeatureMapsView(QWidget):
                     cell.bar.setLevels(levels)
         if self.shared_bar is not None:
             self.shared_bar.setLevels(shared)
+            for cells in self.cells.values():
+                for cell in cells:
+                    cell.image.setLevels(shared)
 
     def _update_selection(self) -> None:
         sel = self.state.selected

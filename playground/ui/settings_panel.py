@@ -47,6 +47,22 @@ def _pair(tip_h: str, tip_w: str, lo: int, hi: int) -> tuple[QWidget, QSpinBox, 
     return box, a, b
 
 
+
+def _set_value(spin, value) -> None:
+    """``spin.setValue`` only when the value differs (setValue repaints even when it does not)."""
+    if spin.value() != value:
+        spin.setValue(value)
+
+
+def _set_index(combo, index: int) -> None:
+    if combo.currentIndex() != index:
+        combo.setCurrentIndex(index)
+
+
+def _set_text(label, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
 class SettingsPanel(QWidget):
     """Padding / stride / activation / pooling / backend of the layer on show."""
 
@@ -149,31 +165,31 @@ class SettingsPanel(QWidget):
         s = self.state.settings
         self._syncing = True
         try:
-            self.padding.setCurrentIndex(self.padding.findData(s.padding_mode))
+            _set_index(self.padding, self.padding.findData(s.padding_mode))
             pads = self.state.pads()
-            self.pad_h.setValue(s.padding[0] if s.padding_mode == "custom" else pads[0])
-            self.pad_w.setValue(s.padding[1] if s.padding_mode == "custom" else pads[2])
+            _set_value(self.pad_h, s.padding[0] if s.padding_mode == "custom" else pads[0])
+            _set_value(self.pad_w, s.padding[1] if s.padding_mode == "custom" else pads[2])
             custom = s.padding_mode == "custom"
             self.pad_h.setEnabled(custom)
             self.pad_w.setEnabled(custom)
-            self.stride_h.setValue(s.stride[0])
-            self.stride_w.setValue(s.stride[1])
-            self.activation.setCurrentIndex(self.activation.findData(s.activation))
-            self.pool.setCurrentIndex(self.pool.findData(s.pool))
-            self.pool_h.setValue(s.pool_size[0])
-            self.pool_w.setValue(s.pool_size[1])
-            self.pool_sh.setValue(s.pool_stride[0])
-            self.pool_sw.setValue(s.pool_stride[1])
+            _set_value(self.stride_h, s.stride[0])
+            _set_value(self.stride_w, s.stride[1])
+            _set_index(self.activation, self.activation.findData(s.activation))
+            _set_index(self.pool, self.pool.findData(s.pool))
+            _set_value(self.pool_h, s.pool_size[0])
+            _set_value(self.pool_w, s.pool_size[1])
+            _set_value(self.pool_sh, s.pool_stride[0])
+            _set_value(self.pool_sw, s.pool_stride[1])
             for spin in (self.pool_h, self.pool_w, self.pool_sh, self.pool_sw):
                 spin.setEnabled(s.pool != "none")
-            self.backend.setCurrentIndex(max(self.backend.findData(self.state.backend), 0))
+            _set_index(self.backend, max(self.backend.findData(self.state.backend), 0))
         finally:
             self._syncing = False
         concrete = self.state.backend
         if concrete == "auto":
             with contextlib.suppress(engine.BackendUnavailable):
                 concrete = f"auto → {engine.backend_name()}"
-        self.note.setText(f"Computing on: {concrete}")
+        _set_text(self.note, f"Computing on: {concrete}")
 
     # ---- widgets -> state --------------------------------------------------------------------
     def _set(self, text: str, merge: str, **changes) -> None:

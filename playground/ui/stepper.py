@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGraphicsPathItem,
     QGraphicsRectItem,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.ui.fast_image import FastImageItem
 from playground.ui.formula_panel import (
     BIG_FONT_PT,
     big_font,
@@ -38,6 +40,7 @@ from playground.ui.formula_panel import (
     scale_changed,
     ui_scale,
 )
+from playground.ui.steady_label import SteadyBox, SteadyLabel
 
 MAP_CMAP = "CET-D1"
 INPUT_CMAP = "CET-L1"
@@ -82,8 +85,7 @@ class PlayControls(QWidget):
         self.scrub_slider = QSlider(Qt.Orientation.Horizontal)
         self.scrub_slider.setRange(0, 0)
         self.scrub_slider.valueChanged.connect(self._on_scrub_slider_changed)
-        self.step_label = QLabel()
-        self.step_label.setMinimumWidth(110)
+        self.step_label = SteadyLabel("step 00000 / 00000")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for w in (self.play_button, self.back_button, self.forward_button):
@@ -210,9 +212,70 @@ def _view(layout: pg.GraphicsLayout, title: str, row: int, col: int):
     vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
     vb.disableAutoRange()
     layout.addItem(vb, row + 1, col)
-    img = pg.ImageItem(axisOrder="row-major")
+    img = FastImageItem(axisOrder="row-major")
     vb.addItem(img)
     return label, vb, img
+
+
+def _same(shown: tuple | None, now: tuple) -> bool:
+    """Whether ``now`` (arrays and plain values) equals what ``shown`` recorded."""
+    if shown is None:
+        return False
+    return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+               for a, b in zip(shown, now, strict=True))
+
+
+def _set_title(label: pg.LabelItem, text: str) -> None:
+    """Sets a LabelItem's text only when it changed (every setText re-lays the graphics out)."""
+    if label.text != text:
+        label.setText(text, color="#202124")
+
+
+class _NumberGrid(pg.GraphicsObject):
+    """The kernel's weights written on its cells: one item, a few ``drawText`` calls per paint.
+
+    (One pyqtgraph TextItem per weight cost a millisecond each to create and a re-layout each to
+    update.) The text keeps its pixel size however the view is scaled, like a TextItem.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cells: list[tuple[float, float, str]] = []
+        self._bounds = QRectF()
+        self.setZValue(20)
+
+    def set_cells(self, cells: list[tuple[float, float, str]]) -> None:
+        """``(x, y, text)`` centred on data coordinates (x, y)."""
+        if cells == self._cells:
+            return
+        self.prepareGeometryChange()
+        self._cells = cells
+        xs = [c[0] for c in cells] or [0.0]
+        ys = [c[1] for c in cells] or [0.0]
+        # a cell's margin more on every side: a number may be wider than a small cell
+        self._bounds = QRectF(min(xs) - 1.5, min(ys) - 1.5, max(xs) - min(xs) + 3,
+                              max(ys) - min(ys) + 3) if cells else QRectF()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """The numbers on show, row by row."""
+        return [c[2] for c in self._cells]
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, p: QPainter, *_args) -> None:
+        if not self._cells:
+            return
+        tr = p.transform()
+        p.resetTransform()
+        p.setPen(QColor("#000000"))
+        p.setFont(QApplication.font())
+        box = QRectF(-60, -20, 120, 40)
+        center = Qt.AlignmentFlag.AlignCenter
+        for x, y, text in self._cells:
+            p.drawText(box.translated(tr.map(QPointF(x, y))), center, text)
+        p.setTransform(tr)
 
 
 class StepThroughWidget(QWidget):
@@ -252,19 +315,23 @@ class StepThroughWidget(QWidget):
         self.input_vb.addItem(self.window_rect, ignoreBounds=True)
         self.cell_rect = _rect("#00c853")
         self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
-        self._numbers: list[pg.TextItem] = []
+        self.numbers = _NumberGrid()
+        self.kernel_vb.addItem(self.numbers, ignoreBounds=True)
         self.formula_label = _big(QLabel())
-        self.formula_label.setMinimumHeight(60)
+        formula_box = SteadyBox(self.formula_label, min_height=60)
         self.message = QLabel()
         self.message.setStyleSheet("color: #c5221f; font-weight: bold")
         self.message.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.glw, 1)
-        layout.addWidget(self.formula_label)
+        layout.addWidget(formula_box)
         layout.addWidget(self.controls)
         self._padded: np.ndarray | None = None
         self._shapes: dict[str, tuple] = {}
+        self._input_src: tuple | None = None  # what the input and kernel pictures show now
+        self._kernel_src: tuple | None = None
+        self._frame: tuple | None = None
         self._dirty = True
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
@@ -297,7 +364,26 @@ class StepThroughWidget(QWidget):
         k = st.selected
         conv = st.result.conv
         img = st.image
-        pt, pb, pl, pr = st.pads()
+        pads = st.pads()
+        if not _same(self._input_src, (img, pads)):  # a kernel edit leaves the input alone
+            self._input_src = (img.copy(), pads)
+            self._show_input(img, pads)
+        # kernel: C slices stacked top to bottom, one blank row apart (a stroke leaves it alone)
+        kern = st.kernels[k]
+        if not _same(self._kernel_src, (kern, float(st.bias[k]), k)):
+            self._kernel_src = (kern.copy(), float(st.bias[k]), k)
+            self._show_kernel(kern, float(st.bias[k]), k)
+        m_out = float(np.abs(conv[k]).max()) or 1.0
+        self.output_item.setLevels((-m_out, m_out))
+        self._fit("output", self.output_vb, conv.shape[1:])
+        self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
+        _set_title(self.output_title, f"output k{k + 1}: {conv.shape[1]}×{conv.shape[2]}")
+        self.controls.set_count(conv.shape[1] * conv.shape[2])
+        self._show_step(self.controls.step())
+
+    # ---- drawing -------------------------------------------------------------------------------
+    def _show_input(self, img: np.ndarray, pads: tuple[int, int, int, int]) -> None:
+        pt, pb, pl, pr = pads
         x = img if img.ndim == 3 else img[None]
         padded = np.pad(x, ((0, 0), (pt, pb), (pl, pr)))
         if padded.shape[0] == 3:
@@ -310,18 +396,21 @@ class StepThroughWidget(QWidget):
             if self.input_item.getColorMap() is None:
                 self.input_item.setColorMap(pg.colormap.get(INPUT_CMAP))
         self._padded = padded
-        h, w = st.input_hw
-        self.pad_outline.setRect(QRectF(pl, pt, w, h))
-        shade = QPainterPath()
-        shade.addRect(QRectF(0, 0, padded.shape[2], padded.shape[1]))
-        inner = QPainterPath()
-        inner.addRect(QRectF(pl, pt, w, h))
-        self.pad_shade.setPath(shade.subtracted(inner))
+        h, w = img.shape[-2:]
+        frame = (pads, h, w)
+        if frame != self._frame:
+            self._frame = frame
+            self.pad_outline.setRect(QRectF(pl, pt, w, h))
+            shade = QPainterPath()
+            shade.addRect(QRectF(0, 0, padded.shape[2], padded.shape[1]))
+            inner = QPainterPath()
+            inner.addRect(QRectF(pl, pt, w, h))
+            self.pad_shade.setPath(shade.subtracted(inner))
         self._fit("input", self.input_vb, padded.shape[1:])
-        self.input_title.setText(f"padded input {padded.shape[1]}×{padded.shape[2]} "
-                                 f"(padding {pt},{pb},{pl},{pr})", color="#202124")
-        # kernel: C slices stacked top to bottom, one blank row apart
-        kern = st.kernels[k]
+        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]} "
+                                     f"(padding {pt},{pb},{pl},{pr})")
+
+    def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
         c, fh, fw = kern.shape
         tiles = np.full((c * fh + (c - 1), fw), np.nan, np.float32)
         for ch in range(c):
@@ -329,43 +418,21 @@ class StepThroughWidget(QWidget):
         m = float(np.abs(kern).max()) or 1.0
         self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
         self._fit("kernel", self.kernel_vb, tiles.shape)
-        self.kernel_title.setText(f"kernel k{k + 1}: {c}×{fh}×{fw}, b = {fmt(st.bias[k])}",
-                                  color="#202124")
+        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}, b = {fmt(bias)}")
         self._update_numbers(tiles)
-        m_out = float(np.abs(conv[k]).max()) or 1.0
-        self.output_item.setLevels((-m_out, m_out))
-        self._fit("output", self.output_vb, conv.shape[1:])
-        self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
-        self.output_title.setText(f"output k{k + 1}: {conv.shape[1]}×{conv.shape[2]}",
-                                  color="#202124")
-        self.controls.set_count(conv.shape[1] * conv.shape[2])
-        self._show_step(self.controls.step())
 
-    # ---- drawing -------------------------------------------------------------------------------
     def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
         if self._shapes.get(key) != tuple(shape):
             self._shapes[key] = tuple(shape)
             vb.setRange(rect=QRectF(0, 0, shape[1], shape[0]), padding=0.02)
 
     def _update_numbers(self, tiles: np.ndarray) -> None:
-        show = np.isfinite(tiles).sum() <= MAX_NUMBERED**2
-        wanted = int(np.isfinite(tiles).sum()) if show else 0
-        while len(self._numbers) < wanted:
-            t = pg.TextItem("", color="#000000", anchor=(0.5, 0.5))
-            self.kernel_vb.addItem(t, ignoreBounds=True)
-            self._numbers.append(t)
-        for t in self._numbers[wanted:]:
-            t.hide()
-        if not show:
+        finite = np.isfinite(tiles)
+        if finite.sum() > MAX_NUMBERED**2:
+            self.numbers.set_cells([])
             return
-        n = 0
-        for (r, col), v in np.ndenumerate(tiles):
-            if np.isfinite(v):
-                t = self._numbers[n]
-                t.setText(_short(v))
-                t.setPos(col + 0.5, r + 0.5)
-                t.show()
-                n += 1
+        self.numbers.set_cells([(c + 0.5, r + 0.5, _short(tiles[r, c]))
+                                for r, c in zip(*np.nonzero(finite), strict=True)])
 
     def _show_step(self, step: int) -> None:
         st = self.state
