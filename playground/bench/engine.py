@@ -85,7 +85,7 @@ def _lenet_step(be):
         dc2 = be.relu_backward(c2, be.max_pool2d_backward(a2, df.reshape(p2.shape), pool, pool))
         dp1, _, _ = be.conv2d_backward(p1, w2, dc2, one, valid)
         dc1 = be.relu_backward(c1, be.max_pool2d_backward(a1, dp1, pool, pool))
-        _, dw1, _ = be.conv2d_backward(x, w1, dc1, one, same)
+        _, dw1, _ = be.conv2d_backward(x, w1, dc1, one, same, need_dx=False)  # as torch
         be.to_host(dw1)  # waits for an asynchronous device
         return loss
 

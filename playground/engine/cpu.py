@@ -222,8 +222,9 @@ def _conv_one(xp, w, b, sh, sw, acc, y, n):
 
 
 @njit(**_FAST)
-def _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db):
-    """Accumulates image ``n``'s ``dw``, ``db``; writes its padded input gradient into ``dxp``.
+def _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db, need_dx):
+    """Accumulates image ``n``'s ``dw``, ``db``; writes its padded input gradient into ``dxp``
+    (stride 1: only when ``need_dx``).
 
     Stride 1: ``dyw`` (K, F + Hp*Wp) holds ``dy`` in the flat-shift layout after ``F`` leading
     zeros (``F = (fh-1)*Wp + fw-1``) and must be zero elsewhere; the input gradient is then the
@@ -247,7 +248,7 @@ def _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db):
             db[k] += s
             for c in range(cc):
                 _corr_grad(xf[c], dyw[k, front:], wp, span, dw[k, c])
-        for c in range(cc):
+        for c in range(cc if need_dx else 0):
             d = dxf[c]
             for q in range(hp * wp):
                 d[q] = 0.0
@@ -315,18 +316,19 @@ def _conv_fwd_parallel(x, w, b, sh, sw, pt, pl, hp, wp, y, nt):
 
 
 @njit(**_FAST)
-def _conv_bwd_serial(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db):
+def _conv_bwd_serial(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db, need_dx):
     xp = np.zeros((x.shape[1], hp, wp), np.float32)
     dxp = np.empty((x.shape[1], hp, wp), np.float32)
     dyw = np.zeros((w.shape[0], _front(w, wp) + hp * wp), np.float32)
     for n in range(x.shape[0]):
         _pad_into(x, n, pt, pl, xp)
-        _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db)
-        _crop_into(dxp, n, pt, pl, dx)
+        _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db, need_dx)
+        if need_dx:
+            _crop_into(dxp, n, pt, pl, dx)
 
 
 @njit(**_PAR)
-def _conv_bwd_parallel(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db, nt):
+def _conv_bwd_parallel(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db, need_dx, nt):
     nb = x.shape[0]
     per = (nb + nt - 1) // nt
     dwt = np.zeros((nt, w.shape[0], w.shape[1], w.shape[2], w.shape[3]), np.float32)
@@ -337,8 +339,9 @@ def _conv_bwd_parallel(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db, nt):
         dyw = np.zeros((w.shape[0], _front(w, wp) + hp * wp), np.float32)
         for n in range(t * per, min(nb, (t + 1) * per)):
             _pad_into(x, n, pt, pl, xp)
-            _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dwt[t], dbt[t])
-            _crop_into(dxp, n, pt, pl, dx)
+            _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dwt[t], dbt[t], need_dx)
+            if need_dx:
+                _crop_into(dxp, n, pt, pl, dx)
     for t in range(nt):
         dw += dwt[t]
         db += dbt[t]
@@ -397,7 +400,7 @@ def _conv_fwd_gemm(x, w, b, pt, pl, hp, wp, y, chunk_floats):
 
 
 @njit(**_FAST)
-def _conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, chunk_floats):
+def _conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
     """Stride-1 gradients: ``dW += dYw @ cols.T`` and ``dcols = W.T @ dYw`` scattered back."""
     nb = x.shape[0]
     kk, cc, fh, fw = w.shape
@@ -427,6 +430,8 @@ def _conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, chunk_floats):
                         s += g
                 db[k] += s
         dw2 += np.dot(dyw, cols.T)
+        if not need_dx:
+            continue
         dcols = np.dot(w2t, dyw)
         for n in range(n0, n1):
             base = (n - n0) * span
@@ -471,28 +476,28 @@ def conv2d(x, w, b, stride: tuple[int, int], pads: Pads) -> np.ndarray:
     return y
 
 
-def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads):
-    """Gradients ``(dx, dw, db)`` of :func:`conv2d` for the upstream gradient ``dy``."""
+def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool = True):
+    """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     _, _, ho, wo = dy.shape
     sh, sw = stride
     pt, pb, pl, pr = pads
-    dx = np.empty(x.shape, f32)
+    dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
     dw = np.zeros(w.shape, f32)
     db = np.zeros(kk, f32)
     if _use_gemm(w, (sh, sw)):
         hp, wp = h + pt + pb, wd + pl + pr
-        _conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, GEMM_CHUNK_FLOATS)
-        return dx, dw, db
+        _conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, GEMM_CHUNK_FLOATS)
+        return (dx if need_dx else None), dw, db
     nt = _threads(2 * nb * kk * ho * wo * cc * fh * fw, nb)
     wflip = np.ascontiguousarray(w.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
-    args = (x, w, wflip, dy, sh, sw, pt, pl, h + pt + pb, wd + pl + pr, dx, dw, db)
+    args = (x, w, wflip, dy, sh, sw, pt, pl, h + pt + pb, wd + pl + pr, dx, dw, db, need_dx)
     if nt > 1:
         _conv_bwd_parallel(*args, nt)
     else:
         _conv_bwd_serial(*args)
-    return dx, dw, db
+    return (dx if need_dx else None), dw, db
 
 
 # ---------------------------------------------------------------- pooling

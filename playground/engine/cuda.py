@@ -224,14 +224,17 @@ def conv2d(x, w, b, stride: tuple[int, int], pads: tuple[int, int, int, int]):
     return y
 
 
-def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: tuple[int, int, int, int]):
-    """Gradients ``(dx, dw, db)`` of :func:`conv2d` as device arrays."""
+def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: tuple[int, int, int, int],
+                    need_dx: bool = True):
+    """Gradients ``(dx, dw, db)`` of :func:`conv2d` as device arrays (``dx`` None if not needed)."""
     x, w, dy = _dev(x), _dev(w), _dev(dy)
     (sh, sw), (pt, _, pl, _) = stride, pads
-    dx = cuda.device_array(x.shape, dtype=f32)
+    dx = None
     dw = cuda.device_array(w.shape, dtype=f32)
     db = cuda.device_array((w.shape[0],), dtype=f32)
-    _launch1d(_conv2d_dx, dx.size, dy, w, dx, sh, sw, pt, pl)
+    if need_dx:
+        dx = cuda.device_array(x.shape, dtype=f32)
+        _launch1d(_conv2d_dx, dx.size, dy, w, dx, sh, sw, pt, pl)
     _launch_reduce(_conv2d_dw, dw.size, x, dy, dw, sh, sw, pt, pl)
     n, k, ho, wo = dy.shape
     _launch_reduce(_channel_sum, k, dy.reshape(n, k, ho * wo), db)

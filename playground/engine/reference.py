@@ -57,8 +57,11 @@ def conv2d(x, w, b, stride: tuple[int, int], pads: Pads) -> np.ndarray:
     return y.astype(f32)
 
 
-def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads):
-    """Gradients ``(dx, dw, db)`` of :func:`conv2d` for the upstream gradient ``dy``."""
+def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool = True):
+    """Gradients ``(dx, dw, db)`` of :func:`conv2d` for the upstream gradient ``dy``.
+
+    ``need_dx=False`` (a network's first layer) returns ``None`` for ``dx``.
+    """
     n, _, h, wd = x.shape
     k, _, fh, fw = w.shape
     sh, sw = stride
@@ -78,7 +81,7 @@ def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads):
                     dxp[ni, :, rows, cols] += g * w[ki]
     dx = dxp[:, :, pt : pt + h, pl : pl + wd]
     db = dy.astype(np.float64).sum(axis=(0, 2, 3))
-    return dx.astype(f32), dw.astype(f32), db.astype(f32)
+    return (dx.astype(f32) if need_dx else None), dw.astype(f32), db.astype(f32)
 
 
 def max_pool2d(x, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:

@@ -119,6 +119,8 @@ class Conv2d(Layer):
         fh, fw = self.kernel
         self.weight = Param("weight", np.zeros((out_channels, in_channels, fh, fw), np.float32))
         self.bias = Param("bias", np.zeros(out_channels, np.float32))
+        self.need_input_grad = True
+        """False for a network's first layer: nothing uses the gradient of the images."""
         self._x = None
 
     def params(self) -> list[Param]:
@@ -131,7 +133,7 @@ class Conv2d(Layer):
 
     def backward(self, dy):
         dx, self.weight.grad, self.bias.grad = self.be.conv2d_backward(
-            self._x, self.weight.data, dy, self.stride, self.pads)
+            self._x, self.weight.data, dy, self.stride, self.pads, self.need_input_grad)
         self._x = None
         return dx
 

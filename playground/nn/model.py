@@ -107,6 +107,8 @@ class Model:
             prefix = _PREFIX.get(layer.kind, layer.kind)
             counts[prefix] = counts.get(prefix, 0) + 1
             layer.name = prefix if prefix == "flatten" else f"{prefix}{counts[prefix]}"
+        if self.layers and hasattr(self.layers[0], "need_input_grad"):
+            self.layers[0].need_input_grad = False
         self._shapes = self._trace_shapes()
         self.be: ModuleType | None = None
         self.to(backend)

@@ -59,6 +59,11 @@ def test_conv2d_forward_and_backward_match_reference(conv_path, case, seed):
                                ref.conv2d_backward(x, w, dy, stride, pads), ("dx", "dw", "db"),
                                strict=True):
         assert_close(got, want, what=what)
+    dx, dw, db = cpu.conv2d_backward(x, w, dy, stride, pads, need_dx=False)
+    assert dx is None
+    _, want_dw, want_db = ref.conv2d_backward(x, w, dy, stride, pads)
+    assert_close(dw, want_dw, what="dw without dx")
+    assert_close(db, want_db, what="db without dx")
 
 
 @pytest.mark.parametrize("kernel", [(2, 2), (4, 4), (2, 3), (3, 2), (1, 4), (5, 5), (3, 3)])
