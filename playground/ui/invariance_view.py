@@ -196,8 +196,7 @@ class InvarianceView(QWidget):
         self.cnn.to(backend)
         self.fcnn.to(backend)
         img = digit_input(self.state.image)
-        self.input_tile.set_tiles([img], [f"moved {self.offset[1]:+d} right, "
-                                          f"{self.offset[0]:+d} down"])
+        self.input_tile.set_tiles([img], [""])  # the offset label below says how far it moved
         self.offset_label.setText(f"Shift: {self.offset[1]:+d} px sideways, "
                                   f"{self.offset[0]:+d} px down")
         trace = self.cnn.forward_trace(img)
