@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground import engine
+from playground.ui.deferred import RefreshWhenShown
 from playground.ui.fast_image import FastImageItem
 from playground.ui.formula_panel import (
     big_font,
@@ -63,7 +64,7 @@ def _sign(text: str) -> pg.LabelItem:
     return pg.LabelItem(text, size=pt(18), color=TITLE_COLOR)
 
 
-class ChannelsView(QWidget):
+class ChannelsView(RefreshWhenShown, QWidget):
     """Per-channel slices of the selected filter, each channel's map, and their sum plus bias."""
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
@@ -195,13 +196,3 @@ class ChannelsView(QWidget):
         if self.summary is not None:
             self.summary.setFont(big_font())
 
-    def _on_state_changed(self, what: str) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(event)

@@ -9,13 +9,13 @@ playground state (so a student can glance at the lecture's numbers without losin
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.engine import shapes
+from playground.ui.deferred import RichTextView
 from playground.ui.formula_panel import (
     big_font,
     follow_theme,
@@ -126,7 +126,7 @@ def _row(name: str, value: str) -> str:
     return f"<tr><td style='color:#555'>{name}</td><td>{value}</td></tr>"
 
 
-class CostPanel(QWidget):
+class CostPanel(RichTextView, QWidget):
     """Parameter and multiply-add counts for the live layer or one of the lecture's examples.
 
     Choosing a lecture example in the combo box only changes what this panel shows; the
@@ -171,15 +171,6 @@ class CostPanel(QWidget):
             raise ValueError(f"unknown example {key!r}: choose one of {', '.join(EXAMPLES)}")
         self.combo.setCurrentIndex(self.combo.findData(LIVE if key is None else key))
 
-    def html(self) -> str:
-        """The rich text on show."""
-        if self._dirty:
-            self.refresh()
-        return self._html
-
-    def plain_text(self) -> str:
-        """The text on show without markup."""
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.html())).split())
 
     def refresh(self) -> None:
         """Recounts for the live layer or the chosen example."""
@@ -199,13 +190,5 @@ class CostPanel(QWidget):
     def _on_combo_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _on_state_changed(self, what: str) -> None:
-        if what != "selected" and self.example() is None:
-            self._dirty = True  # rewritten when next shown or read: hidden tabs cost nothing
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(event)
+    def _needs_refresh(self, what: str) -> bool:
+        return what != "selected" and self.example() is None

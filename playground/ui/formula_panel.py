@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import shapes
+from playground.ui.deferred import RichTextView
 
 MAX_WRITTEN_TERMS = 9
 """Windows with at most this many products (3x3, or 2x2 on one channel) are written out in full."""
@@ -199,7 +200,7 @@ class _AxisStrip(QWidget):
 
 
 # ---- the panel ----------------------------------------------------------------------------------
-class FormulaPanel(QWidget):
+class FormulaPanel(RichTextView, QWidget):
     """Output shape of the current layer with the formulas written out for both axes.
 
     Shows ``(n_h + 2p − f_h)/s + 1`` with the numbers substituted (``p_before + p_after`` when the
@@ -245,28 +246,8 @@ class FormulaPanel(QWidget):
             return
         self.label.setFont(big_font())
 
-    def html(self) -> str:
-        """The rich text on show."""
-        if self._dirty:
-            self.refresh()
-        return self._html
-
-    def plain_text(self) -> str:
-        """The text on show without markup (what a reader sees)."""
-        import re
-
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.html())).split())
-
-    def _on_state_changed(self, what: str) -> None:
-        if what != "selected":
-            self._dirty = True  # rewritten when next shown or read: hidden tabs cost nothing
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(event)
+    def _needs_refresh(self, what: str) -> bool:
+        return what != "selected"
 
     def refresh(self) -> None:
         """Rewrites the formulas from the state."""

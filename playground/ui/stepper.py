@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.ui.deferred import RefreshWhenShown
 from playground.ui.fast_image import FastImageItem
 from playground.ui.formula_panel import (
     BIG_FONT_PT,
@@ -278,7 +279,7 @@ class _NumberGrid(pg.GraphicsObject):
         p.setTransform(tr)
 
 
-class StepThroughWidget(QWidget):
+class StepThroughWidget(RefreshWhenShown, QWidget):
     """The selected kernel sliding over the padded input, one output cell per step.
 
     Shows the padded input with the current window, the kernel, the output filling in (cells not
@@ -467,16 +468,6 @@ class StepThroughWidget(QWidget):
             return
         _refont(self)
 
-    def _on_state_changed(self, _what: str) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(event)
 
     def hideEvent(self, event) -> None:
         self.controls.pause()
