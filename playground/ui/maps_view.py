@@ -119,10 +119,10 @@ def _cmap() -> pg.ColorMap:
     return pg.colormap.get(MAP_CMAP)
 
 
-class _MiniBar(pg.GraphicsWidget):
-    """A slim colour bar with min / 0 / max labels: cheap enough to give every map its own."""
+class _Bar(pg.GraphicsWidget):
+    """A colour bar of the maps' colour map, painted by hand (see :class:`_SharedBar`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: float) -> None:
         super().__init__()
         lut = _cmap().getLookupTable(nPts=256, alpha=False)[::-1]
         strip = np.ascontiguousarray(np.repeat(lut[:, None, :3], 2, axis=1).astype(np.uint8))
@@ -130,8 +130,8 @@ class _MiniBar(pg.GraphicsWidget):
             strip, QImage.Format.Format_RGB888))
         self._levels = (-1.0, 1.0)
         self._font = _small_font()
-        width = QFontMetricsF(self._font).horizontalAdvance("-0.000") + 14
-        self.setMinimumWidth(width)
+        self._metrics = QFontMetricsF(self._font)
+        self.setMinimumWidth(width)  # never squeeze the tick labels away
         self.setMaximumWidth(width)
 
     def levels(self) -> tuple[float, float]:
@@ -143,6 +143,13 @@ class _MiniBar(pg.GraphicsWidget):
         if levels != self._levels:
             self._levels = levels
             self.update()
+
+
+class _MiniBar(_Bar):
+    """A slim colour bar with min / 0 / max labels: cheap enough to give every map its own."""
+
+    def __init__(self) -> None:
+        super().__init__(QFontMetricsF(_small_font()).horizontalAdvance("-0.000") + 14)
 
     def paint(self, p: QPainter, *_args) -> None:
         r = self.boundingRect()
@@ -163,7 +170,7 @@ def _tick(v: float) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
-class _SharedBar(pg.GraphicsWidget):
+class _SharedBar(_Bar):
     """The shared colour bar with round-number ticks, painted directly.
 
     pyqtgraph's ColorBarItem regenerates its AxisItem (tick values, strings, text metrics) on every
@@ -175,27 +182,7 @@ class _SharedBar(pg.GraphicsWidget):
     AXIS = 40
 
     def __init__(self) -> None:
-        super().__init__()
-        lut = _cmap().getLookupTable(nPts=256, alpha=False)[::-1]
-        strip = np.ascontiguousarray(np.repeat(lut[:, None, :3], 2, axis=1).astype(np.uint8))
-        self._pixmap = QPixmap.fromImage(pg.functions.ndarray_to_qimage(
-            strip, QImage.Format.Format_RGB888))
-        self._levels = (-1.0, 1.0)
-        self._font = _small_font()
-        self._metrics = QFontMetricsF(self._font)
-        width = self.BAR + self.AXIS + 14
-        self.setMinimumWidth(width)  # never squeeze the tick labels away
-        self.setMaximumWidth(width)
-
-    def levels(self) -> tuple[float, float]:
-        """The (low, high) values at the bottom and top of the bar."""
-        return self._levels
-
-    def setLevels(self, levels: tuple[float, float]) -> None:
-        levels = (float(levels[0]), float(levels[1]))
-        if levels != self._levels:
-            self._levels = levels
-            self.update()
+        super().__init__(self.BAR + self.AXIS + 14)
 
     def paint(self, p: QPainter, *_args) -> None:
         r = self.boundingRect()
