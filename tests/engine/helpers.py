@@ -47,3 +47,17 @@ def conv_cases(draw, max_batch: int = 3, max_hw: int = 9):
     if ho < 1 or wo < 1:
         h, w = fh, fw  # the kernel fits once the input is as large as it
     return (n, c, h, w), (k, c, fh, fw), st_, padding, pads
+
+
+def numeric_grad(fn, x: np.ndarray, eps: float = 1e-2) -> np.ndarray:
+    """Central differences of the scalar ``fn()`` with respect to every element of ``x``."""
+    g = np.zeros(x.shape, np.float64)
+    for idx in np.ndindex(x.shape):
+        keep = x[idx]
+        x[idx] = keep + eps
+        up = fn()
+        x[idx] = keep - eps
+        down = fn()
+        x[idx] = keep
+        g[idx] = (up - down) / (2 * eps)
+    return g

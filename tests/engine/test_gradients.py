@@ -11,24 +11,11 @@ import pytest
 
 from playground.engine import cpu
 from playground.engine import reference as ref
-from tests.engine.helpers import distinct, rand
+from tests.engine.helpers import distinct, numeric_grad, rand
 
 BACKENDS = [pytest.param(ref, id="reference"), pytest.param(cpu, id="cpu")]
-EPS = 1e-2
 
 
-def numeric_grad(fn, x: np.ndarray, eps: float = EPS) -> np.ndarray:
-    """Central differences of the scalar ``fn`` with respect to every element of ``x``."""
-    g = np.zeros(x.shape, np.float64)
-    for idx in np.ndindex(x.shape):
-        keep = x[idx]
-        x[idx] = keep + eps
-        up = fn()
-        x[idx] = keep - eps
-        down = fn()
-        x[idx] = keep
-        g[idx] = (up - down) / (2 * eps)
-    return g
 
 
 def check(analytic, numeric, tol: float = 2e-2) -> None:

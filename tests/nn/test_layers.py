@@ -10,21 +10,11 @@ from playground.nn import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Model, 
 from playground.nn.init import initialize
 from playground.nn.layers import layer_from_spec
 from playground.nn.losses import cross_entropy
+from tests.engine.helpers import numeric_grad
 
 REF = get_backend("reference")
 
 
-def numeric_grad(f, x: np.ndarray, eps: float = 1e-2) -> np.ndarray:
-    g = np.zeros(x.shape)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        fp = f()
-        x[idx] = old - eps
-        fm = f()
-        x[idx] = old
-        g[idx] = (fp - fm) / (2 * eps)
-    return g
 
 
 def check_layer(layer, x: np.ndarray, seed: int = 0, rtol: float = 2e-2) -> None:
