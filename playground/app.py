@@ -106,9 +106,13 @@ def open_window(restore: bool = True):
 
 
 def _dispose(window) -> None:
-    """Closes and deletes the window now, while Python is still fully alive."""
+    """Closes and deletes the window now, while Python is still fully alive, and lets every
+    worker thread (training, a kernel warm-up) end before Qt objects are torn down."""
     import shiboken6
+
+    from playground.ui.worker import stop_all
 
     if shiboken6.isValid(window):
         window.close()
         shiboken6.delete(window)
+    stop_all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -334,7 +334,7 @@ class KernelEditor(QWidget):
                                      Qt.ItemDataRole.ToolTipRole)
 
     def _on_theme_changed(self, _percent: int) -> None:
-        self._apply_scale()
+        QTimer.singleShot(0, self._apply_scale)  # once the new font has reached the headers
 
     def _apply_scale(self) -> None:
         t = th.theme()
@@ -377,8 +377,9 @@ class KernelEditor(QWidget):
         self.model.refresh(reset=shape != self._shape)
         self._shape = shape
         cell = th.theme().px(th.CELL_PX)
-        w = cell * shape[3] + self.table.verticalHeader().width() + 4
-        h = cell * shape[2] + self.table.horizontalHeader().height() + 4
+        # size hints, not sizes: after a UI-scale change the headers are not laid out yet
+        w = cell * shape[3] + self.table.verticalHeader().sizeHint().width() + 4
+        h = cell * shape[2] + self.table.horizontalHeader().sizeHint().height() + 4
         self.table.setFixedSize(min(w, 11 * cell + 30), min(h, 8 * cell + 30))
 
     def _fill_thumbs(self, all_of_them: bool) -> None:

@@ -12,7 +12,7 @@ import platform
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -187,9 +187,8 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(right)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(right.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         self.right_scroll = scroll
+        self._fit_right_panel()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -328,6 +327,15 @@ class MainWindow(QMainWindow):
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
+        QTimer.singleShot(0, self._fit_right_panel)  # once the new font has reached the layouts
+
+    def _fit_right_panel(self) -> None:
+        """Keeps the kernel and layer panel wide enough for its widgets at every UI scale."""
+        scroll = self.right_scroll
+        right = scroll.widget()
+        right.adjustSize()
+        scroll.setMinimumWidth(right.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
 
     def set_shared_scale(self, shared: bool) -> None:
         """One colour scale for all maps (True) or one per map."""
@@ -489,6 +497,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.network_tab is not None:
             self.network_tab.shutdown()
+        else:
+            self.holder.shutdown()
         if self.warmup is not None and self.warmup.is_running():
             self.warmup.wait()
         if self.save_on_close:

@@ -442,8 +442,8 @@ class FeatureMapsView(QWidget):
             self.input_vb.setRange(rect=padded.adjusted(-0.5, -0.5, 0.5, 0.5), padding=0)
         fh, fw = st.kernels.shape[2:]
         c = st.channels
-        text = (f"input {c}×{h}×{w} · kernel {fh}×{fw}<br>padding {st.settings.padding_mode} "
-                f"(top {pt}, bottom {pb}, left {pl}, right {pr})")
+        text = (f"input {c}×{h}×{w} · kernel {fh}×{fw}<br>padding {st.settings.padding_mode}:"
+                f"<br>top {pt}, bottom {pb}, left {pl}, right {pr}")
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=TITLE_COLOR)
@@ -453,12 +453,15 @@ class FeatureMapsView(QWidget):
         res = st.result
         s = st.settings
         act_name = "ReLU" if s.activation == "relu" else "no activation"
-        labels = {"conv": "conv + b", "activated": act_name,
-                  "pooled": f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"}
+        names = {"conv": "conv + b", "activated": act_name,
+                 "pooled": f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"}
         arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
         for row, label in self.row_labels.items():
-            if label.text != labels[row]:
-                label.setText(labels[row], color=TITLE_COLOR)
+            arr = arrays[row]
+            # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
+            text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
+            if label.text != text:
+                label.setText(text, color=TITLE_COLOR)
         shared = _symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
@@ -470,8 +473,7 @@ class FeatureMapsView(QWidget):
                 if cell.shape != data.shape:
                     cell.shape = data.shape
                     cell.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
-                    title = f"k{cell.k + 1} · {data.shape[0]}×{data.shape[1]}"
-                    cell.title.setText(title, color=TITLE_COLOR)
+                    cell.title.setText(f"k{cell.k + 1}", color=TITLE_COLOR)
                 if cell.bar is not None:
                     levels = _symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Generator, Iterator
@@ -135,6 +136,18 @@ def _the_reaper() -> _Reaper:
 def live_threads() -> int:
     """How many worker threads are still running (for the self-test and benchmarks)."""
     return sum(1 for t in list(_LIVE) if t.isRunning())
+
+
+def stop_all(timeout_ms: int = 30_000) -> bool:
+    """Stops every worker thread and waits for them (at exit: a QThread must not be destroyed
+    while it runs, and a kernel compile cannot be interrupted); True when none is left."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    threads = list(_LIVE)
+    for thread in threads:
+        thread.request_stop()
+    for thread in threads:
+        thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
+    return live_threads() == 0
 
 
 class GeneratorWorker(QObject):

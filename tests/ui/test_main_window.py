@@ -117,11 +117,20 @@ def test_about_credits_mnist(window):
         assert needle in text
 
 
-def test_ui_scale(window):
-    cell = window.kernel_editor.table.horizontalHeader().defaultSectionSize()
+def test_ui_scale(window, qtbot):
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.kernel_editor.table
+    header = table.horizontalHeader()
+    cell = header.defaultSectionSize()
     font = QApplication.font().pointSizeF()
     window.set_ui_scale(150)
-    assert window.kernel_editor.table.horizontalHeader().defaultSectionSize() == round(cell * 1.5)
+    # cells resize on the next event-loop turn, once the new font has reached the headers
+    qtbot.waitUntil(lambda: header.defaultSectionSize() == round(cell * 1.5), timeout=2000)
+    qtbot.wait(50)
+    assert table.horizontalScrollBar().maximum() == 0  # the 5x5 grid still fits, no scrolling
+    assert table.verticalScrollBar().maximum() == 0
     assert QApplication.font().pointSizeF() == pytest.approx(font * 1.5)
     window.zoom(1)
     assert window.ui_scale == 200 and window.scale_actions[200].isChecked()

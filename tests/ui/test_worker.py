@@ -7,7 +7,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject
 
-from playground.ui.worker import GeneratorWorker, live_threads
+from playground.ui.worker import GeneratorWorker, live_threads, stop_all
 
 
 def _record(worker: GeneratorWorker) -> list[tuple]:
@@ -144,3 +144,20 @@ def test_deleting_the_worker_stops_its_thread(qtbot, via_parent):
     shiboken6.delete(parent if via_parent else worker)
     qtbot.waitUntil(lambda: flags.get("closed", False), timeout=2000)
     qtbot.waitUntil(lambda: live_threads() == 0, timeout=2000)
+
+
+def test_stop_all_waits_for_a_step_that_outlasts_the_worker(qtbot):
+    import time
+
+    def slow_step():  # like a first-start kernel compile: one long step that cannot be interrupted
+        time.sleep(0.6)
+        return "compiled"
+        yield
+
+    worker = GeneratorWorker(name="slow")
+    with qtbot.waitSignal(worker.started, timeout=5000):
+        worker.start(slow_step)
+    shiboken6.delete(worker)  # its window is gone; the thread is still inside the long step
+    assert live_threads() == 1
+    assert stop_all(timeout_ms=5000)
+    assert live_threads() == 0
