@@ -334,7 +334,7 @@ class KernelEditor(QWidget):
                                      Qt.ItemDataRole.ToolTipRole)
 
     def _on_theme_changed(self, _percent: int) -> None:
-        QTimer.singleShot(0, self._apply_scale)  # once the new font has reached the headers
+        QTimer.singleShot(0, self, self._apply_scale)  # once the new font reached the headers
 
     def _apply_scale(self) -> None:
         t = th.theme()

@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
-        QTimer.singleShot(0, self._fit_right_panel)  # once the new font has reached the layouts
+        QTimer.singleShot(0, self, self._fit_right_panel)  # once the new font reached the layouts
 
     def _fit_right_panel(self) -> None:
         """Keeps the kernel and layer panel wide enough for its widgets at every UI scale."""
