@@ -54,6 +54,8 @@ class InvarianceView(QWidget):
         self.state = state
         self.holder = holder
         self.offset = (0, 0)
+        self.undo = None
+        """The window's UndoableState, when there is one: shifts then go on its undo stack."""
         self._base: np.ndarray | None = None
         self._mine: np.ndarray | None = None
         self.notice = ""
@@ -170,7 +172,10 @@ class InvarianceView(QWidget):
         self.offset = (dy, dx)
         img = shifted(base, dy, dx)
         self._mine = img
-        self.state.set_image(img)
+        if self.undo is not None:  # a run of arrow-key shifts is one undo step
+            self.undo.run("Shift the drawing", lambda: self.state.set_image(img), merge="shift")
+        else:
+            self.state.set_image(img)
         self.shifted_to.emit(dy, dx)
 
     def _on_state_changed(self, what: str) -> None:

@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
 
             tab = NetworkTab(self.state, self, holder=self.holder)
             tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))
+            tab.invariance_view.undo = self.undo
             index = self.tabs.indexOf(self._network_page)
             with QSignalBlocker(self.tabs):
                 self.tabs.removeTab(index)

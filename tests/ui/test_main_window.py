@@ -181,3 +181,18 @@ def test_screenshot_cli(tmp_path, monkeypatch, qapp):
     assert img.size == (1280, 800)
     assert np.asarray(img.convert("L")).std() > 10  # not a blank picture
     assert main(["--screenshot", str(tmp_path / "shot.txt")]) == 2
+
+
+def test_shifting_the_drawing_is_one_undo_step(window):
+    window.load_demo()
+    before = window.state.image.copy()
+    view = window.ensure_network_tab().invariance_view
+    view.move(0, 3)
+    view.move(2, 0)
+    assert view.offset == (2, 3)
+    moved = window.state.image.copy()
+    assert not np.array_equal(moved, before)
+    window.undo_stack.undo()
+    np.testing.assert_array_equal(window.state.image, before)
+    window.undo_stack.redo()
+    np.testing.assert_array_equal(window.state.image, moved)
