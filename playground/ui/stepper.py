@@ -467,7 +467,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         if not scale_changed(self):
             return
         _refont(self)
-
+        for label in (self.input_title, self.kernel_title, self.output_title):
+            label.setText(label.text, size=pt(10), color="#202124")
 
     def hideEvent(self, event) -> None:
         self.controls.pause()
