@@ -34,6 +34,7 @@ from playground import __version__, engine
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
+from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
@@ -41,7 +42,7 @@ from playground.ui.network.model_holder import ModelHolder
 from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
 from playground.ui.playground.channels_view import ChannelsView
 from playground.ui.playground.cost_panel import CostPanel
-from playground.ui.playground.formula_panel import FormulaPanel, observe_state
+from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.input_panel import InputPanel
 from playground.ui.playground.kernel_editor import KernelEditor
 from playground.ui.playground.maps_view import FeatureMapsView

@@ -18,14 +18,13 @@ for the compiler.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
+from playground.ui.common.binding import observe_state
 from playground.ui.playground.state import PlaygroundState
 
 PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
@@ -35,21 +34,6 @@ DISPLAY_NAMES = {"fcnn": "FCNN", "lenet5-small": "LeNet5Small", "lenet5": "LeNet
 def display_name(arch: str) -> str:
     """``lenet5`` -> ``LeNet-5`` (the names the lecture uses)."""
     return DISPLAY_NAMES.get(arch, arch)
-
-
-def observe(owner: QObject, state: PlaygroundState, slot) -> None:
-    """Calls ``slot(what)`` on ``state.changed`` while ``owner`` lives; disconnects when it dies."""
-
-    def relay(what: str) -> None:
-        if shiboken6.isValid(owner):
-            slot(what)
-
-    def drop(*_args) -> None:
-        with contextlib.suppress(ValueError):
-            state.changed.disconnect(relay)
-
-    state.changed.connect(relay)
-    owner.destroyed.connect(drop)
 
 
 def clone_model(model: nn.Model) -> nn.Model:
@@ -158,7 +142,7 @@ class ModelHolder(QObject):
             source = "untrained"
         self.model: nn.Model = model
         self.source = source
-        observe(self, state, self._on_state_changed)
+        observe_state(self, state, self._on_state_changed)
         self.predict()
 
     # ---- the model --------------------------------------------------------------------------

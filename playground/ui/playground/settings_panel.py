@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.formula_panel import observe_state
 from playground.ui.playground.state import PlaygroundState
 
 PADDINGS = (("valid", "valid (no padding)"), ("same", "same (output = input size)"),

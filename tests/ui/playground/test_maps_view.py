@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from playground import engine
-from playground.ui.playground.formula_panel import fmt
+from playground.ui.common.formatting import fmt
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.state import PlaygroundState
 
