@@ -174,3 +174,17 @@ def test_config_reflects_the_controls(qtbot, panel):
     cfg = panel.config()
     assert isinstance(cfg, nn.TrainConfig)
     assert cfg.optimizer == "adam" and cfg.lr == pytest.approx(0.002) and cfg.train_size == 100
+
+
+def test_a_training_error_reaches_the_student_and_the_log(qtbot, panel, caplog):
+    from playground.data.digits import Digits
+
+    bad = Digits(np.zeros((40, 28, 28), np.uint8), np.full(40, 99, np.uint8), "labels out of range")
+    panel.set_dataset(bad, "labels out of range")
+    with qtbot.waitSignal(panel.training_failed, timeout=30000) as failed:
+        assert panel.start(), panel.error
+    qtbot.waitUntil(lambda: not panel.worker.is_running(), timeout=10000)
+    assert panel.error and panel.error in failed.args[0]
+    assert panel.status.text() == f"Training failed: {panel.error}"
+    assert "training failed" in caplog.text and "Traceback" in caplog.text
+    assert not panel.holder.training and panel.start_button.isEnabled()
