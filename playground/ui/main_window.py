@@ -41,6 +41,7 @@ from playground.ui.common.undo import UndoableState
 from playground.ui.network.model_holder import ModelHolder
 from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
 from playground.ui.playground.channels_view import ChannelsView
+from playground.ui.playground.conv1d_stepper import Conv1DStepper
 from playground.ui.playground.cost_panel import CostPanel
 from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.input_panel import InputPanel
@@ -49,7 +50,7 @@ from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
 from playground.ui.playground.state import PlaygroundState
-from playground.ui.playground.stepper import Conv1DStepper, StepThroughWidget
+from playground.ui.playground.stepper import StepThroughWidget
 
 MNIST_CREDIT = (
     "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
