@@ -99,26 +99,26 @@ def run_app(args: argparse.Namespace) -> int:
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
-    window = open_window(restore=not screenshot)
+    window = open_window(restore=not screenshot, backend=getattr(args, "backend", None))
     if screenshot:
-        from playground.ui.screenshot import render_screenshot
+        from playground.ui.common.screenshot import render_screenshot
 
         try:
-            window.warmup.start()
-            window.warmup.wait()
+            window.backend_session.start()
+            window.backend_session.wait()
             window.load_demo()
             render_screenshot(window, screenshot, args.size or DEFAULT_SIZE)
         finally:
             _dispose(window)
         return 0
-    from playground.ui.quit_signals import SignalQuitter
+    from playground.ui.common.quit_signals import SignalQuitter
 
     quitter = SignalQuitter(app)  # SIGTERM/SIGINT/SIGHUP: leave the loop, save, exit 128 + n
     app.aboutToQuit.connect(lambda: _save_session(window))
     try:
         window.show()
         app.processEvents()
-        window.warmup.start()  # after the first paint: the compile thread competes for the GIL
+        window.backend_session.start()  # after the first paint: compiling competes for the GIL
         window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
         if quitter.received is not None:  # arrived before the loop ran: exit() would be lost
             return quitter.exit_code
@@ -128,24 +128,19 @@ def run_app(args: argparse.Namespace) -> int:
         quitter.uninstall()
 
 
-def open_window(restore: bool = True):
-    """A main window computing on the reference backend until ``window.warmup`` (not yet started)
-    has compiled or loaded the fast kernels."""
-    from playground import engine
-    from playground.ui.compile_progress import EngineWarmup
+def open_window(restore: bool = True, backend: str | None = None):
+    """A main window asking for ``backend`` (None: the saved choice), computing on the reference
+    backend until ``window.backend_session.start()`` has compiled or loaded the fast kernels."""
     from playground.ui.main_window import MainWindow
 
-    warm = EngineWarmup()
-    if warm.backends:
-        engine.set_backend("reference")
-    return MainWindow(restore=restore, warmup=warm)
+    return MainWindow(restore=restore, backend=backend)
 
 
 def _save_session(window) -> None:
     """Saves the last session now (``aboutToQuit``: the loop is ending, by a signal or a quit)."""
     import shiboken6
 
-    from playground.ui import persistence
+    from playground.ui.common import persistence
 
     if shiboken6.isValid(window) and window.save_on_close:
         persistence.save(window)
@@ -156,7 +151,7 @@ def _dispose(window) -> None:
     worker thread (training, a kernel warm-up) end before Qt objects are torn down."""
     import shiboken6
 
-    from playground.ui.worker import stop_all
+    from playground.ui.common.worker import stop_all
 
     if shiboken6.isValid(window):
         window.close()

@@ -1,7 +1,7 @@
 """The main window: canvas and inputs | feature maps and step-through | kernels, settings, formulas.
 
-Widgets are thin views over one :class:`~playground.ui.state.PlaygroundState`; every user change
-goes through one :class:`~playground.ui.undo.UndoableState` (one undo stack, Ctrl+Z /
+Widgets are thin views over one :class:`~playground.ui.playground.state.PlaygroundState`; every user
+change goes through one :class:`~playground.ui.common.undo.UndoableState` (one undo stack, Ctrl+Z /
 Ctrl+Shift+Z). Later tabs (the network) are added with ``window.tabs.addTab``.
 """
 
@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -31,27 +31,27 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__, engine
-from playground.ui import persistence
-from playground.ui import theme as th
-from playground.ui.canvas import DEFAULT_BRUSH, DrawingCanvas
-from playground.ui.compile_progress import EngineWarmup, WarmupIndicator
-
-try:  # TEMPORARY
-    from playground.ui.channels_view import ChannelsView
-except ModuleNotFoundError:
-    ChannelsView = lambda st: QLabel("channels")  # noqa: E731
-from playground.ui.cost_panel import CostPanel
-from playground.ui.formula_panel import FormulaPanel, observe_state
-from playground.ui.input_panel import InputPanel
-from playground.ui.kernel_editor import KernelEditor
-from playground.ui.maps_view import FeatureMapsView
-from playground.ui.model_holder import ModelHolder
-from playground.ui.prediction_view import PredictionView
-from playground.ui.settings_panel import SettingsPanel
-from playground.ui.state import PlaygroundState
-from playground.ui.steady_label import SteadyLabel
-from playground.ui.stepper import Conv1DStepper, StepThroughWidget
-from playground.ui.undo import UndoableState
+from playground.ui.common import persistence
+from playground.ui.common import theme as th
+from playground.ui.common.backend_session import BackendSession
+from playground.ui.common.binding import observe_state
+from playground.ui.common.compile_progress import WarmupIndicator
+from playground.ui.common.steady_label import SteadyLabel
+from playground.ui.common.undo import UndoableState
+from playground.ui.menus import build_menus
+from playground.ui.network.model_holder import ModelHolder
+from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
+from playground.ui.playground.channels_view import ChannelsView
+from playground.ui.playground.conv1d_stepper import Conv1DStepper
+from playground.ui.playground.cost_panel import CostPanel
+from playground.ui.playground.formula_panel import FormulaPanel
+from playground.ui.playground.input_panel import InputPanel
+from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.maps_view import FeatureMapsView
+from playground.ui.playground.prediction_view import PredictionView
+from playground.ui.playground.settings_panel import SettingsPanel
+from playground.ui.playground.state import PlaygroundState
+from playground.ui.playground.stepper import StepThroughWidget
 
 MNIST_CREDIT = (
     "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
@@ -73,11 +73,12 @@ class MainWindow(QMainWindow):
     """Top-level window of the playground."""
 
     def __init__(self, state: PlaygroundState | None = None, restore: bool = True,
-                 warmup: EngineWarmup | None = None) -> None:
+                 backend: str | None = None) -> None:
+        """``backend``: the one asked for on the command line (over the saved choice); the fast
+        kernels are warmed only once ``backend_session.start()`` is called (after the first paint).
+        """
         super().__init__()
-        self.warmup = warmup
-        self.pending_backend: str | None = None
-        self._warm_done = True
+        self.backend_session = BackendSession(parent=self)
         self.setWindowTitle(f"Convolution Playground {__version__}")
         self.state = state if state is not None else PlaygroundState()
         self.save_on_close = restore
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.render_ms = 0.0
         self._t_changed = 0.0
         observe_state(self, self.state, self._on_state_changed_first)
+        observe_state(self, self.state, self._follow_backend_choice)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
@@ -108,9 +110,11 @@ class MainWindow(QMainWindow):
             if problems:
                 self.statusBar().showMessage("Some saved settings could not be restored and were "
                                              "reset: " + "; ".join(problems), 10000)
+        if backend is not None:
+            self.state.set_backend(backend)
+        self._follow_backend_choice("backend")
         th.theme().changed.connect(self._on_scale_changed)
-        if warmup is not None:
-            self._watch_warmup(warmup)
+        self._watch_backend_session(self.backend_session)
 
     # ---- layout ------------------------------------------------------------------------------
     def _build_playground(self) -> QWidget:
@@ -210,95 +214,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.timing_label)
         self.statusBar().addPermanentWidget(self.backend_label)
 
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "",
-                checkable: bool = False) -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            act.setShortcuts([QKeySequence(k) for k in keys])
-        act.setToolTip(tip or text)
-        act.setStatusTip(tip or text)
-        act.setCheckable(checkable)
-        (act.toggled if checkable else act.triggered).connect(slot)
-        menu.addAction(act)
-        return act
-
     def _build_menus(self) -> None:
-        mb = self.menuBar()
-        ip, ke = self.input_panel, self.kernel_editor
-        m = mb.addMenu("&File")
-        self._action(m, "&Open image…", lambda: ip.open_dialog(False),
-                     QKeySequence.StandardKey.Open,
-                     "Open a PNG or JPEG of a digit (made MNIST-style)")
-        self._action(m, "Open image as &RGB…", lambda: ip.open_dialog(True), "Ctrl+Shift+O",
-                     "Open a colour image: 3 channels, one kernel slice per channel")
-        self._action(m, "Random &digit", lambda: ip.random_digit(), "Ctrl+R",
-                     "A handwritten digit from the bundled MNIST sample")
-        m.addSeparator()
-        self._action(m, "Reset to &defaults", self.reset_to_defaults, "Ctrl+Shift+R",
-                     "Forget the saved session: default kernels, settings and view")
-        m.addSeparator()
-        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        m = mb.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        m.addAction(self.undo_action)
-        m.addAction(self.redo_action)
-        m.addSeparator()
-        self._action(m, "&Clear canvas", self.clear_canvas, ["Ctrl+Backspace", "Ctrl+Delete"],
-                     "Erase the drawing")
-        self.eraser_action = self._action(m, "&Eraser", self.eraser.setChecked, "Ctrl+E",
-                                          "Draw with black", checkable=True)
+        self.menu_actions = build_menus(self)
         self.eraser.toggled.connect(self.eraser_action.setChecked)
-        m.addSeparator()
-        self._action(m, "Copy kernel as text", ke.copy, "Ctrl+Shift+C")
-        self._action(m, "Paste kernel", lambda: ke.paste(), "Ctrl+Shift+V",
-                     "Paste rows of numbers (tabs, spaces, commas or numpy-style)")
-
-        m = mb.addMenu("&Kernel")
-        self._action(m, "&Next kernel", lambda: self.next_kernel(1), ["Ctrl+K", "Ctrl+]"])
-        self._action(m, "&Previous kernel", lambda: self.next_kernel(-1),
-                     ["Ctrl+Shift+K", "Ctrl+["])
-        m.addSeparator()
-        self._action(m, "&Randomise", lambda: ke.randomise(), "Ctrl+Alt+R")
-        self._action(m, "Normalise: sum to &1", lambda: ke.normalise("sum"))
-        self._action(m, "Normalise: &L1 = 1", lambda: ke.normalise("l1"))
-        self._action(m, "&Flip 180°", ke.flip, "Ctrl+F",
-                     "Rotate the kernel by 180°: cross-correlation with the flipped kernel is a "
-                     "true convolution")
-
-        m = mb.addMenu("&Layer")
-        self._action(m, "Toggle padding &same / valid", self.toggle_padding, "Ctrl+P",
-                     "same: zero-pad so the output is the size of the input; valid: no padding")
-        self._action(m, "Toggle &pooling max / none", self.toggle_pooling, "Ctrl+M",
-                     "Max pooling takes the strongest signal within each window")
-        self._action(m, "Toggle &ReLU", self.toggle_relu, "Ctrl+Shift+U",
-                     "ReLU: max(0, q) keeps only positive similarity")
-
-        m = mb.addMenu("&View")
-        scale_menu = m.addMenu("UI &scale (projector)")
-        group = QActionGroup(self)
-        self.scale_actions = {}
-        for pct in th.SCALES:
-            act = QAction(f"{pct} %", self, checkable=True)
-            act.setChecked(pct == th.theme().scale)
-            act.triggered.connect(lambda _=False, p=pct: self.set_ui_scale(p))
-            group.addAction(act)
-            scale_menu.addAction(act)
-            self.scale_actions[pct] = act
-        self._action(m, "Zoom &in", lambda: self.zoom(1), [QKeySequence.StandardKey.ZoomIn,
-                                                           "Ctrl+="])
-        self._action(m, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
-        self.shared_action = self._action(m, "S&hared colour scale", self.set_shared_scale,
-                                          "Ctrl+Shift+H", "One colour scale for all feature maps",
-                                          checkable=True)
         self.shared_action.setChecked(True)
-
-        m = mb.addMenu("&Help")
-        self._action(m, "&About", self.show_about)
 
     def _default_size(self) -> None:
         w, h = 1600, 1000
@@ -431,37 +350,36 @@ class MainWindow(QMainWindow):
             f"Numba {numba.__version__}</p>"
         )
 
-    # ---- first-run compile -------------------------------------------------------------------
+    # ---- backend session ---------------------------------------------------------------------
     @property
     def warming(self) -> bool:
         """True while the fast kernels are being prepared (the reference backend computes)."""
-        return self.warmup is not None and self.warmup.backends != [] and not self._warm_done
+        return self.backend_session.warming
 
-    def _watch_warmup(self, warm: EngineWarmup) -> None:
-        self._warm_done = not warm.backends
-        self.warmup_indicator.attach(warm)
-        self.settings_panel.backend.setEnabled(False)
-        warm.done.connect(self._on_warmup_done)
+    def _watch_backend_session(self, session: BackendSession) -> None:
+        session.warmup_started.connect(self.warmup_indicator.attach)
+        session.message.connect(self.statusBar().showMessage)
+        session.changed.connect(self._on_backend_switched)
 
-    def _on_warmup_done(self, seconds: float, error: str) -> None:
-        self._warm_done = True
-        target = self.warmup.backends[0] if self.warmup.backends else None
-        if target is not None and not error:
-            engine.set_backend(target)
-        if self.pending_backend is not None:
-            self.state.backend, self.pending_backend = self.pending_backend, None
-        self.settings_panel.backend.setEnabled(True)
+    def _follow_backend_choice(self, what: str) -> None:
+        if what not in ("backend", "restored") or self.state.backend == self.backend_session.asked:
+            return
+        try:
+            self.backend_session.request(self.state.backend)
+        except (ValueError, engine.BackendUnavailable) as exc:  # e.g. a session saved on a GPU
+            self.statusBar().showMessage(f"Backend {self.state.backend} cannot run here ({exc}); "
+                                         "using auto", 10000)
+            self.state.set_backend("auto")
+
+    def _on_backend_switched(self, _name: str) -> None:
         self.state.recompute()
         self.state.changed.emit("backend")
-        self.statusBar().showMessage(
-            f"Engine warm-up failed, computing with the reference: {error}" if error else
-            f"Fast kernels ready ({seconds:.1f} s)", 6000)
 
     # ---- network tab ---------------------------------------------------------------------------
     def ensure_network_tab(self):
         """The Network tab, built on first use so that the window opens quickly."""
         if self.network_tab is None:
-            from playground.ui.network_tab import NetworkTab
+            from playground.ui.network.network_tab import NetworkTab
 
             tab = NetworkTab(self.state, self, holder=self.holder)
             tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))
@@ -488,9 +406,10 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         b = self.state.backend
-        if b == "auto":
-            with contextlib.suppress(engine.BackendUnavailable):
-                b = f"auto ({self.state.preview_backend()})"
+        with contextlib.suppress(engine.BackendUnavailable):
+            on = self.state.preview_backend()
+            if on != b:
+                b = f"{b} ({on})" if not self.warming else f"{b} (on {on} while warming)"
         self.backend_label.setText(f"Backend: {b}")
         self.timing_label.setText(f"compute {self.state.compute_ms:.1f} ms · "
                                   f"views {self.render_ms:.1f} ms")
@@ -498,10 +417,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.network_tab is not None:
             self.network_tab.shutdown()
-        else:
-            self.holder.shutdown()
-        if self.warmup is not None and self.warmup.is_running():
-            self.warmup.wait()
+        self.backend_session.wait()
         if self.save_on_close:
             persistence.save(self)
         super().closeEvent(event)

@@ -63,6 +63,7 @@ def _first_of(outcomes: list[tuple[object, Callable[..., str]]], timeout_s: floa
 
 def _training_outcomes(panel) -> list[tuple[object, Callable[..., str]]]:
     """How a training run can end, as (signal, describe) pairs for :func:`_first_of`."""
+    from playground.ui.common.worker import describe
 
     def finished(ok: bool) -> str:
         return "" if ok and panel.last_result else f"training failed: {panel.error or 'stopped'}"
@@ -72,7 +73,7 @@ def _training_outcomes(panel) -> list[tuple[object, Callable[..., str]]]:
                                             f"{panel.error or 'no reason given'}"
 
     return [(panel.training_finished, finished),
-            (panel.worker.errored, lambda message: f"the training worker died: {message}"),
+            (panel.worker.errored, lambda exc: f"the training worker died: {describe(exc)}"),
             (panel.worker.finished, worker_ended)]
 
 
@@ -101,7 +102,7 @@ def run_self_test() -> int:
         wait_for,
     )
     from playground.data import load_bundled
-    from playground.ui.worker import live_threads
+    from playground.ui.common.worker import live_threads
 
     window = tab = None
     try:

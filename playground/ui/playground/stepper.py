@@ -1,0 +1,323 @@
+"""The 2-D layer stepped through: the window sliding over the padded input, the kernel, and the
+output revealed cell by cell with its sum written out.
+
+Driven by :class:`~playground.ui.playground.play_controls.PlayControls`; the lecture's 1-D example
+is :mod:`playground.ui.playground.conv1d_stepper`. The numbers come from the engine
+(``state.result``); the windows are only cut out for display.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui.common.binding import observe_state
+from playground.ui.common.deferred import RefreshWhenShown
+from playground.ui.common.fast_image import FastImageItem
+from playground.ui.common.formatting import cell_formula_html, fmt
+from playground.ui.common.geometry import padded_window
+from playground.ui.common.steady_label import SteadyBox
+from playground.ui.common.theme import INPUT_CMAP, MAP_CMAP, follow_theme, pt, scale_changed
+from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
+
+MAX_NUMBERED = 7
+"""Kernels with up to 7x7 weights in all (e.g. 7x7, or 3x3 on 3 channels) show them as numbers."""
+
+
+def _short(v: float) -> str:
+    """A kernel weight in at most about 4 characters: 16, -2, .25, -.33."""
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.2f}".rstrip("0").replace("0.", ".", 1)
+
+
+def _rect(color: str, fill: QColor | None = None, width: float = 2.0) -> QGraphicsRectItem:
+    item = QGraphicsRectItem()
+    item.setPen(pg.mkPen(color, width=width))
+    item.setBrush(QBrush(fill) if fill is not None else QBrush(Qt.BrushStyle.NoBrush))
+    item.setZValue(10)
+    return item
+
+
+def _view(layout: pg.GraphicsLayout, title: str, row: int, col: int):
+    label = pg.LabelItem(title, size=pt(10), color="#202124")
+    layout.addItem(label, row, col)
+    vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+    vb.disableAutoRange()
+    layout.addItem(vb, row + 1, col)
+    img = FastImageItem(axisOrder="row-major")
+    vb.addItem(img)
+    return label, vb, img
+
+
+def _same(shown: tuple | None, now: tuple) -> bool:
+    """Whether ``now`` (arrays and plain values) equals what ``shown`` recorded."""
+    if shown is None:
+        return False
+    return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+               for a, b in zip(shown, now, strict=True))
+
+
+def _set_title(label: pg.LabelItem, text: str) -> None:
+    """Sets a LabelItem's text only when it changed (every setText re-lays the graphics out)."""
+    if label.text != text:
+        label.setText(text, color="#202124")
+
+
+class _NumberGrid(pg.GraphicsObject):
+    """The kernel's weights written on its cells: one item, a few ``drawText`` calls per paint.
+
+    (One pyqtgraph TextItem per weight cost a millisecond each to create and a re-layout each to
+    update.) The text keeps its pixel size however the view is scaled, like a TextItem.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cells: list[tuple[float, float, str]] = []
+        self._bounds = QRectF()
+        self.setZValue(20)
+
+    def set_cells(self, cells: list[tuple[float, float, str]]) -> None:
+        """``(x, y, text)`` centred on data coordinates (x, y)."""
+        if cells == self._cells:
+            return
+        self.prepareGeometryChange()
+        self._cells = cells
+        xs = [c[0] for c in cells] or [0.0]
+        ys = [c[1] for c in cells] or [0.0]
+        # a cell's margin more on every side: a number may be wider than a small cell
+        self._bounds = QRectF(min(xs) - 1.5, min(ys) - 1.5, max(xs) - min(xs) + 3,
+                              max(ys) - min(ys) + 3) if cells else QRectF()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """The numbers on show, row by row."""
+        return [c[2] for c in self._cells]
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, p: QPainter, *_args) -> None:
+        if not self._cells:
+            return
+        tr = p.transform()
+        p.resetTransform()
+        p.setPen(QColor("#000000"))
+        p.setFont(QApplication.font())
+        box = QRectF(-60, -20, 120, 40)
+        center = Qt.AlignmentFlag.AlignCenter
+        for x, y, text in self._cells:
+            p.drawText(box.translated(tr.map(QPointF(x, y))), center, text)
+        p.setTransform(tr)
+
+
+class StepThroughWidget(RefreshWhenShown, QWidget):
+    """The selected kernel sliding over the padded input, one output cell per step.
+
+    Shows the padded input with the current window, the kernel, the output filling in (cells not
+    yet reached are blank) and ``c_ij = Σ a·w + b`` with the numbers. Cells are visited row by row.
+    """
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.controls = PlayControls(self)
+        self.controls.step_changed.connect(self._on_controls_step_changed)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        ci = self.glw.ci
+        self.input_title, self.input_vb, self.input_item = _view(ci, "padded input", 0, 0)
+        self.kernel_title, self.kernel_vb, self.kernel_item = _view(ci, "kernel", 0, 1)
+        self.output_title, self.output_vb, self.output_item = _view(ci, "output", 0, 2)
+        self.output_item.setColorMap(pg.colormap.get(MAP_CMAP))
+        self.kernel_item.setColorMap(pg.colormap.get(MAP_CMAP))
+        ci.layout.setColumnStretchFactor(0, 3)
+        ci.layout.setColumnStretchFactor(1, 2)
+        ci.layout.setColumnStretchFactor(2, 3)
+        self.pad_shade = QGraphicsPathItem()
+        self.pad_shade.setBrush(QBrush(QColor("#9aa0a6"), Qt.BrushStyle.BDiagPattern))
+        self.pad_shade.setPen(pg.mkPen(None))
+        self.pad_shade.setZValue(5)
+        self.input_vb.addItem(self.pad_shade, ignoreBounds=True)
+        self.output_frame = _rect("#bdc1c6", QColor("#f1f3f4"), width=1)
+        self.output_frame.setZValue(-1)
+        self.output_vb.addItem(self.output_frame, ignoreBounds=True)
+        self.pad_outline = _rect("#1a73e8", width=1.5)
+        self.input_vb.addItem(self.pad_outline, ignoreBounds=True)
+        self.window_rect = _rect("#d50000", QColor(213, 0, 0, 50))
+        self.input_vb.addItem(self.window_rect, ignoreBounds=True)
+        self.cell_rect = _rect("#00c853")
+        self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
+        self.numbers = _NumberGrid()
+        self.kernel_vb.addItem(self.numbers, ignoreBounds=True)
+        self.formula_label = big_label(QLabel())
+        formula_box = SteadyBox(self.formula_label, min_height=60)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #c5221f; font-weight: bold")
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.glw, 1)
+        layout.addWidget(formula_box)
+        layout.addWidget(self.controls)
+        self._padded: np.ndarray | None = None
+        self._shapes: dict[str, tuple] = {}
+        self._input_src: tuple | None = None  # what the input and kernel pictures show now
+        self._kernel_src: tuple | None = None
+        self._frame: tuple | None = None
+        self._dirty = True
+        observe_state(self, state, self._on_state_changed)
+        follow_theme(self._on_theme_changed)
+        self.refresh()
+
+    # ---- public ------------------------------------------------------------------------------
+    def cell(self) -> tuple[int, int]:
+        """The output cell (i, j) of the current step."""
+        conv = self.state.result.conv
+        return divmod(self.controls.step(), conv.shape[2]) if conv.size else (0, 0)
+
+    def window_rect_padded(self) -> QRectF:
+        """The current window in padded-input coordinates (x = column, y = row)."""
+        return self.window_rect.rect()
+
+    def formula_text(self) -> str:
+        """The current ``c_ij = …`` rich text."""
+        return self.formula_label.text()
+
+    def refresh(self) -> None:
+        """Redraws from the state (the whole picture; cheap at 28x28)."""
+        st = self.state
+        self._dirty = False
+        if st.result is None or st.error:
+            self.message.setText(f"No output to step through: {st.error}")
+            self.message.show()
+            self.controls.set_count(0)
+            return
+        self.message.hide()
+        k = st.selected
+        conv = st.result.conv
+        img = st.image
+        pads = st.pads()
+        if not _same(self._input_src, (img, pads)):  # a kernel edit leaves the input alone
+            self._input_src = (img.copy(), pads)
+            self._show_input(img, pads)
+        # kernel: C slices stacked top to bottom, one blank row apart (a stroke leaves it alone)
+        kern = st.kernels[k]
+        if not _same(self._kernel_src, (kern, float(st.bias[k]), k)):
+            self._kernel_src = (kern.copy(), float(st.bias[k]), k)
+            self._show_kernel(kern, float(st.bias[k]), k)
+        m_out = float(np.abs(conv[k]).max()) or 1.0
+        self.output_item.setLevels((-m_out, m_out))
+        self._fit("output", self.output_vb, conv.shape[1:])
+        self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
+        _set_title(self.output_title, f"output k{k + 1}: {conv.shape[1]}×{conv.shape[2]}")
+        self.controls.set_count(conv.shape[1] * conv.shape[2])
+        self._show_step(self.controls.step())
+
+    # ---- drawing -------------------------------------------------------------------------------
+    def _show_input(self, img: np.ndarray, pads: tuple[int, int, int, int]) -> None:
+        pt, pb, pl, pr = pads
+        x = img if img.ndim == 3 else img[None]
+        padded = np.pad(x, ((0, 0), (pt, pb), (pl, pr)))
+        if padded.shape[0] == 3:
+            disp = np.ascontiguousarray(np.moveaxis(padded, 0, -1))
+            hi = 1.0 if padded.max() <= 1.0 else float(padded.max())
+            self.input_item.setImage(disp, autoLevels=False, levels=(min(0.0, padded.min()), hi))
+        else:
+            lo, hi = min(0.0, float(padded.min())), max(1.0, float(padded.max()))
+            self.input_item.setImage(padded[0], autoLevels=False, levels=(lo, hi))
+            if self.input_item.getColorMap() is None:
+                self.input_item.setColorMap(pg.colormap.get(INPUT_CMAP))
+        self._padded = padded
+        h, w = img.shape[-2:]
+        frame = (pads, h, w)
+        if frame != self._frame:
+            self._frame = frame
+            self.pad_outline.setRect(QRectF(pl, pt, w, h))
+            shade = QPainterPath()
+            shade.addRect(QRectF(0, 0, padded.shape[2], padded.shape[1]))
+            inner = QPainterPath()
+            inner.addRect(QRectF(pl, pt, w, h))
+            self.pad_shade.setPath(shade.subtracted(inner))
+        self._fit("input", self.input_vb, padded.shape[1:])
+        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]} "
+                                     f"(padding {pt},{pb},{pl},{pr})")
+
+    def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
+        c, fh, fw = kern.shape
+        tiles = np.full((c * fh + (c - 1), fw), np.nan, np.float32)
+        for ch in range(c):
+            tiles[ch * (fh + 1) : ch * (fh + 1) + fh] = kern[ch]
+        m = float(np.abs(kern).max()) or 1.0
+        self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
+        self._fit("kernel", self.kernel_vb, tiles.shape)
+        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}, b = {fmt(bias)}")
+        self._update_numbers(tiles)
+
+    def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
+        if self._shapes.get(key) != tuple(shape):
+            self._shapes[key] = tuple(shape)
+            vb.setRange(rect=QRectF(0, 0, shape[1], shape[0]), padding=0.02)
+
+    def _update_numbers(self, tiles: np.ndarray) -> None:
+        finite = np.isfinite(tiles)
+        if finite.sum() > MAX_NUMBERED**2:
+            self.numbers.set_cells([])
+            return
+        self.numbers.set_cells([(c + 0.5, r + 0.5, _short(tiles[r, c]))
+                                for r, c in zip(*np.nonzero(finite), strict=True)])
+
+    def _show_step(self, step: int) -> None:
+        st = self.state
+        if st.result is None or st.error or self._padded is None:
+            return
+        k = st.selected
+        conv = st.result.conv[k]
+        ho, wo = conv.shape
+        if ho * wo == 0:
+            return
+        step = min(step, ho * wo - 1)
+        i, j = divmod(step, wo)
+        sh, sw = st.settings.stride
+        fh, fw = st.kernels.shape[2:]
+        self.window_rect.setRect(QRectF(j * sw, i * sh, fw, fh))
+        self.cell_rect.setRect(QRectF(j, i, 1, 1))
+        partial = np.full(conv.shape, np.nan, np.float32)
+        partial.ravel()[: step + 1] = conv.ravel()[: step + 1]
+        self.output_item.setImage(partial, autoLevels=False)
+        a = padded_window(st.image, st.pads(), (fh, fw), (sh, sw), i, j)
+        self.formula_label.setText(
+            f"window rows {i * sh + 1}–{i * sh + fh}, cols {j * sw + 1}–{j * sw + fw} of the "
+            f"padded input (stride {sh}, {sw})<br>"
+            + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, float(conv[i, j])))
+
+    # ---- events --------------------------------------------------------------------------------
+    def _on_controls_step_changed(self, step: int) -> None:
+        self._show_step(step)
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        if not scale_changed(self):
+            return
+        refont_big_labels(self)
+        for label in (self.input_title, self.kernel_title, self.output_title):
+            label.setText(label.text, size=pt(10), color="#202124")
+
+    def hideEvent(self, event) -> None:
+        self.controls.pause()
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:
+        self.controls.pause()
+        super().closeEvent(event)
+
+
