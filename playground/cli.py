@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from playground import __version__
@@ -79,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``conv-playground`` and ``python -m playground``."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the app, not the engine, decides what to print: tiny previews on a GPU are meant to be tiny
+    warnings.filterwarnings("ignore", message=r".*GPU under-utilization")
     try:
         _select_backend(getattr(args, "backend", None))
         if args.command:
