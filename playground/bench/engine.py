@@ -17,6 +17,8 @@ import time
 
 import numpy as np
 
+from playground.engine.shapes import ConvGeometry
+
 THREADS = (1, 2)
 BATCH = 64
 
@@ -63,13 +65,14 @@ def _lenet_step(be):
     w1, b1, w2, b2, w3, b3, w4, b4, w5, b5 = (be.to_device(p) for p in host)
     x = be.to_device(rng.random((BATCH, 1, 28, 28), dtype=np.float32))
     y = rng.integers(0, 10, BATCH).astype(np.int64)
-    one, pool, same, valid = (1, 1), (2, 2), (2, 2, 2, 2), (0, 0, 0, 0)
+    pool = (2, 2)
+    same, valid = ConvGeometry(1, (2, 2, 2, 2)), ConvGeometry(1, (0, 0, 0, 0))
 
     def step():
-        c1 = be.conv2d(x, w1, b1, one, same)
+        c1 = be.conv2d(x, w1, b1, same)
         a1 = be.relu(c1)
         p1 = be.max_pool2d(a1, pool, pool)
-        c2 = be.conv2d(p1, w2, b2, one, valid)
+        c2 = be.conv2d(p1, w2, b2, valid)
         a2 = be.relu(c2)
         p2 = be.max_pool2d(a2, pool, pool)
         f = p2.reshape(BATCH, 400)
@@ -83,9 +86,9 @@ def _lenet_step(be):
         dr1, _, _ = be.linear_backward(r1, w4, be.relu_backward(h2, dr2))
         df, _, _ = be.linear_backward(f, w3, be.relu_backward(h1, dr1))
         dc2 = be.relu_backward(c2, be.max_pool2d_backward(a2, df.reshape(p2.shape), pool, pool))
-        dp1, _, _ = be.conv2d_backward(p1, w2, dc2, one, valid)
+        dp1, _, _ = be.conv2d_backward(p1, w2, dc2, valid)
         dc1 = be.relu_backward(c1, be.max_pool2d_backward(a1, dp1, pool, pool))
-        _, dw1, _ = be.conv2d_backward(x, w1, dc1, one, same, need_dx=False)  # as torch
+        _, dw1, _ = be.conv2d_backward(x, w1, dc1, same, need_dx=False)  # as torch
         be.to_host(dw1)  # waits for an asynchronous device
         return loss
 
