@@ -1,0 +1,303 @@
+"""The playground's state as plain Python: input image, kernels and layer settings, plus the result.
+
+Widgets take a :class:`PlaygroundState`, write user intent through its setters and repaint when
+``state.changed`` fires (napari-style thin views). Nothing here imports Qt, so it is testable alone.
+Setters validate first and raise ``ValueError`` without touching the state; a combination that
+gives no output is accepted but recorded in ``error`` while ``result`` keeps the last good maps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from playground import engine
+from playground.engine import shapes
+
+PADDING_MODES = ("valid", "same", "custom")
+ACTIVATIONS = ("relu", "none")
+POOLS = ("max", "avg", "none")
+MAX_KERNEL = 11
+MAX_KERNELS = 16
+
+
+class Event:
+    """A minimal observer list: ``connect(fn)``, ``emit(*args)``."""
+
+    def __init__(self) -> None:
+        self._slots: list[Callable[..., Any]] = []
+
+    def connect(self, fn: Callable[..., Any]) -> None:
+        """Calls ``fn`` on every emit."""
+        self._slots.append(fn)
+
+    def disconnect(self, fn: Callable[..., Any]) -> None:
+        """Stops calling ``fn``."""
+        self._slots.remove(fn)
+
+    def emit(self, *args: Any) -> None:
+        """Calls every connected function in order."""
+        for fn in list(self._slots):
+            fn(*args)
+
+
+@dataclass(frozen=True)
+class LayerSettings:
+    """Padding, stride, activation and pooling of the single conv layer on show."""
+
+    padding_mode: str = "same"
+    padding: tuple[int, int] = (0, 0)
+    stride: tuple[int, int] = (1, 1)
+    activation: str = "relu"
+    pool: str = "max"
+    pool_size: tuple[int, int] = (2, 2)
+    pool_stride: tuple[int, int] = (2, 2)
+
+    def padding_spec(self) -> str | tuple[int, int]:
+        """What the engine takes as ``padding``."""
+        return self.padding_mode if self.padding_mode != "custom" else self.padding
+
+
+def _finite_array(a, what: str) -> np.ndarray:
+    arr = np.array(a, dtype=np.float32, copy=True)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{what} must hold finite numbers")
+    return arr
+
+
+class PlaygroundState:
+    """Everything the playground window shows about one conv layer, and its last computed maps."""
+
+    def __init__(self, image: np.ndarray | None = None, kernels: np.ndarray | None = None) -> None:
+        from playground.data.kernels import lecture_kernels
+
+        self.changed = Event()
+        """Emitted with the name of what changed: image, kernels, settings, backend, result."""
+        blank = np.zeros((28, 28), np.float32)
+        self.image = blank if image is None else _finite_array(image, "image")
+        k = lecture_kernels() if kernels is None else _finite_array(kernels, "kernels")
+        self.kernels = self._match_channels(k)
+        self.bias = np.zeros(self.kernels.shape[0], np.float32)
+        self.selected = 0
+        self.settings = LayerSettings()
+        self.backend = "auto"
+        self.result: engine.FeatureMaps | None = None
+        self.error: str | None = None
+        self.compute_ms = 0.0
+        self.recompute()
+
+    # ---- derived facts -------------------------------------------------------------------
+    @property
+    def channels(self) -> int:
+        """Input channels: 1 for grayscale, 3 for RGB."""
+        return 1 if self.image.ndim == 2 else self.image.shape[0]
+
+    @property
+    def input_hw(self) -> tuple[int, int]:
+        """Height and width of the input."""
+        return self.image.shape[-2], self.image.shape[-1]
+
+    def pads(self) -> shapes.Pads:
+        """Resolved ``(top, bottom, left, right)`` padding for the current kernels."""
+        return shapes.resolve_padding(self.settings.padding_spec(), self.kernels.shape[2:])
+
+    # ---- setters (validate, then change, then notify) ------------------------------------
+    def set_image(self, image: np.ndarray) -> None:
+        """New input: (H, W) grayscale or (3, H, W) RGB; kernels follow its channel count."""
+        img = _finite_array(image, "image")
+        if img.ndim not in (2, 3) or min(img.shape[-2:]) < 1:
+            raise ValueError(f"image must be (H, W) or (C, H, W), got shape {img.shape}")
+        self.image = img
+        self.kernels = self._match_channels(self.kernels)
+        self._notify("image")
+
+    def set_kernels(self, kernels: np.ndarray, bias: np.ndarray | None = None) -> None:
+        """Replaces all kernels, (K, fh, fw) or (K, C, fh, fw); bias is zeros unless given."""
+        k = _finite_array(kernels, "kernels")
+        if k.ndim == 2:
+            k = k[None]
+        if k.ndim == 3:
+            k = k[:, None]
+        if k.ndim != 4 or not (1 <= k.shape[0] <= MAX_KERNELS):
+            raise ValueError(f"kernels must be (K, C, fh, fw) with 1..{MAX_KERNELS} filters")
+        if max(k.shape[2:]) > MAX_KERNEL:
+            raise ValueError(f"kernels can be at most {MAX_KERNEL}x{MAX_KERNEL}")
+        b = np.zeros(k.shape[0], np.float32) if bias is None else _finite_array(bias, "bias")
+        if b.shape != (k.shape[0],):
+            raise ValueError(f"bias needs one value per kernel ({k.shape[0]})")
+        self.kernels = self._match_channels(k)
+        self.bias = b.reshape(-1)
+        self.selected = min(self.selected, self.kernels.shape[0] - 1)
+        self._notify("kernels")
+
+    def set_kernel(self, index: int, kernel: np.ndarray) -> None:
+        """Replaces one kernel; a different size resizes every kernel (centred crop or zero pad)."""
+        k = _finite_array(kernel, "kernel")
+        k = k[None] if k.ndim == 2 else k
+        if k.ndim != 3 or max(k.shape[1:]) > MAX_KERNEL:
+            raise ValueError(
+                f"a kernel must be (fh, fw) or (C, fh, fw), at most {MAX_KERNEL}x{MAX_KERNEL}"
+            )
+        if k.shape[0] != self.channels:
+            k = np.repeat(k[:1], self.channels, axis=0) / (self.channels if k.shape[0] == 1 else 1)
+        kernels = self.kernels
+        if k.shape[1:] != kernels.shape[2:]:
+            kernels = np.stack([_fit(kk, k.shape[1:]) for kk in kernels])
+        kernels = kernels.copy()
+        kernels[index] = k
+        self.kernels = kernels
+        self._notify("kernels")
+
+    def set_kernel_cell(self, index: int, channel: int, row: int, col: int, value: float) -> None:
+        """Sets one weight; ValueError (state unchanged) unless ``value`` is a finite number."""
+        v = float(value)
+        if not np.isfinite(v):
+            raise ValueError("a kernel cell must be a finite number")
+        self.kernels[index, channel, row, col] = v
+        self._notify("kernels")
+
+    def set_bias(self, index: int, value: float) -> None:
+        """Sets one kernel's bias."""
+        v = float(value)
+        if not np.isfinite(v):
+            raise ValueError("the bias must be a finite number")
+        self.bias[index] = v
+        self._notify("kernels")
+
+    def resize_kernels(self, fh: int, fw: int) -> None:
+        """Changes every kernel's size (1..11 each), keeping the centre values."""
+        if not (1 <= fh <= MAX_KERNEL and 1 <= fw <= MAX_KERNEL):
+            raise ValueError(f"kernel size must be 1..{MAX_KERNEL} on each axis, got {fh}x{fw}")
+        self.kernels = np.stack([_fit(k, (fh, fw)) for k in self.kernels])
+        self._notify("kernels")
+
+    def set_kernel_count(self, count: int) -> None:
+        """Keeps the first ``count`` kernels or adds zero kernels (1..16)."""
+        if not (1 <= count <= MAX_KERNELS):
+            raise ValueError(f"the number of kernels must be 1..{MAX_KERNELS}, got {count}")
+        k, b = self.kernels, self.bias
+        if count <= k.shape[0]:
+            k, b = k[:count], b[:count]
+        else:
+            extra = count - k.shape[0]
+            k = np.concatenate([k, np.zeros((extra, *k.shape[1:]), np.float32)])
+            b = np.concatenate([b, np.zeros(extra, np.float32)])
+        self.kernels, self.bias = k.copy(), b.copy()
+        self.selected = min(self.selected, count - 1)
+        self._notify("kernels")
+
+    def select_kernel(self, index: int) -> None:
+        """Chooses which kernel the editor and step-through show."""
+        if not (0 <= index < self.kernels.shape[0]):
+            raise ValueError(f"kernel index must be 0..{self.kernels.shape[0] - 1}")
+        self.selected = index
+        self.changed.emit("selected")
+
+    def set_settings(self, **changes: Any) -> None:
+        """Updates padding / stride / activation / pooling; ValueError for impossible values."""
+        new = LayerSettings(**{**self.settings.__dict__, **changes})
+        if new.padding_mode not in PADDING_MODES:
+            raise ValueError(f"padding mode must be one of {PADDING_MODES}")
+        if new.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}")
+        if new.pool not in POOLS:
+            raise ValueError(f"pooling must be one of {POOLS}")
+        if min(new.padding) < 0:
+            raise ValueError("padding must be >= 0")
+        shapes.resolve_stride(new.stride)
+        shapes.resolve_stride(new.pool_stride)
+        if min(new.pool_size) < 1:
+            raise ValueError("the pooling window must be at least 1x1")
+        self.settings = new
+        self._notify("settings")
+
+    def set_backend(self, name: str) -> None:
+        """Switches the compute backend; BackendUnavailable/ValueError leave it unchanged."""
+        engine.get_backend(name)
+        self.backend = name
+        self._notify("backend")
+
+    # ---- snapshots for undo and persistence ------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-friendly copy of everything the user set."""
+        return {
+            "image": self.image.tolist(),
+            "kernels": self.kernels.tolist(),
+            "bias": self.bias.tolist(),
+            "selected": self.selected,
+            "settings": {k: list(v) if isinstance(v, tuple) else v
+                         for k, v in self.settings.__dict__.items()},
+            "backend": self.backend,
+        }
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        """Restores a :meth:`snapshot`; ValueError (state unchanged) if it is malformed."""
+        try:
+            image = _finite_array(snap["image"], "image")
+            kernels = _finite_array(snap["kernels"], "kernels")
+            bias = _finite_array(snap["bias"], "bias")
+            settings = LayerSettings(**{k: tuple(v) if isinstance(v, list) else v
+                                        for k, v in snap["settings"].items()})
+            selected = int(snap.get("selected", 0))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"saved playground state is malformed: {exc}") from None
+        if image.ndim not in (2, 3) or kernels.ndim != 4 or bias.shape != (kernels.shape[0],):
+            raise ValueError("saved playground state has inconsistent shapes")
+        self.image, self.kernels, self.bias, self.settings = image, kernels, bias, settings
+        self.kernels = self._match_channels(self.kernels)
+        self.selected = min(max(selected, 0), kernels.shape[0] - 1)
+        backend = snap.get("backend", "auto")
+        self.backend = backend if backend in engine.CHOICES else "auto"
+        self._notify("restored")
+
+    # ---- computing --------------------------------------------------------------------------
+    def recompute(self) -> None:
+        """Runs the layer on the input; on a combination with no output keeps the last good maps."""
+        s = self.settings
+        start = time.perf_counter()
+        try:
+            backend = self.preview_backend()
+            self.result = engine.feature_maps(
+                self.image, self.kernels, self.bias, s.stride, s.padding_spec(), s.activation,
+                s.pool, s.pool_size, s.pool_stride, backend=backend,
+            )
+            self.error = None
+        except (ValueError, engine.BackendUnavailable) as exc:
+            self.error = str(exc)
+        self.compute_ms = (time.perf_counter() - start) * 1000.0
+
+    def preview_backend(self) -> str:
+        """The backend the preview runs on: the engine's (the window's backend session puts it on
+        the chosen one once that is ready), except that for ``auto`` a single small image stays
+        on the CPU (host-device copies would dominate on CUDA)."""
+        current = engine.backend_name()
+        return "cpu" if self.backend == "auto" and current == "cuda" else current
+
+    def _notify(self, what: str) -> None:
+        self.recompute()
+        self.changed.emit(what)
+
+    def _match_channels(self, kernels: np.ndarray) -> np.ndarray:
+        c = self.channels
+        if kernels.shape[1] == c:
+            return kernels.astype(np.float32, copy=True)
+        if kernels.shape[1] == 1:
+            return (np.repeat(kernels, c, axis=1) / c).astype(np.float32)
+        return kernels.sum(axis=1, keepdims=True).astype(np.float32) if c == 1 else \
+            np.repeat(kernels.mean(axis=1, keepdims=True), c, axis=1).astype(np.float32)
+
+
+def _fit(kernel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``kernel`` (C, fh, fw) centre-cropped or zero-padded to ``size``."""
+    c, fh, fw = kernel.shape
+    th, tw = size
+    out = np.zeros((c, th, tw), np.float32)
+    sh, sw = min(fh, th), min(fw, tw)
+    si, sj = (fh - sh) // 2, (fw - sw) // 2
+    di, dj = (th - sh) // 2, (tw - sw) // 2
+    out[:, di : di + sh, dj : dj + sw] = kernel[:, si : si + sh, sj : sj + sw]
+    return out
