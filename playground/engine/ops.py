@@ -14,6 +14,7 @@ import numpy as np
 
 from playground.engine import shapes
 from playground.engine.dispatch import get_backend
+from playground.engine.registry import ACTIVATIONS, POOLS
 from playground.engine.validate import as_bias, as_float32, as_nchw, as_weights, restore
 
 
@@ -203,10 +204,8 @@ def _preview_setup(xshape, wshape, stride, padding, activation, pool, pool_size,
     """Checks and resolves the preview's settings; cached, as a dragged kernel keeps them fixed."""
     geometry = shapes.ConvGeometry.resolve(wshape[2:], stride, padding)
     hw = geometry.output_hw(xshape[2:], wshape[2:])
-    if activation not in ("relu", "none"):
-        raise ValueError(f"activation must be 'relu' or 'none', got {activation!r}")
-    if pool not in ("max", "avg", "none"):
-        raise ValueError(f"pool must be 'max', 'avg' or 'none', got {pool!r}")
+    ACTIVATIONS.check(activation)
+    POOLS.check(pool)
     sz = shapes.pair(pool_size, "pool size")
     pst = sz if pool_stride is None else shapes.resolve_stride(pool_stride)
     if pool != "none":
