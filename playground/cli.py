@@ -92,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _select_backend(args)
         if args.command:
             return int(_command(args.command).run(args) or 0)
+        if getattr(args, "self_test", False):  # bench stands above app: app never imports it
+            from playground.bench.self_test import run_self_test
+
+            return run_self_test()
         from playground.app import run_app
 
         return run_app(args)

@@ -73,7 +73,7 @@ class PlaygroundState:
     """Everything the playground window shows about one conv layer, and its last computed maps."""
 
     def __init__(self, image: np.ndarray | None = None, kernels: np.ndarray | None = None) -> None:
-        from playground.data.kernels import lecture_kernels
+        from playground.lessons.lecture import lecture_kernels
 
         self.changed = Event()
         """Emitted with the name of what changed: image, kernels, settings, backend, result."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.lessons import lecture
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
@@ -512,8 +513,8 @@ class Conv1DStepper(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.vector_edit = QLineEdit("1, 2, 3, 4, 5, 6")
-        self.kernel_edit = QLineEdit("1, 2")
+        self.vector_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.VECTOR))
+        self.kernel_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.KERNEL_1D))
         self.message = QLabel()
         self.message.setStyleSheet("color: #c5221f")
         self.display = _big(QLabel(), 1.5)
@@ -529,8 +530,8 @@ class Conv1DStepper(QWidget):
         layout.addWidget(self.products)
         layout.addWidget(self.controls)
         layout.addStretch(1)
-        self._x = np.array([1, 2, 3, 4, 5, 6], np.float32)
-        self._w = np.array([1, 2], np.float32)
+        self._x = np.array(lecture.VECTOR, np.float32)
+        self._w = np.array(lecture.KERNEL_1D, np.float32)
         self._y = engine.conv1d(self._x, self._w)
         self.vector_edit.textChanged.connect(self._on_edit_text_changed)
         self.kernel_edit.textChanged.connect(self._on_edit_text_changed)
