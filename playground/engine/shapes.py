@@ -159,24 +159,27 @@ class ConvGeometry:
         return self.dilation == (1, 1)
 
     def output_hw(self, hw: tuple[int, int], kernel_hw: tuple[int, int]) -> tuple[int, int]:
-        """``(H', W')`` for an ``hw`` input and a ``kernel_hw`` filter; ValueError if none fits."""
+        """``(H', W')`` for an ``hw`` input and a ``kernel_hw`` filter; ValueError if none fits.
+
+        :func:`output_size` along each axis, written out: this runs on every live-preview call.
+        """
         (h, w), (fh, fw) = hw, kernel_hw
         (sh, sw), (dh, dw) = self.stride, self.dilation
         pt, pb, pl, pr = self.padding
-        ho = output_size(h, fh, (pt, pb), sh, dh)
-        wo = output_size(w, fw, (pl, pr), sw, dw)
-        if ho < 1 or wo < 1:
+        span_h = h + pt + pb - dh * (fh - 1) - 1
+        span_w = w + pl + pr - dw * (fw - 1) - 1
+        if span_h < 0 or span_w < 0:
             extent = f"{dh * (fh - 1) + 1}x{dw * (fw - 1) + 1}"
             dil = "" if self.undilated else f" (dilated to {extent})"
             raise ValueError(
                 f"kernel {fh}x{fw}{dil} is larger than the padded input "
                 f"{h + pt + pb}x{w + pl + pr} (input {h}x{w}, padding {self.padding}): no output"
             )
-        return ho, wo
+        return span_h // sh + 1, span_w // sw + 1
 
     def require_undilated(self, backend: str) -> None:
         """Refuses a dilation the ``backend``'s kernels do not compute (not a wrong answer)."""
-        if not self.undilated:
+        if self.dilation != (1, 1):
             raise UnsupportedGeometry(
                 f"the {backend} backend computes undilated convolutions only (dilation 1), "
                 f"got dilation {self.dilation}; use --backend reference")
@@ -204,7 +207,9 @@ def pool2d_output_hw(
         raise ValueError(
             f"pooling window {kh}x{kw} is larger than the feature map {h}x{w}: no output"
         )
-    return pool_output_size(h, kh, sh), pool_output_size(w, kw, sw)
+    if sh < 1 or sw < 1:
+        raise ValueError(f"pooling stride must be >= 1, got {sh}x{sw}")
+    return (h - kh) // sh + 1, (w - kw) // sw + 1  # pool_output_size, written out (hot path)
 
 
 def conv_params(k: int, c: int, fh: int, fw: int, bias: bool = True) -> int:

@@ -65,10 +65,8 @@ def test_pause_resume_stop(qtbot, panel):
     assert not panel.worker.is_paused()
     with qtbot.waitSignal(panel.worker.yielded, timeout=5000):
         pass
-    t0 = time.perf_counter()
-    with qtbot.waitSignal(panel.training_finished, timeout=2000) as done:
+    with qtbot.waitSignal(panel.training_finished, timeout=2000) as done:  # stops within 2 s
         panel.stop_button.click()
-    assert time.perf_counter() - t0 < 2.0
     assert done.args == [False]
     assert panel.holder.source == "stopped early" and panel.holder.model.name == "fcnn"
     assert "Stopped" in panel.status.text()
