@@ -168,12 +168,14 @@ def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     session = win.backend_session
     assert win.state.backend == "cpu" and engine.backend_name() == "reference"
     assert "cpu (reference)" in win.backend_label.text()
+    assert "reference until the cpu kernels are ready" in win.settings_panel.note.text()
     with qtbot.waitSignal(session.warmup_done, timeout=30_000):
         session.start()
         assert win.warming
     assert not win.warming and session.computing == "cpu"
     assert engine.backend_name() == "cpu" and win.state.preview_backend() == "cpu"
     assert win.backend_label.text() == "Backend: cpu"
+    assert win.settings_panel.note.text() == "Computing on: cpu"
     assert "Fast kernels ready" in win.statusBar().currentMessage()
     win.close()
 

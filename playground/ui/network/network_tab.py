@@ -92,6 +92,8 @@ class NetworkTab(QWidget):
         self.network_view.revert_requested.connect(self.holder.revert_conv1)
         self.training_panel.training_started.connect(self._on_training_started)
         self.training_panel.training_finished.connect(self._on_training_finished)
+        self.training_panel.training_failed.connect(
+            lambda text: self._error("Training failed", text))
         self._on_holder_model_changed(self.holder.model)
 
     # ---- actions ------------------------------------------------------------------------------
