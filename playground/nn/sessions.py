@@ -10,6 +10,7 @@ can simply iterate it.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from playground.engine.channels import match_channels
 from playground.nn.model import Model, build_model, model_from_specs
+from playground.nn.registry import display_name
 from playground.nn.training import Progress, TrainConfig, TrainResult, train
 
 
@@ -78,6 +80,27 @@ class TrainingJob:
             return tuple(self.results)
         finally:
             self.done = True
+
+
+def race_runs(chosen: str) -> list[tuple[str, str]]:
+    """The FCNN-vs-CNN race's ``(arch, label)`` runs: the FCNN first, then ``chosen`` (LeNet-5
+    when the FCNN itself is chosen)."""
+    cnn = "lenet5" if chosen == "fcnn" else chosen
+    return [("fcnn", display_name("fcnn")), (cnn, display_name(cnn))]
+
+
+def duration(seconds: float) -> str:
+    """``m:ss`` for a progress bar; ``?`` when unknown (infinite or NaN)."""
+    if not math.isfinite(seconds):
+        return "?"
+    s = round(max(0.0, seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def progress_line(label: str, p: Progress) -> str:
+    """One line for a progress bar: run label, epoch, step and the estimated time left."""
+    return (f"{label}  epoch {p.epoch}/{p.epochs}  step {p.step}/{p.steps_per_epoch}  "
+            f"ETA {duration(p.eta_s)}")
 
 
 def race_conclusion(runs) -> str:

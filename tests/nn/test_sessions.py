@@ -98,3 +98,16 @@ def test_fit_conv1_widens_a_grey_kernel_as_the_playground_does():
     k = np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3)
     fw, _, _ = fit_conv1(k, np.zeros(1, np.float32), w, b)
     np.testing.assert_allclose(fw[0], np.repeat(k[0] / 3, 3, axis=0))
+
+
+def test_race_runs_and_progress_line():
+    from playground.nn.sessions import duration, progress_line, race_runs
+
+    assert race_runs("lenet5-small") == [("fcnn", "FCNN"), ("lenet5-small", "LeNet5Small")]
+    assert race_runs("fcnn") == [("fcnn", "FCNN"), ("lenet5", "LeNet-5")]
+    assert duration(125.4) == "2:05" and duration(float("inf")) == "?" and duration(-3) == "0:00"
+
+    class P:
+        epoch, epochs, step, steps_per_epoch, eta_s = 2, 5, 10, 63, 61.0
+
+    assert progress_line("LeNet-5", P()) == "LeNet-5  epoch 2/5  step 10/63  ETA 1:01"

@@ -10,7 +10,6 @@ has ended; then the last one becomes the holder's model.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,17 +31,17 @@ from PySide6.QtWidgets import (
 
 from playground import engine, nn
 from playground.nn.registry import ARCHITECTURE_NAMES, display_name
-from playground.nn.sessions import RunSpec, TrainingJob, TrainingUpdate, race_conclusion
+from playground.nn.sessions import (
+    RunSpec,
+    TrainingJob,
+    TrainingUpdate,
+    progress_line,
+    race_conclusion,
+    race_runs,
+)
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
 from playground.ui.network.model_holder import ModelHolder
-
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    s = round(max(0.0, seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 class TrainingPanel(QWidget):
@@ -259,9 +258,7 @@ class TrainingPanel(QWidget):
 
     def start_race(self) -> bool:
         """Trains the FCNN, then the chosen CNN (LeNet-5 if FCNN is chosen), on the same data."""
-        cnn = self.model_combo.currentData()
-        cnn = "lenet5" if cnn == "fcnn" else cnn
-        return self._launch([("fcnn", display_name("fcnn")), (cnn, display_name(cnn))], race=True)
+        return self._launch(race_runs(self.model_combo.currentData()), race=True)
 
     def _launch(self, runs: list[tuple[str, str]], race: bool) -> bool:
         self.error = ""
@@ -386,9 +383,7 @@ class TrainingPanel(QWidget):
         if p is None:
             return
         self.progress.setValue(int(1000 * p.fraction))
-        label = getattr(self, "_latest_label", "")
-        self.progress.setFormat(f"{label}  epoch {p.epoch}/{p.epochs}  step {p.step}/"
-                                f"{p.steps_per_epoch}  ETA {_duration(p.eta_s)}")
+        self.progress.setFormat(progress_line(getattr(self, "_latest_label", ""), p))
         if self.worker.is_running() and not self.worker.is_paused():
             self.status.setText(f"loss {p.loss:.3f}   training accuracy {p.train_acc:.1%}   "
                                 f"{p.images_per_s:,.0f} images/s")
