@@ -11,9 +11,12 @@ import ctypes.util
 import functools
 import importlib
 import os
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from playground.engine import config
+
+if TYPE_CHECKING:  # a module that conforms to the protocol (PEP 544)
+    from playground.engine.backend import Backend
 
 BACKENDS = ("reference", "cpu", "cuda")
 CHOICES = ("auto", *BACKENDS)
@@ -75,7 +78,7 @@ def resolve(name: str) -> str:
     return key
 
 
-def _load(name: str) -> ModuleType:
+def _load(name: str) -> Backend:
     if name == "cuda" and not cuda_present():
         raise BackendUnavailable(
             "the CUDA backend needs an NVIDIA GPU with its driver and the numba-cuda package "
@@ -102,7 +105,7 @@ def set_backend(name: str) -> str:
     return concrete
 
 
-def get_backend(name: str | None = None) -> ModuleType:
+def get_backend(name: str | None = None) -> Backend:
     """The backend module for ``name``, or the selected one (``$PLAYGROUND_BACKEND``, else auto)."""
     global _selected
     if name is not None:
