@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -196,6 +198,7 @@ def test_backend_reference_on_the_command_line_stays_reference(tmp_path, monkeyp
     assert main(["--backend", "reference", "--screenshot", str(tmp_path / "shot.png")]) == 0
     assert seen == [("reference", "reference", "reference")]
     assert engine.backend_name() == "reference"
+    assert "PLAYGROUND_BACKEND" not in os.environ  # the choice reaches the window as an argument
 
 
 def test_screenshot_cli(tmp_path, monkeypatch, qapp):
