@@ -155,29 +155,26 @@ class InputPanel(QWidget):
 
     def load_matrix_a(self) -> bool:
         """The lecture's 2-D example: 3x3 A (1..9) ⊛ a 2x2 W of ones, valid, no activation/pool."""
-        from playground.data.kernels import LECTURE_MATRIX_A
+        from playground.lessons.lecture import MATRIX_A_EXAMPLE
 
-        w = np.ones((1, 1, 2, 2), np.float32)
-        return self._example("Lecture matrix A", np.array(LECTURE_MATRIX_A, np.float32), w)
+        return self._example(MATRIX_A_EXAMPLE)
 
     def load_vector_example(self) -> bool:
         """The lecture's 1-D example as a 1x6 image and a 1x2 kernel (valid: 1x5 output)."""
-        from playground.data.kernels import LECTURE_KERNEL_1D, LECTURE_VECTOR
+        from playground.lessons.lecture import VECTOR_EXAMPLE
 
-        x = np.array(LECTURE_VECTOR, np.float32)[None]
-        w = np.array(LECTURE_KERNEL_1D, np.float32).reshape(1, 1, 1, -1)
-        ok = self._example("Lecture 1-D example", x, w)
+        ok = self._example(VECTOR_EXAMPLE)
         if ok:
             self.example_1d_requested.emit()
         return ok
 
-    def _example(self, text: str, image: np.ndarray, kernels: np.ndarray) -> bool:
+    def _example(self, example) -> bool:
+        """Shows a :class:`playground.lessons.lecture.Example` (one undo step)."""
+        text = example.title
         snap = {
-            "image": image, "kernels": kernels, "bias": np.zeros(len(kernels), np.float32),
-            "selected": 0, "backend": self.state.backend,
-            "settings": {"padding_mode": "valid", "padding": (0, 0), "stride": (1, 1),
-                         "activation": "none", "pool": "none", "pool_size": (2, 2),
-                         "pool_stride": (2, 2)},
+            "image": np.array(example.image, np.float32),
+            "kernels": np.array(example.kernels, np.float32), "bias": example.bias(),
+            "selected": 0, "backend": self.state.backend, "settings": dict(example.settings),
         }
 
         def change() -> None:
