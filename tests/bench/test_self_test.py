@@ -52,8 +52,8 @@ def test_self_test_fails_fast_when_the_training_worker_dies(qtbot, capsys, monke
     import time
 
     from playground import nn
-    from playground.ui.network import training_panel
     from playground.bench.self_test import run_self_test
+    from playground.ui.network import training_panel
 
     real_train = nn.train
     started: list[float] = []
