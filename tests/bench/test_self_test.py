@@ -51,11 +51,11 @@ def test_self_test_fails_fast_when_the_training_worker_dies(qtbot, capsys, monke
     old wait for ``training_finished`` sat out its 300 s timeout)."""
     import time
 
-    from playground import nn
     from playground.bench.self_test import run_self_test
+    from playground.nn import sessions
     from playground.ui.network import training_panel
 
-    real_train = nn.train
+    real_train = sessions.train
     started: list[float] = []
 
     def dying_train(*args, **kwargs):
@@ -64,7 +64,7 @@ def test_self_test_fails_fast_when_the_training_worker_dies(qtbot, capsys, monke
         yield next(steps)
         raise RuntimeError("out of memory in the worker")
 
-    monkeypatch.setattr(nn, "train", dying_train)
+    monkeypatch.setattr(sessions, "train", dying_train)
     monkeypatch.setattr(training_panel.TrainingPanel, "_on_worker_finished", lambda self: None)
     code = run_self_test()
     seconds = time.perf_counter() - started[0]
