@@ -42,3 +42,27 @@ def user_cache_dir() -> Path:
         path = user_cache_path(APP_NAME, APP_AUTHOR)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+class NotWritableError(OSError):
+    """A folder the app must write to cannot be written; the message says which and what to do."""
+
+
+def ensure_writable_dir(folder: str | os.PathLike, what: str) -> Path:
+    """Creates ``folder`` if needed and proves it writable with a temporary file; returns it.
+
+    Raises :class:`NotWritableError` naming the folder, the reason and ``what`` needed it, before
+    any long work starts (a training run, a download) rather than after.
+    """
+    import tempfile
+
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise NotWritableError(f"{what}: cannot write to folder {str(path)!r} ({reason}); "
+                               "choose a writable folder") from None
+    return path
