@@ -61,14 +61,16 @@ def _perturb(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
-strides = st.one_of(st.just(1), st.just(1), st.integers(1, 3), st.integers(-1, 3), st.tuples(st.integers(0, 3), st.integers(1, 3)),
+strides = st.one_of(st.just(1), st.just(1), st.integers(1, 3), st.integers(-1, 3),
+                    st.tuples(st.integers(0, 3), st.integers(1, 3)),
                     st.sampled_from(["2", 1.5, None, True, (1, 2, 3)]))
-paddings = st.one_of(st.just(0), st.just("same"), st.integers(0, 2), st.integers(-1, 3), st.sampled_from(["same", "valid", "SAME", "bogus"]),
+paddings = st.one_of(st.just(0), st.just("same"), st.integers(0, 2), st.integers(-1, 3),
+                     st.sampled_from(["same", "valid", "SAME", "bogus"]),
                      st.tuples(st.integers(0, 2), st.integers(0, 2)),
                      st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 2),
                                st.integers(-1, 2)), st.just(2.5))
-sizes = st.one_of(st.just(2), st.integers(1, 3), st.integers(-1, 4), st.tuples(st.integers(0, 3), st.integers(1, 3)),
-                  st.just("2"))
+sizes = st.one_of(st.just(2), st.integers(1, 3), st.integers(-1, 4),
+                  st.tuples(st.integers(0, 3), st.integers(1, 3)), st.just("2"))
 
 
 @st.composite
