@@ -52,6 +52,7 @@ def header_for(model) -> dict:
         "input_shape": list(model.input_shape),
         "layers": model.layer_specs(),
         "params": model.n_params(),
+        "n_classes": model.n_classes,
         "training": _jsonable(model.training),
         "history": _jsonable(model.history),
         "data": _jsonable(model.data),
@@ -313,6 +314,9 @@ def load_model(path, architecture: str | None = None, backend=None):
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ModelFileError(f"{where} has invalid layer specs ({exc})") from None
     _check_model(model, where)
+    if header.get("n_classes", model.n_classes) != model.n_classes:
+        raise ModelFileError(f"{where} says {header['n_classes']!r} classes but its last layer "
+                             f"has {model.n_classes} outputs")
     if arch in ARCHITECTURES:
         expected = [layer.spec() for layer in ARCHITECTURES[arch](model.n_classes)]
         if _jsonable(expected) != header["layers"]:

@@ -37,6 +37,21 @@ def valid_model_bytes(arch: str = "lenet5-small", n_classes: int = 10) -> bytes:
         return path.read_bytes()
 
 
+def _large_model_bytes() -> bytes:
+    """A 12.8-million-weight custom model (51 MB of zeros stored; under every limit)."""
+    import tempfile
+    from pathlib import Path
+
+    from playground.nn import Flatten, Linear, Model, ReLU
+
+    model = Model([Flatten(), Linear(784, 16384), ReLU(), Linear(16384, 10)], "custom",
+                  "reference")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.npz"
+        model.save(path)
+        return path.read_bytes()
+
+
 def _npz_members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {info.filename: zf.read(info) for info in zf.infolist()}
@@ -179,6 +194,8 @@ def model_corpus(rng: random.Random, n: int = 0) -> Iterator[Item]:
     yield "bz2-member", _zip(members, zipfile.ZIP_BZIP2)
     for name, mutated in _header_mutations(members):
         yield name, _zip(mutated)
+    if n:  # a model near the size limits, deflated to a small file, for the peak-memory figures
+        yield "valid-large-deflated", _zip(_npz_members(_large_model_bytes()), zipfile.ZIP_DEFLATED)
     for i in range(n):
         kind = rng.choice(("flip", "flip", "cut", "splice", "bytes"))
         data = bytearray(good)
@@ -253,6 +270,11 @@ def idx_corpus(rng: random.Random, n: int = 0) -> Iterator[Item]:
     yield "gz-header-only", b"\x1f\x8b\x08\x00"
     yield "gz-bomb", _gz_bomb(_idx(8, (1000,), b""), 256)
     yield "gz-declared-huge", gzip.compress(_idx(8, (10**9, 28, 28), b""))
+    if n:  # the largest inputs that are accepted, for the peak-memory figures
+        from playground.data.idx import MAX_IDX_BYTES
+
+        yield "valid-gz-at-limit", _gz_bomb(_idx(8, (MAX_IDX_BYTES >> 20, 1024, 1024), b""),
+                                            MAX_IDX_BYTES >> 20)
     for i in range(n):
         data = bytearray(rng.choice((images, labels, gzip.compress(images))))
         for _ in range(rng.randint(1, 6)):
@@ -264,7 +286,7 @@ def idx_corpus(rng: random.Random, n: int = 0) -> Iterator[Item]:
 
 
 def _gz_bomb(head: bytes, mib: int) -> bytes:
-    stream = zlib.compressobj(9, zlib.DEFLATED, 31)
+    stream = zlib.compressobj(6, zlib.DEFLATED, 31)
     parts = [stream.compress(head)]
     block = bytes(1 << 20)
     parts += [stream.compress(block) for _ in range(mib)]
@@ -328,6 +350,13 @@ def image_corpus(rng: random.Random, n: int = 0) -> Iterator[Item]:
         yield f"truncated-{cut}", good[:cut]
     jpeg = _pil_bytes("JPEG", "RGB", (64, 64))
     yield "jpeg-truncated", jpeg[: len(jpeg) // 2]
+    if n:  # the largest image that is read, for the peak-memory figures
+        from playground.data.images import MAX_PIXELS
+
+        side = int(MAX_PIXELS**0.5)
+        ramp = bytes([0]) + bytes(range(256)) * (side // 256)
+        yield "valid-at-limit-gray", _png(side, side, rows=ramp * side)
+        yield "valid-at-limit-rgb", _png(side, side, 2, rows=(bytes([0]) + bytes(3 * side)) * side)
     for i in range(n):
         data = bytearray(rng.choice((good, jpeg)))
         for _ in range(rng.randint(1, 6)):
