@@ -27,7 +27,7 @@ BAD: list[str] = []
 def _cast(a: np.ndarray, dtype: str, noncontig: bool) -> np.ndarray:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        out = a.astype(dtype)
+        out = np.asarray(a).astype(dtype)  # a 0-d result stays an array
     if noncontig and out.ndim >= 1 and out.shape[-1] > 1:
         out = np.repeat(out, 2, axis=-1)[..., ::2]  # same values, a strided view
     return out
