@@ -72,7 +72,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = make_application()
     window = open_window(restore=not screenshot)
     if screenshot:
-        from playground.ui.screenshot import render_screenshot
+        from playground.ui.common.screenshot import render_screenshot
 
         try:
             window.warmup.start()
@@ -96,7 +96,7 @@ def open_window(restore: bool = True):
     """A main window computing on the reference backend until ``window.warmup`` (not yet started)
     has compiled or loaded the fast kernels."""
     from playground import engine
-    from playground.ui.compile_progress import EngineWarmup
+    from playground.ui.common.compile_progress import EngineWarmup
     from playground.ui.main_window import MainWindow
 
     warm = EngineWarmup()
@@ -110,7 +110,7 @@ def _dispose(window) -> None:
     worker thread (training, a kernel warm-up) end before Qt objects are torn down."""
     import shiboken6
 
-    from playground.ui.worker import stop_all
+    from playground.ui.common.worker import stop_all
 
     if shiboken6.isValid(window):
         window.close()

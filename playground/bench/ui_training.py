@@ -148,7 +148,7 @@ def open_window_with_network_tab():
 
 
 def find_canvas(window):
-    from playground.ui.canvas import DrawingCanvas
+    from playground.ui.playground.canvas import DrawingCanvas
 
     canvas = getattr(window, "canvas", None)
     return canvas if canvas is not None else window.findChild(DrawingCanvas)
@@ -197,7 +197,7 @@ def run_while_training(args: argparse.Namespace) -> int:
 
     if getattr(args, "backend", None):
         engine.set_backend(args.backend)
-    from playground.ui.worker import live_threads
+    from playground.ui.common.worker import live_threads
 
     window, tab = open_window_with_network_tab()
     panel = tab.training_panel

@@ -1,7 +1,7 @@
 """The main window: canvas and inputs | feature maps and step-through | kernels, settings, formulas.
 
-Widgets are thin views over one :class:`~playground.ui.state.PlaygroundState`; every user change
-goes through one :class:`~playground.ui.undo.UndoableState` (one undo stack, Ctrl+Z /
+Widgets are thin views over one :class:`~playground.ui.playground.state.PlaygroundState`; every user
+change goes through one :class:`~playground.ui.common.undo.UndoableState` (one undo stack, Ctrl+Z /
 Ctrl+Shift+Z). Later tabs (the network) are added with ``window.tabs.addTab``.
 """
 
@@ -31,27 +31,27 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__, engine
-from playground.ui import persistence
-from playground.ui import theme as th
-from playground.ui.canvas import DEFAULT_BRUSH, DrawingCanvas
-from playground.ui.compile_progress import EngineWarmup, WarmupIndicator
+from playground.ui.common import persistence
+from playground.ui.common import theme as th
+from playground.ui.common.compile_progress import EngineWarmup, WarmupIndicator
+from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
 
 try:  # TEMPORARY
-    from playground.ui.channels_view import ChannelsView
+    from playground.ui.playground.channels_view import ChannelsView
 except ModuleNotFoundError:
     ChannelsView = lambda st: QLabel("channels")  # noqa: E731
-from playground.ui.cost_panel import CostPanel
-from playground.ui.formula_panel import FormulaPanel, observe_state
-from playground.ui.input_panel import InputPanel
-from playground.ui.kernel_editor import KernelEditor
-from playground.ui.maps_view import FeatureMapsView
-from playground.ui.model_holder import ModelHolder
-from playground.ui.prediction_view import PredictionView
-from playground.ui.settings_panel import SettingsPanel
-from playground.ui.state import PlaygroundState
-from playground.ui.steady_label import SteadyLabel
-from playground.ui.stepper import Conv1DStepper, StepThroughWidget
-from playground.ui.undo import UndoableState
+from playground.ui.common.steady_label import SteadyLabel
+from playground.ui.common.undo import UndoableState
+from playground.ui.network.model_holder import ModelHolder
+from playground.ui.playground.cost_panel import CostPanel
+from playground.ui.playground.formula_panel import FormulaPanel, observe_state
+from playground.ui.playground.input_panel import InputPanel
+from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.maps_view import FeatureMapsView
+from playground.ui.playground.prediction_view import PredictionView
+from playground.ui.playground.settings_panel import SettingsPanel
+from playground.ui.playground.state import PlaygroundState
+from playground.ui.playground.stepper import Conv1DStepper, StepThroughWidget
 
 MNIST_CREDIT = (
     "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
     def ensure_network_tab(self):
         """The Network tab, built on first use so that the window opens quickly."""
         if self.network_tab is None:
-            from playground.ui.network_tab import NetworkTab
+            from playground.ui.network.network_tab import NetworkTab
 
             tab = NetworkTab(self.state, self, holder=self.holder)
             tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))

@@ -53,7 +53,7 @@ def run_self_test() -> int:
         wait_for,
     )
     from playground.data import load_bundled
-    from playground.ui.worker import live_threads
+    from playground.ui.common.worker import live_threads
 
     window = tab = None
     try:

@@ -17,8 +17,7 @@ def _app_config(qapp):
     from playground.app import make_application
 
     make_application()
-    from playground.ui import theme
-
+    from playground.ui.common import theme
     theme.theme().set_scale(100)
     yield
 
@@ -67,7 +66,7 @@ def _no_dangling_qthreads(monkeypatch):
 @pytest.fixture
 def state():
     """A fresh playground state (blank 28x28 input, the lecture's 6 kernels)."""
-    from playground.ui.state import PlaygroundState
+    from playground.ui.playground.state import PlaygroundState
 
     return PlaygroundState()
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.cli import main
 from playground.data.kernels import LECTURE_CONV_1D
-from playground.ui import compile_progress
+from playground.ui.common import compile_progress
 
 
 def _action(window, text):

@@ -19,8 +19,8 @@ def _pretrained_present() -> bool:
 @pytest.mark.skipif(not _pretrained_present(), reason="the bundled pre-trained LeNet-5 "
                     "(resources/lenet5.npz) is not built yet")
 def test_self_test_passes(qtbot, capsys):
+    from playground.ui.common.worker import live_threads
     from playground.ui.self_test import run_self_test
-    from playground.ui.worker import live_threads
 
     code = run_self_test()
     out = capsys.readouterr().out.strip().splitlines()

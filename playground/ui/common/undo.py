@@ -1,0 +1,122 @@
+"""One undo stack for the window: every user change to the playground is a before/after snapshot.
+
+:class:`UndoableState` wraps :class:`~playground.ui.playground.state.PlaygroundState` (and the
+drawing canvas): ``run(text, fn)`` captures the state, runs ``fn`` (a setter that may raise
+``ValueError``), captures again and pushes a :class:`SnapshotCommand`. Undo and redo restore a
+snapshot in one recompute. Consecutive changes with the same ``merge`` key (spin-box bursts)
+collapse into one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from playground.ui.playground.state import PlaygroundState
+
+_MERGE_IDS: dict[str, int] = {}
+
+
+def _merge_id(key: str | None) -> int:
+    if key is None:
+        return -1
+    return _MERGE_IDS.setdefault(key, 1000 + len(_MERGE_IDS))
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    for key in ("image", "kernels", "bias"):
+        if a[key].shape != b[key].shape or not np.array_equal(a[key], b[key]):
+            return False
+    return (a["settings"] == b["settings"] and a["selected"] == b["selected"]
+            and a["backend"] == b["backend"] and a["canvas"] == b["canvas"])
+
+
+class SnapshotCommand(QUndoCommand):
+    """Restores ``before`` on undo and ``after`` on redo (the first redo is the change itself)."""
+
+    def __init__(self, target: UndoableState, text: str, before: dict, after: dict,
+                 merge: str | None = None) -> None:
+        super().__init__(text)
+        self._target, self.before, self.after = target, before, after
+        self._id = _merge_id(merge)
+        self._done = True
+
+    def id(self) -> int:
+        return self._id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SnapshotCommand) or other.id() != self._id or self._id < 0:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._target.apply(self.after)
+
+    def undo(self) -> None:
+        self._target.apply(self.before)
+
+
+class UndoableState(QObject):
+    """The widgets' way to change the state: validated, undoable, with rejections reported."""
+
+    rejected = Signal(str)
+    """A change was refused (the message says why); the state was left as it was."""
+
+    def __init__(self, state: PlaygroundState, stack: QUndoStack | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.stack = stack if stack is not None else QUndoStack(self)
+        self.canvas = None
+        self._pending: dict | None = None
+
+    # ---- snapshots -------------------------------------------------------------------------
+    def capture(self) -> dict[str, Any]:
+        """Everything undo restores (array copies; the canvas image is shared copy-on-write)."""
+        s = self.state
+        return {
+            "image": s.image.copy(), "kernels": s.kernels.copy(), "bias": s.bias.copy(),
+            "selected": s.selected, "settings": dict(s.settings.__dict__), "backend": s.backend,
+            "canvas": None if self.canvas is None else self.canvas.buffer(),
+        }
+
+    def apply(self, snap: dict[str, Any]) -> None:
+        """Puts a captured snapshot back (one recompute)."""
+        if self.canvas is not None and snap["canvas"] is not None:
+            self.canvas.set_buffer(snap["canvas"], push=False)
+        self.state.restore({k: v for k, v in snap.items() if k != "canvas"})
+
+    # ---- changes ---------------------------------------------------------------------------
+    def run(self, text: str, fn: Callable[[], Any], merge: str | None = None) -> bool:
+        """Runs ``fn`` as one undoable step; False (and ``rejected``) when it raised ValueError."""
+        before = self.capture()
+        try:
+            fn()
+        except (ValueError, RuntimeError) as exc:
+            self.rejected.emit(str(exc))
+            return False
+        self._push(text, before, merge)
+        return True
+
+    def begin(self) -> None:
+        """Starts a change made over many events (a stroke); :meth:`end` records it."""
+        self._pending = self.capture()
+
+    def end(self, text: str) -> None:
+        """Records the change started by :meth:`begin` as one step."""
+        if self._pending is not None:
+            before, self._pending = self._pending, None
+            self._push(text, before, None)
+
+    def _push(self, text: str, before: dict, merge: str | None) -> None:
+        after = self.capture()
+        if not _same(before, after):
+            self.stack.push(SnapshotCommand(self, text, before, after, merge))

@@ -1,0 +1,1 @@
+"""The network room of the UI."""

@@ -1,0 +1,340 @@
+"""The network on show: which model, what it predicts for the drawing, conv1 linked to the editor.
+
+:class:`ModelHolder` holds one :class:`~playground.nn.Model` used only on the GUI thread: the
+bundled pre-trained LeNet-5 from the start, a display copy of the model being trained (its weights
+refreshed from the trainer's snapshots), the finished model, or a file the student loaded. It
+predicts ``state.image`` whenever the drawing changes (latest request wins: bursts of changes
+within one event-loop pass give one prediction).
+
+While conv1 is *linked* to the playground (:meth:`ModelHolder.link_conv1`), every change of
+``state.kernels`` (typed cells, presets, undo) is written into the model's conv1 and the digit is
+predicted again at once; :meth:`ModelHolder.revert_conv1` puts the trained filters back.
+
+Models follow the engine's selected backend (the window starts on the NumPy reference and switches
+to the compiled one once it is warm). The first time a compiled backend is selected, the network
+kernels are compiled in a worker thread while predictions stay on the reference, so the window
+never waits for the compiler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground import engine, nn
+from playground.ui.common.worker import GeneratorWorker
+from playground.ui.playground.state import PlaygroundState
+
+PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
+DISPLAY_NAMES = {"fcnn": "FCNN", "lenet5-small": "LeNet5Small", "lenet5": "LeNet-5"}
+
+
+def _warm_up_job(backend: str):
+    """Runs every architecture once on ``backend`` so its kernels are compiled (worker thread)."""
+    blank = np.zeros((28, 28), np.float32)
+    for arch in ("lenet5", "lenet5-small", "fcnn"):
+        model = nn.build_model(arch, backend=backend)
+        model.predict_proba(blank)
+        model.forward_trace(blank)
+    return backend
+    yield  # a generator that only returns
+
+
+def display_name(arch: str) -> str:
+    """``lenet5`` -> ``LeNet-5`` (the names the lecture uses)."""
+    return DISPLAY_NAMES.get(arch, arch)
+
+
+def observe(owner: QObject, state: PlaygroundState, slot) -> None:
+    """Calls ``slot(what)`` on ``state.changed`` while ``owner`` lives; disconnects when it dies."""
+
+    def relay(what: str) -> None:
+        if shiboken6.isValid(owner):
+            slot(what)
+
+    def drop(*_args) -> None:
+        with contextlib.suppress(ValueError):
+            state.changed.disconnect(relay)
+
+    state.changed.connect(relay)
+    owner.destroyed.connect(drop)
+
+
+def clone_model(model: nn.Model) -> nn.Model:
+    """An independent copy (same layers, weights, history) on the same backend."""
+    from playground.nn.model import model_from_specs
+
+    twin = model_from_specs(model.layer_specs(), model.name, model.be)
+    twin.load_state_dict(model.state_dict())
+    twin.history = [dict(h) for h in model.history]
+    twin.training = dict(model.training)
+    twin.data = dict(model.data)
+    twin.header = model.header
+    return twin
+
+
+def digit_input(image: np.ndarray) -> np.ndarray:
+    """The state's image as the network's (28, 28) float32 input (RGB averaged, MNIST-style)."""
+    img = np.asarray(image, np.float32)
+    if img.ndim == 3:
+        img = img.mean(axis=0)
+    if img.shape != (28, 28):
+        from playground.data.images import to_mnist_style
+
+        img = to_mnist_style(np.clip(img, 0.0, 1.0))
+    return np.ascontiguousarray(np.clip(img, 0.0, 1.0), np.float32)
+
+
+def fit_conv1(kernels: np.ndarray, bias: np.ndarray, weight: np.ndarray, old_bias: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The playground's kernels shaped like conv1 ``weight``: channels summed, each filter centre-
+    cropped or zero-padded, missing filters kept from ``weight``. Returns (w, b, exact)."""
+    k_out, c_out, fh, fw = weight.shape
+    k = np.asarray(kernels, np.float32)
+    exact = k.shape == weight.shape
+    if k.shape[1] != c_out:
+        k = k.sum(axis=1, keepdims=True) if c_out == 1 else np.repeat(k.mean(1, keepdims=True),
+                                                                      c_out, axis=1)
+    n = min(k.shape[0], k_out)
+    w = weight.copy()
+    b = old_bias.copy()
+    sh, sw = min(k.shape[2], fh), min(k.shape[3], fw)
+    si, sj = (k.shape[2] - sh) // 2, (k.shape[3] - sw) // 2
+    di, dj = (fh - sh) // 2, (fw - sw) // 2
+    w[:n] = 0.0
+    w[:n, :, di:di + sh, dj:dj + sw] = k[:n, :, si:si + sh, sj:sj + sw]
+    b[:n] = np.asarray(bias, np.float32)[:n]
+    return w, b, exact
+
+
+class ModelHolder(QObject):
+    """The current model and its live prediction for ``state.image``.
+
+    Parameters
+    ----------
+    state : PlaygroundState
+        The playground whose drawing is predicted and whose kernels conv1 can be linked to.
+    pretrained : str or None
+        Bundled model to start with (``"lenet5"`` or ``"fcnn"``; an untrained one of that
+        architecture, with ``notice`` saying why, if the file is missing); None: untrained LeNet-5.
+    backend : str or None
+        Backend for the models held here (None: the engine's selected backend).
+    """
+
+    model_changed = Signal(object)
+    """A different model is on show (the model)."""
+    weights_changed = Signal()
+    """The same model got new weights (a training snapshot, an edited conv1, a revert)."""
+    prediction = Signal(object)
+    """Class probabilities (10,) float32 for the current drawing (a copy)."""
+    link_changed = Signal(bool)
+    """conv1 was linked to (True) or unlinked from (False) the playground's kernels."""
+    message = Signal(str)
+    """Something the student should read (a fallback, an unlink)."""
+
+    def __init__(self, state: PlaygroundState, parent: QObject | None = None,
+                 pretrained: str | None = "lenet5", backend: str | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.backend = backend
+        self.notice = ""
+        self.training = False
+        self.probabilities: np.ndarray | None = None
+        self._pretrained: dict[str, nn.Model] = {}
+        self._linked = False
+        self._trained_conv1: dict[str, np.ndarray] | None = None
+        self._writing_state = False
+        self._trace: dict[str, np.ndarray] | None = None
+        self._trace_key: tuple | None = None
+        self._version = 0
+        self._warm = {"reference"}
+        self._warmer = GeneratorWorker(self, "network-warm-up")
+        self._warmer.returned.connect(self._on_warmer_returned)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.predict)
+        if pretrained is not None:
+            try:
+                model = clone_model(self.pretrained(pretrained))
+                source = "pre-trained, bundled with the app"
+            except nn.ModelFileError as exc:
+                model = nn.build_model(pretrained, backend=backend)
+                source = "untrained"
+                self.notice = (f"The bundled pre-trained {display_name(pretrained)} could not be "
+                               f"loaded ({exc}); showing an untrained network: train one in the "
+                               "Train tab.")
+        else:
+            model = nn.build_model("lenet5", backend=backend)
+            source = "untrained"
+        self.model: nn.Model = model
+        self.source = source
+        observe(self, state, self._on_state_changed)
+        self.predict()
+
+    # ---- the model --------------------------------------------------------------------------
+    def pretrained(self, name: str) -> nn.Model:
+        """The bundled pre-trained ``name`` (cached, read-only); ModelFileError if absent."""
+        if name not in self._pretrained:
+            self._pretrained[name] = nn.load_pretrained(name, backend=self.backend)
+        return self._pretrained[name]
+
+    def set_model(self, model: nn.Model, source: str) -> None:
+        """Shows ``model`` (now owned by the GUI thread); unlinks conv1 and predicts again."""
+        self.unlink()
+        model.to(self.compute_backend())
+        self.model = model
+        self.source = source
+        self._version += 1
+        self.model_changed.emit(model)
+        self.predict()
+
+    def load(self, path: str | Path) -> nn.Model:
+        """Loads a model file and shows it; ModelFileError (model unchanged) when it is bad."""
+        model = nn.load_model(path, backend=self.backend)
+        self.set_model(model, f"loaded from {Path(path).name}")
+        return model
+
+    def save(self, path: str | Path) -> Path:
+        """Writes the current model to ``path`` (.npz)."""
+        return nn.save_model(self.model, path)
+
+    def update_weights(self, weights: dict[str, np.ndarray]) -> None:
+        """New weights for the current model (a training snapshot); predicts again."""
+        self.model.load_state_dict(weights)
+        self._weights_changed()
+
+    @property
+    def has_conv(self) -> bool:
+        return bool(self.model.conv_layers)
+
+    # ---- predicting -------------------------------------------------------------------------
+    def compute_backend(self) -> str:
+        """The backend to compute on now: the selected one once its kernels are compiled."""
+        target = self.backend or engine.backend_name()
+        if target in self._warm:
+            return target
+        if not self._warmer.is_running():
+            self._warmer.start(lambda: _warm_up_job(target))
+        return "reference"
+
+    def warm(self, timeout_ms: int = 120_000) -> bool:
+        """Blocks until the selected backend's kernels are compiled (scripts and the self-test)."""
+        self.compute_backend()
+        self._warmer.wait(timeout_ms)
+        from PySide6.QtCore import QCoreApplication
+
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        return (self.backend or engine.backend_name()) in self._warm
+
+    def _on_warmer_returned(self, backend: str) -> None:
+        self._warm.add(backend)
+        self._version += 1
+        self.predict()
+
+    def shutdown(self) -> bool:
+        """Stops a running kernel warm-up (waits at most 2 s)."""
+        return self._warmer.quit()
+
+    def input_image(self) -> np.ndarray:
+        return digit_input(self.state.image)
+
+    def predict(self) -> np.ndarray:
+        """Predicts the current drawing now, emits ``prediction`` and returns the probabilities."""
+        self._pending.stop()
+        self.model.to(self.compute_backend())
+        probs = np.asarray(self.model.predict_proba(self.input_image()), np.float32)
+        self.probabilities = probs.copy()
+        self.prediction.emit(probs.copy())
+        return probs
+
+    def trace(self) -> dict[str, np.ndarray]:
+        """``model.forward_trace`` of the drawing (cached until the image or weights change)."""
+        img = self.input_image()
+        key = (self._version, id(self.model), img.tobytes())
+        if self._trace_key != key:
+            self.model.to(self.compute_backend())
+            self._trace = self.model.forward_trace(img)
+            self._trace_key = key
+        return self._trace
+
+    def _weights_changed(self) -> None:
+        self._version += 1
+        self.weights_changed.emit()
+        self.predict()
+
+    def _on_state_changed(self, what: str) -> None:
+        if what in ("image", "restored", "backend"):
+            self._pending.start()
+        if self._linked and what in ("kernels", "restored") and not self._writing_state:
+            self._write_state_kernels()
+
+    # ---- conv1 linked to the kernel editor ---------------------------------------------------
+    @property
+    def linked(self) -> bool:
+        return self._linked
+
+    def link_conv1(self, select: int = 0) -> None:
+        """Puts conv1's filters into the playground and keeps them linked (edits flow back)."""
+        if not self.has_conv:
+            raise ValueError(f"{display_name(self.model.name)} has no convolution layer to edit")
+        if self.training:
+            raise ValueError("stop the training before editing its filters")
+        weights = self.model.get_weights("conv1")
+        if self._trained_conv1 is None:
+            self._trained_conv1 = {k: v.copy() for k, v in weights.items()}
+        self._writing_state = True
+        try:
+            self.state.set_kernels(weights["weight"], weights["bias"])
+            self.state.select_kernel(min(max(select, 0), weights["weight"].shape[0] - 1))
+        finally:
+            self._writing_state = False
+        if not self._linked:
+            self._linked = True
+            self.link_changed.emit(True)
+
+    def unlink(self) -> None:
+        """Stops writing the playground's kernels into conv1 (the edited weights stay)."""
+        was = self._linked
+        self._linked = False
+        self._trained_conv1 = None
+        if was:
+            self.link_changed.emit(False)
+
+    def revert_conv1(self) -> None:
+        """Restores conv1's trained filters (and shows them in the playground if linked)."""
+        if self._trained_conv1 is None:
+            return
+        trained = self._trained_conv1
+        self.model.set_weights("conv1", trained["weight"], trained["bias"])
+        if self._linked:
+            self._writing_state = True
+            try:
+                self.state.set_kernels(trained["weight"], trained["bias"])
+            finally:
+                self._writing_state = False
+        self._weights_changed()
+
+    def conv1_edited(self) -> bool:
+        """True when conv1 differs from the trained filters saved at linking."""
+        if self._trained_conv1 is None:
+            return False
+        now = self.model.get_weights("conv1")
+        return not (np.array_equal(now["weight"], self._trained_conv1["weight"])
+                    and np.array_equal(now["bias"], self._trained_conv1["bias"]))
+
+    def _write_state_kernels(self) -> None:
+        current = self.model.get_weights("conv1")
+        w, b, exact = fit_conv1(self.state.kernels, self.state.bias, current["weight"],
+                                current["bias"])
+        self.model.set_weights("conv1", w, b)
+        if not exact:
+            self.message.emit(f"The playground's kernels are {self.state.kernels.shape[0]} of "
+                              f"{'x'.join(map(str, self.state.kernels.shape[2:]))}; conv1 takes "
+                              f"{w.shape[0]} of {w.shape[2]}x{w.shape[3]}, so they were fitted.")
+        self._weights_changed()

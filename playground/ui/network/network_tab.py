@@ -1,0 +1,184 @@
+"""The Network tab: train, look inside, edit conv1, test shifts, evaluate, save and load.
+
+``NetworkTab(state)`` owns one :class:`~playground.ui.network.model_holder.ModelHolder` (the network
+on show, starting with the bundled pre-trained LeNet-5) and puts its views in sub-tabs under a
+header with the model's name, its live prediction for the drawing, and Save / Load buttons.
+``request_kernel_editor`` asks the window to show the Playground tab after conv1's filters were put
+into the kernel editor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground import nn
+from playground.ui.network.evaluation_view import EvaluationView
+from playground.ui.network.invariance_view import InvarianceView
+from playground.ui.network.model_holder import ModelHolder, display_name
+from playground.ui.network.network_view import NetworkView
+from playground.ui.network.training_panel import TrainingPanel
+from playground.ui.playground.prediction_view import PredictionView
+from playground.ui.playground.state import PlaygroundState
+
+
+class NetworkTab(QWidget):
+    """Everything about the trained network, for one playground state."""
+
+    request_kernel_editor = Signal()
+    """conv1's filters are now in the playground's kernel editor: show it."""
+
+    def __init__(self, state: PlaygroundState, parent: QWidget | None = None,
+                 holder: ModelHolder | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.holder = holder if holder is not None else ModelHolder(state, self)
+        self.error_box: QMessageBox | None = None
+        self.model_label = QLabel()
+        font = self.model_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.model_label.setFont(font)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self._show_message(self.holder.notice)
+        self.save_button = QPushButton("Save model…")
+        self.load_button = QPushButton("Load model…")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.load_button.clicked.connect(self._on_load_clicked)
+        self.prediction_view = PredictionView(self.holder)
+        self.prediction_view.setMaximumHeight(150)
+        self.prediction_view.setMinimumWidth(320)
+        info = QVBoxLayout()
+        info.addWidget(self.model_label)
+        info.addWidget(self.message_label)
+        files = QHBoxLayout()
+        files.addWidget(self.save_button)
+        files.addWidget(self.load_button)
+        files.addStretch(1)
+        info.addLayout(files)
+        header = QHBoxLayout()
+        header.addLayout(info, 1)
+        header.addWidget(self.prediction_view)
+
+        self.training_panel = TrainingPanel(self.holder)
+        self.network_view = NetworkView(self.holder)
+        self.invariance_view = InvarianceView(state, self.holder)
+        self.evaluation_view = EvaluationView(self.holder)
+        self.sub_tabs = QTabWidget()
+        self.sub_tabs.addTab(self.network_view, "Inside the network")
+        self.sub_tabs.addTab(self.training_panel, "Train")
+        self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
+        self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(header)
+        lay.addWidget(self.sub_tabs, 1)
+
+        self.holder.model_changed.connect(self._on_holder_model_changed)
+        self.holder.message.connect(self._show_message)
+        self.network_view.edit_requested.connect(self.edit_in_kernel_editor)
+        self.network_view.revert_requested.connect(self.holder.revert_conv1)
+        self.training_panel.training_started.connect(self._on_training_started)
+        self.training_panel.training_finished.connect(self._on_training_finished)
+        self._on_holder_model_changed(self.holder.model)
+
+    # ---- actions ------------------------------------------------------------------------------
+    def edit_in_kernel_editor(self, index: int = 0) -> bool:
+        """Links conv1 to the playground's kernels (``index`` selected) and asks to show them."""
+        try:
+            self.holder.link_conv1(index)
+        except ValueError as exc:
+            self._show_message(str(exc))
+            return False
+        self._show_message(f"conv1 of {display_name(self.holder.model.name)} is in the "
+                                   "kernel editor; your edits change the network until you "
+                                   "revert or load another model.")
+        self.request_kernel_editor.emit()
+        return True
+
+    def save_model_file(self, path: str | Path) -> bool:
+        """Saves the current model; False (message shown) if it cannot."""
+        if self.training_panel.is_running():
+            self._error("Save model", "Stop the training first: the model is still changing.")
+            return False
+        try:
+            saved = self.holder.save(path)
+        except (ValueError, OSError) as exc:
+            self._error("Save model", f"Could not save the model:\n{exc}")
+            return False
+        self._show_message(f"Saved to {saved}")
+        return True
+
+    def load_model_file(self, path: str | Path) -> bool:
+        """Loads a model file; on a bad file shows why and keeps the current model."""
+        if self.training_panel.is_running():
+            self._error("Load model", "Stop the training before loading another model.")
+            return False
+        try:
+            self.holder.load(path)
+        except nn.ModelFileError as exc:
+            self._error("Load model", f"This file cannot be used, so the current model stays.\n\n"
+                                      f"{exc}")
+            return False
+        self._show_message(f"Loaded {Path(path).name}.")
+        return True
+
+    def shutdown(self) -> bool:
+        """Stops training and evaluation (waiting at most 2 s each); True when no thread is left."""
+        a = self.training_panel.shutdown()
+        b = self.evaluation_view.shutdown()
+        c = self.holder.shutdown()
+        return a and b and c
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ---- internals ----------------------------------------------------------------------------
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _error(self, title: str, text: str) -> None:
+        self._show_message(text.replace("\n\n", " ").replace("\n", " "))
+        if self.error_box is not None:
+            self.error_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        self.error_box = box
+        box.open()  # window-modal but not blocking
+
+    def _on_save_clicked(self) -> None:
+        name = f"{self.holder.model.name}.npz"
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", name, "Models (*.npz)")
+        if path:
+            self.save_model_file(path if path.endswith(".npz") else path + ".npz")
+
+    def _on_load_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load model", "", "Models (*.npz)")
+        if path:
+            self.load_model_file(path)
+
+    def _on_holder_model_changed(self, model) -> None:
+        self.model_label.setText(f"{display_name(model.name)} — {self.holder.source} — "
+                                 f"{model.n_params():,} parameters")
+
+    def _on_training_started(self, _label: str) -> None:
+        self.save_button.setEnabled(False)
+        self.load_button.setEnabled(False)
+
+    def _on_training_finished(self, _completed: bool) -> None:
+        self.save_button.setEnabled(True)
+        self.load_button.setEnabled(True)

@@ -1,0 +1,325 @@
+"""Inside the network: conv1's learned filters, the drawing's feature maps at every layer, the
+FCNN's first-layer templates, and the per-layer table of shapes, parameters and multiply-adds.
+
+:class:`TileGrid` paints a list of small 2-D arrays as captioned tiles (signed arrays on a blue-
+white-red scale, activations in grey), each tile normalised on its own so faint maps stay visible;
+clicking a tile selects it. Arrays are (H, W) row-major, drawn as QImages, so nothing is transposed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui.common.theme import diverging_lut
+from playground.ui.network.model_holder import ModelHolder, display_name
+
+_LUT = None
+
+
+def to_qimage(a: np.ndarray, signed: bool, vmax: float | None = None) -> QImage:
+    """An (H, W) array as a QImage: blue-white-red around 0 if ``signed``, else black-to-white."""
+    global _LUT
+    a = np.nan_to_num(np.asarray(a, np.float32))
+    if signed:
+        if _LUT is None:
+            _LUT = diverging_lut()
+        m = float(np.abs(a).max()) if vmax is None else vmax
+        t = 0.5 + 0.5 * (a / m if m > 0 else np.zeros_like(a))
+        idx = np.clip((t * (len(_LUT) - 1) + 0.5).astype(np.int32), 0, len(_LUT) - 1)
+        rgb = np.ascontiguousarray(_LUT[idx])
+        img = QImage(rgb.data, a.shape[1], a.shape[0], 3 * a.shape[1], QImage.Format.Format_RGB888)
+    else:
+        lo = float(a.min())
+        m = float(a.max()) - lo if vmax is None else vmax
+        g = np.ascontiguousarray(np.clip((a - lo) / m * 255 + 0.5 if m > 0 else a * 0, 0, 255)
+                                 .astype(np.uint8))
+        img = QImage(g.data, a.shape[1], a.shape[0], a.shape[1], QImage.Format.Format_Grayscale8)
+    return img.copy()
+
+
+class TileGrid(QWidget):
+    """Captioned tiles in a grid; ``tile_clicked(index)`` when one is clicked."""
+
+    tile_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, tile_px: int = 56, max_columns: int = 16,
+                 selectable: bool = False) -> None:
+        super().__init__(parent)
+        self.tile_px = tile_px
+        self.max_columns = max_columns
+        self.selectable = selectable
+        self.selected = -1
+        self.images: list[QImage] = []
+        self.captions: list[str] = []
+        self.arrays: list[np.ndarray] = []
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_tiles(self, arrays, captions=None, signed: bool = False, shared: bool = False) -> None:
+        """Shows ``arrays`` (each (H, W)); ``shared`` puts every tile on one scale."""
+        self.arrays = [np.asarray(a, np.float32).copy() for a in arrays]
+        self.captions = list(captions) if captions is not None else [""] * len(self.arrays)
+        vmax = None
+        if shared and self.arrays:
+            vmax = max(float(np.abs(a).max()) for a in self.arrays) if signed else \
+                max(float(a.max() - a.min()) for a in self.arrays)
+        self.images = [to_qimage(a, signed, vmax) for a in self.arrays]
+        self.updateGeometry()
+        self.update()
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        self.update()
+
+    # ---- geometry -----------------------------------------------------------------------------
+    def _columns(self, width: int) -> int:
+        n = max(1, len(self.images))
+        fit = max(1, (width - 4) // (self.tile_px + 6))
+        return max(1, min(n, self.max_columns, fit))
+
+    def _cell(self, width: int) -> tuple[float, float, int]:
+        cols = self._columns(width)
+        side = min((width - 4) / cols - 6, self.tile_px * 2.0)
+        caption = self.fontMetrics().height() if any(self.captions) else 0
+        return side, caption, cols
+
+    def heightForWidth(self, width: int) -> int:
+        side, caption, cols = self._cell(width)
+        rows = math.ceil(len(self.images) / cols) if self.images else 1
+        return int(rows * (side + caption + 6) + 4)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        w = min(len(self.images) or 1, self.max_columns) * (self.tile_px + 6) + 4
+        return QSize(w, self.heightForWidth(w))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.tile_px + 10, self.tile_px // 2)
+
+    def tile_at(self, x: float, y: float) -> int:
+        side, caption, cols = self._cell(self.width())
+        c, r = int((x - 2) // (side + 6)), int((y - 2) // (side + caption + 6))
+        i = r * cols + c
+        return i if 0 <= c < cols and 0 <= i < len(self.images) else -1
+
+    # ---- painting and clicks ------------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        side, caption, cols = self._cell(self.width())
+        text = self.palette().text().color()
+        for i, img in enumerate(self.images):
+            r, c = divmod(i, cols)
+            x, y = 2 + c * (side + 6) + 3, 2 + r * (side + caption + 6) + 3
+            rect = QRectF(x, y, side, side)
+            p.drawImage(rect, img)
+            sel = self.selectable and i == self.selected
+            p.setPen(QPen(QColor(214, 39, 40) if sel else QColor(150, 150, 150), 3 if sel else 1))
+            p.drawRect(rect)
+            if caption:
+                p.setPen(text)
+                p.drawText(QRectF(x - 3, y + side, side + 6, caption),
+                           Qt.AlignmentFlag.AlignCenter, self.captions[i])
+        p.end()
+
+    def mousePressEvent(self, event) -> None:
+        i = self.tile_at(event.position().x(), event.position().y())
+        if i >= 0:
+            if self.selectable:
+                self.select(i)
+            self.tile_clicked.emit(i)
+        super().mousePressEvent(event)
+
+
+def _box(title: str, *widgets: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(6, 6, 6, 6)
+    for w in widgets:
+        lay.addWidget(w)
+    return box
+
+
+class NetworkView(QWidget):
+    """Filters, feature maps, templates and the layer table of the holder's model.
+
+    ``edit_requested(index)`` asks to put conv1's filters into the kernel editor (``index`` is the
+    selected filter); ``revert_requested`` asks to restore the trained filters.
+    """
+
+    edit_requested = Signal(int)
+    revert_requested = Signal()
+    MAP_LAYERS = ("conv1", "pool1", "conv2", "pool2")
+
+    def __init__(self, holder: ModelHolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.holder = holder
+        self.filters = TileGrid(tile_px=64, selectable=True)
+        self.filters.select(0)
+        self.edit_button = QPushButton("Edit in kernel editor")
+        self.edit_button.setToolTip("Put conv1's filters into the Playground's kernel editor and "
+                                    "link them: edits change this network at once")
+        self.revert_button = QPushButton("Revert to trained filters")
+        self.link_label = QLabel()
+        self.link_label.setWordWrap(True)
+        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(
+            max(self.filters.selected, 0)))
+        self.revert_button.clicked.connect(self.revert_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        self.filter_box = _box("conv1's learned filters (click one, then edit it)", self.filters)
+        self.filter_box.layout().addLayout(buttons)
+        self.filter_box.layout().addWidget(self.link_label)
+
+        self.input_tile = TileGrid(tile_px=84)
+        self.map_grids: dict[str, TileGrid] = {}
+        maps = QWidget()
+        ml = QVBoxLayout(maps)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.input_tile)
+        self.map_labels: dict[str, QLabel] = {}
+        for name in self.MAP_LAYERS:
+            label = QLabel()
+            grid = TileGrid(tile_px=44 if name.startswith("pool") else 52)
+            self.map_labels[name], self.map_grids[name] = label, grid
+            ml.addWidget(label)
+            ml.addWidget(grid)
+        ml.addStretch(1)
+        self.maps_box = _box("Your drawing through the network", maps)
+
+        self.templates = TileGrid(tile_px=40, max_columns=16)
+        self.templates_box = _box("FCNN first layer: each weight vector w_k is a 28x28 template "
+                                  "(red = ink here raises h_k, blue lowers it)", self.templates)
+
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["layer", "what", "output", "parameters",
+                                              "multiply-adds"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table_box = _box("Layers", self.table)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.filter_box)
+        lv.addWidget(self.templates_box)
+        lv.addWidget(self.table_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.maps_box)
+        self.maps_scroll = scroll
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([600, 900])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+
+        self._dirty = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(30)
+        self._timer.timeout.connect(self.refresh)
+        holder.model_changed.connect(self._on_holder_model_changed)
+        holder.prediction.connect(self._schedule)
+        holder.link_changed.connect(self._on_holder_link_changed)
+        self._on_holder_model_changed(holder.model)
+        self._on_holder_link_changed(holder.linked)
+
+    # ---- updates ------------------------------------------------------------------------------
+    def _on_holder_model_changed(self, model) -> None:
+        rows = model.summary()
+        self.table.setRowCount(len(rows) + 1)
+        for i, r in enumerate(rows):
+            self._row(i, r["name"], r["description"], "x".join(map(str, r["output_shape"])),
+                      r["params"], r["macs"])
+        self._row(len(rows), "total", display_name(model.name), "", model.n_params(),
+                  sum(r["macs"] for r in rows))
+        has_conv = bool(model.conv_layers)
+        self.filter_box.setVisible(has_conv)
+        self.maps_scroll.setVisible(has_conv)
+        self.templates_box.setVisible(not has_conv and model.layers[1].kind == "linear")
+        self.edit_button.setEnabled(has_conv and not self.holder.training)
+        self._schedule()
+
+    def _row(self, i: int, *cells) -> None:
+        for j, value in enumerate(cells):
+            text = f"{value:,}" if isinstance(value, int) else str(value)
+            item = QTableWidgetItem(text)
+            if j >= 3:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(i, j, item)
+
+    def _on_holder_link_changed(self, linked: bool) -> None:
+        self.revert_button.setEnabled(linked)
+        self.link_label.setText(
+            "Linked: the Playground's kernels are this network's conv1. Edit a cell or drop in a "
+            "preset there and watch the prediction change." if linked else "")
+
+    def _schedule(self, *_args) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start()
+
+    def refresh(self) -> None:
+        """Redraws filters and feature maps from the model and the current drawing."""
+        self._dirty = False
+        model = self.holder.model
+        self.edit_button.setEnabled(bool(model.conv_layers) and not self.holder.training)
+        if model.conv_layers:
+            w = model.get_weights("conv1")["weight"]
+            self.filters.set_tiles([k.sum(axis=0) for k in w],
+                                   [str(i + 1) for i in range(len(w))], signed=True)
+            trace = self.holder.trace()
+            self.input_tile.set_tiles([trace["input"][0]], ["input 28x28"])
+            for name in self.MAP_LAYERS:
+                grid, label = self.map_grids[name], self.map_labels[name]
+                present = name in trace
+                grid.setVisible(present)
+                label.setVisible(present)
+                if not present:
+                    continue
+                maps = trace[name]
+                signed = name.startswith("conv")
+                grid.set_tiles(list(maps), [str(i + 1) for i in range(len(maps))], signed=signed)
+                what = ("before ReLU: red = the filter matches, blue = the opposite"
+                        if signed else "after ReLU and 2x2 max pooling")
+                label.setText(f"<b>{name}</b>  {maps.shape[0]} maps of "
+                              f"{maps.shape[1]}x{maps.shape[2]} — {what}")
+        elif self.templates_box.isVisible() or model.layers[1].kind == "linear":
+            first = next(layer for layer in model.layers if layer.kind == "linear")
+            w = model.get_weights(first.name)["weight"]
+            rows = w if w.shape[-1] == 784 else w.T
+            self.templates.set_tiles([r.reshape(28, 28) for r in rows], None, signed=True)

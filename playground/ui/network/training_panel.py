@@ -1,0 +1,494 @@
+"""Train a network from the window: settings, Start/Pause/Stop, progress, curves, the FCNN race.
+
+The work is a :class:`TrainingJob`: a plain generator (run by a :class:`GeneratorWorker`) that
+trains one or more models one after another with :func:`playground.nn.train` and yields a
+:class:`TrainingUpdate` per step; now and then (every epoch and every ``snapshot_s``) the update
+carries a ``state_dict()`` copy made between two steps, which the GUI loads into its own display
+copy of the network. The models being trained are never touched by the GUI thread until the job
+has ended; then the last one becomes the holder's model.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground import engine, nn
+from playground.ui.common.worker import GeneratorWorker
+from playground.ui.network.curves import TrainingCurves
+from playground.ui.network.model_holder import ModelHolder, display_name
+
+MODELS = (("fcnn", "FCNN"), ("lenet5-small", "LeNet5Small"), ("lenet5", "LeNet-5"))
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One model to train: architecture, its label on the curves, settings, initial-weight seed."""
+
+    arch: str
+    label: str
+    config: nn.TrainConfig
+    init_seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainingUpdate:
+    """What the job yields: a run starting (``progress`` None) or one step/epoch of it."""
+
+    run: int
+    label: str
+    arch: str
+    params: int
+    progress: nn.Progress | None = None
+    weights: dict | None = field(default=None, repr=False)
+
+
+class TrainingJob:
+    """Trains ``specs`` in order on ``data``; :meth:`generator` runs in the worker thread."""
+
+    def __init__(self, specs: list[RunSpec], data, snapshot_s: float = 0.5) -> None:
+        self.specs = list(specs)
+        self.data = data
+        self.snapshot_s = snapshot_s
+        self.models = [nn.build_model(s.arch, seed=s.init_seed) for s in self.specs]
+        self.results: list[nn.TrainResult] = []
+        self.done = False
+        """True once the generator has ended: the models are then the GUI's to use."""
+
+    def generator(self):
+        try:
+            for i, (spec, model) in enumerate(zip(self.specs, self.models, strict=False)):
+                params = model.n_params()
+                yield TrainingUpdate(i, spec.label, spec.arch, params)
+                gen = nn.train(model, self.data, spec.config)
+                last = time.perf_counter()
+                try:
+                    while True:
+                        try:
+                            p = next(gen)
+                        except StopIteration as stop:
+                            self.results.append(stop.value)
+                            break
+                        weights = None
+                        now = time.perf_counter()
+                        if p.phase == "epoch" or now - last >= self.snapshot_s:
+                            weights, last = model.state_dict(), now
+                        yield TrainingUpdate(i, spec.label, spec.arch, params, p, weights)
+                finally:
+                    gen.close()
+            return tuple(self.results)
+        finally:
+            self.done = True
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    s = round(max(0.0, seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def race_conclusion(runs) -> str:
+    """The lecture's conclusion for an FCNN-vs-CNN race, with the measured numbers.
+
+    ``runs`` are two :class:`~playground.ui.network.curves.Run` objects (FCNN first) with
+    finished epochs.
+    """
+    fc, cnn = runs
+    if not fc.val_acc or not cnn.val_acc:
+        return "The race was stopped before both networks finished an epoch."
+    name = cnn.label
+    fv, cv = fc.val_acc[-1], cnn.val_acc[-1]
+    f1, c1 = fc.val_acc[0], cnn.val_acc[0]
+    ratio = fc.params / max(cnn.params, 1)
+    epochs = min(len(fc.epochs), len(cnn.epochs))
+    text = (f"After {epochs} epoch{'s' if epochs > 1 else ''} on the same digits, {name} reached "
+            f"{cv:.1%} validation accuracy against the FCNN's {fv:.1%}, with {cnn.params:,} "
+            f"parameters instead of {fc.params:,} ({ratio:.1f}x fewer). After the first epoch it "
+            f"stood at {c1:.1%} against {f1:.1%}. One epoch took {cnn.seconds_per_epoch():.1f} s "
+            f"for {name} and {fc.seconds_per_epoch():.1f} s for the FCNN.")
+    if cv > fv and c1 >= f1 and cnn.params < fc.params:
+        text += (" As the lecture says: sliding a few shared 5x5 templates over the image "
+                 "converges faster and generalises better, with fewer parameters.")
+    else:
+        text += (" This run does not fully show the lecture's point yet; train longer or on more "
+                 "digits and compare again.")
+    return text
+
+
+class TrainingPanel(QWidget):
+    """Training settings and controls, progress, the loss/accuracy curves and the race.
+
+    Parameters
+    ----------
+    holder : ModelHolder
+        Gets a display copy of the network while it trains and the trained model at the end.
+    """
+
+    training_started = Signal(str)
+    """A run began (its label)."""
+    training_finished = Signal(bool)
+    """The job ended: True when it ran to completion, False when stopped or failed."""
+
+    def __init__(self, holder: ModelHolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.holder = holder
+        self.worker = GeneratorWorker(self, "training")
+        self.job: TrainingJob | None = None
+        self.race = False
+        self.folder: str | None = None
+        self.last_result: tuple | None = None
+        self.error = ""
+        self._datasets: dict[str, object] = {}
+        self._curve_runs: list = []
+        self._latest: nn.Progress | None = None
+        self._shown_run = -1
+        self.curves = TrainingCurves()
+        self._build()
+        self.worker.started.connect(self._on_worker_started)
+        self.worker.yielded.connect(self._on_worker_yielded)
+        self.worker.returned.connect(self._on_worker_returned)
+        self.worker.errored.connect(self._on_worker_errored)
+        self.worker.aborted.connect(self._on_worker_aborted)
+        self.worker.finished.connect(self._on_worker_finished)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._show_progress)
+        self._set_running(False)
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.model_combo = QComboBox()
+        for key, text in MODELS:
+            self.model_combo.addItem(text, key)
+        self.model_combo.setCurrentIndex(1)
+        self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
+        self.data_combo = QComboBox()
+        self.data_combo.addItem("Bundled digits (5,000)", "bundled")
+        self.data_combo.addItem("Full MNIST (60,000)", "mnist")
+        self.data_combo.addItem("IDX folder…", "folder")
+        self._mnist_available()
+        self.data_combo.activated.connect(self._on_data_combo_activated)
+        self.train_size = QSpinBox(minimum=0, maximum=60000, singleStep=100)
+        self.train_size.setSpecialValueText("all")
+        self.train_size.setToolTip("Training images per epoch (all = every image not held out)")
+        self.epochs = QSpinBox(minimum=1, maximum=200, value=3)
+        self.batch = QSpinBox(minimum=1, maximum=2048, value=64)
+        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=2.0, singleStep=0.01,
+                                 value=0.05)
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(["sgd", "adam"])
+        self.optimizer.currentTextChanged.connect(
+            lambda o: self.lr.setValue(0.002 if o == "adam" else 0.05))
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.augment = QCheckBox("Random shifts, rotations and scaling")
+        self.augment.setChecked(True)
+        self.backend_combo = QComboBox()
+        self.backend_combo.addItem("auto", None)
+        available = engine.available_backends()
+        for name in engine.CHOICES:
+            if name == "auto":
+                continue
+            self.backend_combo.addItem(name, name)
+            if name not in available:
+                item = self.backend_combo.model().item(self.backend_combo.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip(f"the {name} backend is not available on this computer")
+        form = QFormLayout()
+        form.addRow("Model", self.model_combo)
+        form.addRow("Data", self.data_combo)
+        form.addRow("Images per epoch", self.train_size)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Seed", self.seed)
+        form.addRow("Augmentation", self.augment)
+        form.addRow("Backend", self.backend_combo)
+
+        self.start_button = QPushButton("Start")
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.race_button = QPushButton("Race: FCNN vs CNN")
+        self.race_button.setToolTip("Train the FCNN and the chosen CNN (LeNet-5 if the FCNN is "
+                                    "chosen) on the same digits, one after the other")
+        self.start_button.clicked.connect(lambda: self.start())
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.race_button.clicked.connect(self.start_race)
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(b)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("idle")
+        self.progress.setTextVisible(True)
+        self.status = QLabel("Choose a model and press Start.")
+        self.status.setWordWrap(True)
+        self.race_label = QLabel()
+        self.race_label.setWordWrap(True)
+        self.race_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.race_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.race_label.setFont(font)
+        export = QHBoxLayout()
+        self.csv_button = QPushButton("Export CSV…")
+        self.png_button = QPushButton("Export PNG…")
+        self.clear_button = QPushButton("Clear curves")
+        self.csv_button.clicked.connect(lambda: self._export("csv"))
+        self.png_button.clicked.connect(lambda: self._export("png"))
+        self.clear_button.clicked.connect(self.curves.clear)
+        for b in (self.csv_button, self.png_button, self.clear_button):
+            export.addWidget(b)
+
+        settings = QGroupBox("Training")
+        sl = QVBoxLayout(settings)
+        sl.addLayout(form)
+        sl.addLayout(buttons)
+        sl.addWidget(self.race_button)
+        sl.addWidget(self.progress)
+        sl.addWidget(self.status)
+        sl.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.curves, 1)
+        right.addWidget(self.race_label)
+        right.addLayout(export)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(settings)
+        lay.addLayout(right, 1)
+
+    def _mnist_available(self) -> None:
+        from playground.data import DataError, find_idx_file, mnist_cache_dir
+        from playground.data.idx import STANDARD_FILES
+
+        try:
+            for stem in STANDARD_FILES.values():
+                find_idx_file(mnist_cache_dir(), stem)
+            ok = True
+        except DataError:
+            ok = False
+        item = self.data_combo.model().item(1)
+        item.setEnabled(ok)
+        item.setToolTip("" if ok else "not downloaded yet: run `conv-playground download`")
+
+    # ---- settings -----------------------------------------------------------------------------
+    def config(self) -> nn.TrainConfig:
+        """The settings on show as a :class:`~playground.nn.TrainConfig` (ValueError if invalid)."""
+        size = self.train_size.value()
+        return nn.TrainConfig(epochs=self.epochs.value(), batch_size=self.batch.value(),
+                              lr=float(self.lr.value()), optimizer=self.optimizer.currentText(),
+                              seed=self.seed.value(), augment=self.augment.isChecked(),
+                              train_size=size or None, backend=self.backend_combo.currentData())
+
+    def data_spec(self) -> str:
+        key = self.data_combo.currentData()
+        if key == "folder":
+            if not self.folder:
+                raise ValueError("choose an IDX folder first")
+            return self.folder
+        return key
+
+    def dataset(self):
+        """The chosen training digits (loaded once per choice); DataError/ValueError if unusable."""
+        from playground.data import load_dataset
+
+        spec = self.data_spec()
+        if spec not in self._datasets:
+            self._datasets[spec] = load_dataset(spec)[0]
+        return self._datasets[spec]
+
+    def set_dataset(self, data, label: str = "custom") -> None:
+        """Trains on ``data`` (a Digits or (images, labels)) from now on; for tests and scripts."""
+        self._datasets["custom"] = data
+        if self.data_combo.findData("custom") < 0:
+            self.data_combo.addItem(label, "custom")
+        self.data_combo.setCurrentIndex(self.data_combo.findData("custom"))
+
+    def _on_data_combo_activated(self, index: int) -> None:
+        if self.data_combo.itemData(index) == "folder":
+            folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files")
+            if folder:
+                self.folder = folder
+                self.data_combo.setItemText(index, f"IDX folder: {Path(folder).name}")
+            elif not self.folder:
+                self.data_combo.setCurrentIndex(0)
+
+    def _on_model_combo_changed(self, _index: int) -> None:
+        if self.worker.is_running():
+            stopped = self.worker.quit()
+            self.status.setText("Training stopped: the model was changed." if stopped else
+                                "The old training is still finishing its step in the background.")
+
+    # ---- control ------------------------------------------------------------------------------
+    def start(self, arch: str | None = None) -> bool:
+        """Trains the chosen model (or ``arch``); False (reason in ``error``) if it cannot."""
+        arch = arch or self.model_combo.currentData()
+        return self._launch([(arch, display_name(arch))], race=False)
+
+    def start_race(self) -> bool:
+        """Trains the FCNN, then the chosen CNN (LeNet-5 if FCNN is chosen), on the same data."""
+        cnn = self.model_combo.currentData()
+        cnn = "lenet5" if cnn == "fcnn" else cnn
+        return self._launch([("fcnn", "FCNN"), (cnn, display_name(cnn))], race=True)
+
+    def _launch(self, runs: list[tuple[str, str]], race: bool) -> bool:
+        self.error = ""
+        try:
+            cfg = self.config()
+            data = self.dataset()
+        except (ValueError, OSError) as exc:  # DataError is a ValueError
+            self.error = str(exc)
+            self.status.setText(f"Cannot start: {exc}")
+            return False
+        self.worker.quit()  # never two trainers at once
+        specs = [RunSpec(a, label, cfg, cfg.seed) for a, label in runs]
+        self.job = TrainingJob(specs, data)
+        self.race = race
+        self.race_label.clear()
+        self.last_result = None
+        self._curve_runs = []
+        self._shown_run = -1
+        self._latest = None
+        self.holder.unlink()
+        self.holder.training = True
+        self.worker.start(self.job.generator)
+        self._set_running(True)
+        self.training_started.emit(" vs ".join(label for _a, label in runs))
+        return True
+
+    def toggle_pause(self) -> None:
+        if self.worker.is_paused():
+            self.resume()
+        else:
+            self.pause()
+
+    def pause(self) -> None:
+        self.worker.pause()
+        self.pause_button.setText("Resume")
+        self.status.setText("Paused.")
+
+    def resume(self) -> None:
+        self.worker.resume()
+        self.pause_button.setText("Pause")
+        self.status.setText("Training…")
+
+    def stop(self) -> None:
+        """Stops at the next step; the model keeps the weights it has learned so far."""
+        self.worker.stop()
+
+    def shutdown(self) -> bool:
+        """Stops any training and waits for it (at most 2 s); True when no thread is left."""
+        return self.worker.quit()
+
+    def is_running(self) -> bool:
+        return self.worker.is_running()
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.race_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.pause_button.setText("Pause")
+        if running:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    # ---- worker events ------------------------------------------------------------------------
+    def _on_worker_started(self) -> None:
+        self.status.setText("Training…")
+
+    def _on_worker_yielded(self, update: TrainingUpdate) -> None:
+        if update.progress is None:  # a run begins: show a fresh copy of its network
+            self._curve_runs.append(self.curves.begin_run(update.label, update.params))
+            self._shown_run = update.run
+            self.holder.set_model(nn.build_model(update.arch, backend=self.holder.backend),
+                                  "training…")
+            return
+        p = update.progress
+        run = self._curve_runs[update.run]
+        if p.phase == "step":
+            self.curves.add_step(run, p.epoch - 1 + p.step / p.steps_per_epoch, p.loss)
+        else:
+            self.curves.add_epoch(run, p.epoch, p.train_acc, p.val_acc, p.epoch_seconds)
+        if update.weights is not None and update.run == self._shown_run:
+            self.holder.update_weights(update.weights)
+        self._latest = p
+        self._latest_label = update.label
+
+    def _on_worker_returned(self, results) -> None:
+        self.last_result = results
+        last = results[-1] if results else None
+        if last is not None:
+            val = "n/a" if last.val_acc is None else f"{last.val_acc:.1%}"
+            self.status.setText(f"Done: validation accuracy {val}, training accuracy "
+                                f"{last.train_acc:.1%}, {last.images_per_s:,.0f} images/s.")
+
+    def _on_worker_errored(self, message: str) -> None:
+        self.error = message
+        self.status.setText(f"Training failed: {message}")
+
+    def _on_worker_aborted(self) -> None:
+        if not self.error:
+            self.status.setText("Stopped. The network keeps what it learned so far.")
+
+    def _on_worker_finished(self) -> None:
+        job = self.job
+        self._set_running(False)
+        self._show_progress()
+        self.curves.refresh()
+        self.holder.training = False
+        completed = self.last_result is not None
+        if job is not None and job.done and self._shown_run >= 0:
+            model = job.models[self._shown_run]
+            self.holder.set_model(model, "trained just now" if completed else "stopped early")
+        if self.race and len(self._curve_runs) == 2:
+            self.race_label.setText(race_conclusion(self._curve_runs))
+        self.progress.setFormat("done" if completed else "stopped")
+        self.training_finished.emit(completed)
+
+    def _show_progress(self) -> None:
+        p = self._latest
+        if p is None:
+            return
+        self.progress.setValue(int(1000 * p.fraction))
+        label = getattr(self, "_latest_label", "")
+        self.progress.setFormat(f"{label}  epoch {p.epoch}/{p.epochs}  step {p.step}/"
+                                f"{p.steps_per_epoch}  ETA {_duration(p.eta_s)}")
+        if self.worker.is_running() and not self.worker.is_paused():
+            self.status.setText(f"loss {p.loss:.3f}   training accuracy {p.train_acc:.1%}   "
+                                f"{p.images_per_s:,.0f} images/s")
+
+    # ---- export -------------------------------------------------------------------------------
+    def _export(self, kind: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        caption = "Export curves as CSV" if kind == "csv" else "Export curves as PNG"
+        path, _ = QFileDialog.getSaveFileName(self, caption, f"training-curves.{kind}",
+                                              f"{kind.upper()} files (*.{kind})")
+        if not path:
+            return
+        try:
+            (self.curves.export_csv if kind == "csv" else self.curves.export_png)(path)
+        except OSError as exc:
+            QMessageBox.warning(self, caption, f"Could not export: {exc}")

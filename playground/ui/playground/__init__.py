@@ -1,0 +1,1 @@
+"""The playground room of the UI."""

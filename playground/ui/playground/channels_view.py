@@ -1,0 +1,198 @@
+"""The depth of a filter equals the number of input channels: one RGB filter, slice by slice.
+
+For an RGB input the selected filter is ``C x f x f``. Each slice ``w_c`` is convolved with its
+channel ``x_c`` (``engine.conv2d`` on that channel alone) and the channel maps are summed, plus the
+bias, into the one feature map the layer shows. For a grayscale input a short explanation is shown.
+Work is skipped while the view is hidden and done when it is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from playground import engine
+from playground.ui.common.deferred import RefreshWhenShown
+from playground.ui.common.fast_image import FastImageItem
+from playground.ui.playground.formula_panel import (
+    big_font,
+    fmt,
+    follow_theme,
+    observe_state,
+    pt,
+    scale_changed,
+)
+
+MAP_CMAP = "CET-D1"
+CHANNEL_NAMES = ("R", "G", "B")
+CHANNEL_COLORS = ((255, 0, 0), (0, 200, 0), (0, 90, 255))
+TITLE_COLOR = "#202124"
+
+GRAY_TEXT = (
+    "<p><b>One channel in, one slice per filter.</b></p>"
+    "<p>This input is grayscale: it has <b>1 channel</b>, so each filter is "
+    "<b>1 × f<sub>h</sub> × f<sub>w</sub></b>. The depth of a filter always equals the number of "
+    "input channels.</p>"
+    "<p>Load a colour (RGB) image to see a <b>3 × f × f</b> filter taken apart: each slice is slid "
+    "over its own colour channel, and the three channel maps are added, plus the bias, into "
+    "<i>one</i> feature map.</p>")
+
+
+class _Tile:
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int) -> None:
+        self.title = pg.LabelItem("", size=pt(9), color=TITLE_COLOR)
+        layout.addItem(self.title, row, col)
+        self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+        self.vb.disableAutoRange()
+        layout.addItem(self.vb, row + 1, col)
+        self.image = FastImageItem(axisOrder="row-major")
+        self.vb.addItem(self.image)
+        self.shape: tuple[int, ...] | None = None
+
+    def show(self, data: np.ndarray, levels: tuple[float, float], title: str) -> None:
+        self.image.setImage(data, autoLevels=False, levels=levels)
+        if self.shape != data.shape:
+            self.shape = data.shape
+            self.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.03)
+        if self.title.text != title:
+            self.title.setText(title, color=TITLE_COLOR)
+
+
+def _sign(text: str) -> pg.LabelItem:
+    return pg.LabelItem(text, size=pt(18), color=TITLE_COLOR)
+
+
+class ChannelsView(RefreshWhenShown, QWidget):
+    """Per-channel slices of the selected filter, each channel's map, and their sum plus bias."""
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.gray_label = QLabel(GRAY_TEXT)
+        self.gray_label.setWordWrap(True)
+        self.gray_label.setTextFormat(Qt.TextFormat.RichText)
+        self.gray_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        font = big_font()
+        self.gray_label.setFont(font)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.gray_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.stack)
+        # the pictures are built the first time an RGB input needs them (not at start-up)
+        self.glw: pg.GraphicsLayoutWidget | None = None
+        self.summary: QLabel | None = None
+        self.inputs: list[_Tile] = []
+        self.slices: list[_Tile] = []
+        self.maps: list[_Tile] = []
+        self.sum_tile: _Tile | None = None
+        self._channel_maps: np.ndarray | None = None
+        self._sum: np.ndarray | None = None
+        self._dirty = True
+        observe_state(self, state, self._on_state_changed)
+        follow_theme(self._on_theme_changed)
+        self.refresh()
+
+    def _build_rgb_page(self) -> None:
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setFont(big_font())
+        rgb_page = QWidget()
+        rgb_layout = QVBoxLayout(rgb_page)
+        rgb_layout.setContentsMargins(0, 0, 0, 0)
+        rgb_layout.addWidget(self.glw, 1)
+        rgb_layout.addWidget(self.summary)
+        self.stack.addWidget(rgb_page)
+
+        ci = self.glw.ci
+        # columns: R  +  G  +  B  (+ b =)  sum ; rows: channel, slice, channel map
+        for c in range(3):
+            col = 2 * c
+            self.inputs.append(_Tile(ci, 0, col))
+            self.slices.append(_Tile(ci, 2, col))
+            self.maps.append(_Tile(ci, 4, col))
+            self.inputs[c].image.setColorMap(pg.ColorMap([0.0, 1.0], [(0, 0, 0),
+                                                                     CHANNEL_COLORS[c]]))
+            self.slices[c].image.setColorMap(pg.colormap.get(MAP_CMAP))
+            self.maps[c].image.setColorMap(pg.colormap.get(MAP_CMAP))
+            ci.layout.setColumnStretchFactor(col, 3)
+            if c < 2:
+                ci.addItem(_sign("+"), 5, col + 1)
+        self.bias_sign = _sign("+ b =")
+        ci.addItem(self.bias_sign, 5, 6)
+        self.sum_tile = _Tile(ci, 4, 7)
+        self.sum_tile.image.setColorMap(pg.colormap.get(MAP_CMAP))
+        ci.layout.setColumnStretchFactor(7, 3)
+        self.ops_label = pg.LabelItem("⊛ each slice with its own channel", size=pt(10),
+                                      color="#5f6368")
+        ci.addItem(self.ops_label, 2, 7, rowspan=2)
+
+    # ---- public ------------------------------------------------------------------------------
+    def channel_maps(self) -> np.ndarray | None:
+        """The last computed ``x_c ⊛ w_c`` maps, (C, H', W'), or None (grayscale / no output)."""
+        return self._channel_maps
+
+    def sum_map(self) -> np.ndarray | None:
+        """The last computed ``Σ_c x_c ⊛ w_c + b``, (H', W')."""
+        return self._sum
+
+    def is_rgb_page(self) -> bool:
+        """Whether the per-channel pictures (not the grayscale explanation) are on show."""
+        return self.stack.currentIndex() == 1
+
+    def refresh(self) -> None:
+        """Recomputes the per-channel maps (three small engine convolutions) and redraws."""
+        self._dirty = False
+        st = self.state
+        if st.channels != 3:
+            self.stack.setCurrentIndex(0)
+            self._channel_maps = self._sum = None
+            return
+        if self.glw is None:
+            self._build_rgb_page()
+        self.stack.setCurrentIndex(1)
+        k = st.selected
+        w = st.kernels[k]
+        b = float(st.bias[k])
+        s = st.settings
+        backend = None if st.backend == "auto" else st.backend
+        try:
+            maps = np.stack([engine.conv2d(st.image[c], w[c], None, s.stride, s.padding_spec(),
+                                           backend=backend) for c in range(3)])
+        except (ValueError, engine.BackendUnavailable) as exc:
+            self._channel_maps = self._sum = None
+            self.summary.setText(f"<span style='color:#c5221f'>No output: {exc}</span>")
+            return
+        total = maps.sum(axis=0) + b
+        self._channel_maps, self._sum = maps, total
+        img = st.image
+        hi = max(1.0, float(img.max()))
+        lo = min(0.0, float(img.min()))
+        mw = float(np.abs(w).max()) or 1.0
+        mm = float(max(np.abs(maps).max(), np.abs(total).max())) or 1.0
+        fh, fw = w.shape[1:]
+        ho, wo = total.shape
+        for c, name in enumerate(CHANNEL_NAMES):
+            self.inputs[c].show(img[c], (lo, hi), f"channel x<sub>{name}</sub>")
+            self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
+            self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>")
+        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {ho}×{wo}")
+        self.bias_sign.setText(f"+ {fmt(b)} =", color=TITLE_COLOR)
+        self.summary.setText(
+            f"Filter k{k + 1} is <b>3 × {fh} × {fw}</b>: its depth equals the 3 input channels. "
+            f"Feature map = x<sub>R</sub>⊛w<sub>R</sub> + x<sub>G</sub>⊛w<sub>G</sub> + "
+            f"x<sub>B</sub>⊛w<sub>B</sub> + b (b = {fmt(b)}), one {ho} × {wo} map from three "
+            "channels.")
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        if not scale_changed(self):
+            return
+        self.gray_label.setFont(big_font())
+        if self.summary is not None:
+            self.summary.setFont(big_font())
+

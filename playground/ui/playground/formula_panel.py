@@ -1,0 +1,389 @@
+"""Output-size formulas with the current numbers substituted, and the per-cell ``c_ij = Σ a·w + b``.
+
+Every size comes from :mod:`playground.engine.shapes` (``output_size``, ``dropped``,
+``pool_output_size``); this module only writes them out. The helpers at the top are shared with the
+maps view, the step-through and the channels view so every widget prints a cell the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine import shapes
+from playground.ui.common.deferred import RichTextView
+
+MAX_WRITTEN_TERMS = 9
+"""Windows with at most this many products (3x3, or 2x2 on one channel) are written out in full."""
+
+BIG_FONT_PT = 13
+"""Point size of the formulas at 100 % UI scale (the View menu's scale multiplies it)."""
+
+
+def ui_scale() -> float:
+    """The application's UI scale (1.0 = 100 %), from :mod:`playground.ui.common.theme`."""
+    from playground.ui.common.theme import theme
+
+    return theme().scale / 100
+
+
+def pt(size: float) -> str:
+    """A pyqtgraph ``LabelItem`` size such as ``"9pt"``, scaled with the UI."""
+    return f"{size * ui_scale():g}pt"
+
+
+def big_font(factor: float = 1.0) -> QFont:
+    """The formulas' font (:data:`BIG_FONT_PT` times ``factor``), scaled with the UI."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(BIG_FONT_PT * factor * ui_scale())
+    return font
+
+
+def follow_theme(slot) -> None:
+    """Calls the bound Qt method ``slot(percent)`` when the UI scale changes (auto-disconnects).
+
+    The slot should start with ``if not scale_changed(self): return``: the theme also re-emits
+    the scale it already has.
+    """
+    from playground.ui.common.theme import theme
+
+    owner = slot.__self__
+    owner._applied_ui_scale = theme().scale
+    theme().changed.connect(slot)
+
+
+def scale_changed(widget: QWidget) -> bool:
+    """True (and remembered) when the UI scale differs from the one ``widget`` last applied."""
+    from playground.ui.common.theme import theme
+
+    scale = theme().scale
+    if getattr(widget, "_applied_ui_scale", None) == scale:
+        return False
+    widget._applied_ui_scale = scale
+    return True
+
+
+# ---- number and cell-formula helpers ------------------------------------------------------------
+def fmt(value: float) -> str:
+    """A short readable number: integers without decimals, others to 3 decimals at most."""
+    r = round(float(value), 3)
+    if r == 0:
+        return "0"
+    if r == int(r) and abs(r) < 1e12:
+        return str(int(r))
+    return f"{r:.3f}".rstrip("0").rstrip(".")
+
+
+def padded_window(image: np.ndarray, pads: shapes.Pads, kernel_hw: tuple[int, int],
+                  stride: tuple[int, int], i: int, j: int) -> np.ndarray:
+    """The ``(C, fh, fw)`` input patch under output cell (i, j); zeros where it is padding."""
+    x = image[None] if image.ndim == 2 else image
+    pt, _pb, pl, _pr = pads
+    (fh, fw), (sh, sw) = kernel_hw, stride
+    r0, c0 = i * sh - pt, j * sw - pl
+    patch = np.zeros((x.shape[0], fh, fw), np.float32)
+    rs, re = max(r0, 0), min(r0 + fh, x.shape[1])
+    cs, ce = max(c0, 0), min(c0 + fw, x.shape[2])
+    if rs < re and cs < ce:
+        patch[:, rs - r0 : re - r0, cs - c0 : ce - c0] = x[:, rs:re, cs:ce]
+    return patch
+
+
+def receptive_field(pads: shapes.Pads, kernel_hw: tuple[int, int], stride: tuple[int, int],
+                    i: int, j: int) -> tuple[int, int, int, int]:
+    """``(row, col, height, width)`` of output cell (i, j)'s window in input coordinates.
+
+    Row/col may be negative (the window starts in the top/left zero padding).
+    """
+    (fh, fw), (sh, sw) = kernel_hw, stride
+    return i * sh - pads[0], j * sw - pads[2], fh, fw
+
+
+def cell_formula_html(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
+                      value: float | None = None) -> str:
+    """``c_ij = (a)(w) + … + b = value`` with the real numbers, 1-based indices like the lecture.
+
+    Small windows (at most :data:`MAX_WRITTEN_TERMS` products) are written term by term; bigger
+    ones show the first terms, the count and the sum. ``value`` (the engine's result) is what is
+    printed after the last ``=``; without it the float64 sum is printed.
+    """
+    av, wv = np.asarray(a, np.float64).ravel(), np.asarray(w, np.float64).ravel()
+    dot = float(av @ wv)
+    total = dot + float(b) if value is None else float(value)
+    name = f"<i>c</i><sub>{i + 1},{j + 1}</sub>"
+    terms = [f"({fmt(x)})({fmt(y)})" for x, y in zip(av, wv, strict=True)]
+    bias = f"{fmt(b)}<sub>&nbsp;b</sub>"
+    if len(terms) <= MAX_WRITTEN_TERMS:
+        body = " + ".join([*terms, bias])
+        return f"{name} = {body} = <b>{fmt(total)}</b>"
+    nonzero = [t for t, x, y in zip(terms, av, wv, strict=True) if x != 0 and y != 0]
+    zeros = len(terms) - len(nonzero)
+    shown = " + ".join(nonzero[:4]) + (" + …" if len(nonzero) > 4 else "") if nonzero else "0"
+    count = (f"{len(terms)} products, {zeros} with a zero factor" if zeros else
+             f"{len(terms)} products")
+    return (f"{name} = Σ <i>a·w</i> + <i>b</i> = {shown} "
+            f"<span style='color:#666'>({count})</span> + {bias}"
+            f" = {fmt(dot)} + {fmt(b)} = <b>{fmt(total)}</b>")
+
+
+def cell_formula_text(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
+                      value: float | None = None) -> str:
+    """:func:`cell_formula_html` as plain text (tags stripped), for tooltips and tests."""
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", cell_formula_html(a, w, b, i, j, value)))
+
+
+# ---- a small strip showing one axis of the padded input -----------------------------------------
+class _AxisStrip(QWidget):
+    """One axis of the padded input as cells: padding grey, input white, dropped cells red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._axis = (1, 1, 0, 0, 1)
+        self.setMinimumHeight(22)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 26)
+
+    def set_axis(self, n: int, f: int, before: int, after: int, s: int) -> None:
+        """Shows ``n`` inputs, kernel ``f``, padding ``before``/``after`` and stride ``s``."""
+        axis = (n, f, before, after, s)
+        if axis != self._axis:
+            self._axis = axis
+            self.update()
+
+    def paintEvent(self, _event) -> None:
+        n, f, before, after, s = self._axis
+        total = n + before + after
+        count = shapes.output_size(n, f, (before, after), s)
+        drop = shapes.dropped(n, f, (before, after), s)
+        p = QPainter(self)
+        cw = max(2.0, (self.width() - 2) / max(total, 1))
+        h = self.height() - 8.0
+        covered = set()
+        for t in range(count):
+            covered.update(range(t * s, t * s + f))
+        for q in range(total):
+            x = 1 + q * cw
+            if q >= total - drop:
+                color = QColor("#f28b82")
+            elif q < before or q >= before + n:
+                color = QColor("#c8c8c8")
+            else:
+                color = QColor("#ffffff")
+            if q not in covered and q < total - drop:
+                color = color.darker(115)
+            p.fillRect(QRectF(x, 1, cw, h), color)
+            p.setPen(QPen(QColor("#888888"), 0))
+            p.drawRect(QRectF(x, 1, cw, h))
+        p.setPen(QPen(QColor("#1a73e8"), 2))
+        for t in range(count):  # a tick at each window start
+            x = 1 + t * s * cw
+            p.drawLine(int(x + 1), int(h + 2), int(x + 1), int(h + 7))
+        p.end()
+
+
+# ---- the panel ----------------------------------------------------------------------------------
+class FormulaPanel(RichTextView, QWidget):
+    """Output shape of the current layer with the formulas written out for both axes.
+
+    Shows ``(n_h + 2p − f_h)/s + 1`` with the numbers substituted (``p_before + p_after`` when the
+    padding is uneven), the floor and which rows/columns are dropped when the stride does not
+    divide, the pooling formula ``(H − K)/s + 1`` and the output volume ``K × H' × W'``.
+    """
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setFont(big_font())
+        self.rows_caption = QLabel()
+        self.rows_strip = _AxisStrip()
+        self.cols_caption = QLabel()
+        self.cols_strip = _AxisStrip()
+        legend = QLabel(
+            "<span style='background:#c8c8c8'>&nbsp;zero padding&nbsp;</span> "
+            "<span style='background:#ffffff;border:1px solid #888'>&nbsp;input&nbsp;</span> "
+            "<span style='background:#f28b82'>&nbsp;dropped: no window reaches it&nbsp;</span> "
+            "<span style='color:#1a73e8'>▎window starts</span>")
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.label)
+        for w in (self.rows_caption, self.rows_strip, self.cols_caption, self.cols_strip, legend):
+            inner.addWidget(w)
+        inner.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(body))
+        self._html = ""
+        self._dirty = True
+        observe_state(self, state, self._on_state_changed)
+        follow_theme(self._on_theme_changed)
+        self.refresh()
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        if not scale_changed(self):
+            return
+        self.label.setFont(big_font())
+
+    def _needs_refresh(self, what: str) -> bool:
+        return what != "selected"
+
+    def refresh(self) -> None:
+        """Rewrites the formulas from the state."""
+        self._dirty = False
+        st = self.state
+        c = st.channels
+        n_h, n_w = st.input_hw
+        k, _, f_h, f_w = st.kernels.shape
+        pt, pb, pl, pr = st.pads()
+        s_h, s_w = st.settings.stride
+        s = st.settings
+        h_out = shapes.output_size(n_h, f_h, (pt, pb), s_h)
+        w_out = shapes.output_size(n_w, f_w, (pl, pr), s_w)
+        parts = [
+            "<table cellspacing='4'>",
+            _row("input", f"{c} × {n_h} × {n_w}"
+                 + ("&nbsp;&nbsp;(RGB)" if c == 3 else "&nbsp;&nbsp;(grayscale)")),
+            _row("filters", f"<i>K</i> = {k} filters of {c} × {f_h} × {f_w}"),
+            _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"),
+            _row("stride", f"<i>s</i> = {s_h} (rows), {s_w} (columns)"),
+            "</table>",
+            "<p><b>Convolution output</b>&nbsp; <i>n'</i> = ⌊(<i>n</i> + 2<i>p</i> − <i>f</i>)"
+            " / <i>s</i>⌋ + 1</p>",
+            _axis_html("H'", "n<sub>h</sub>", n_h, f_h, pt, pb, s_h, "row"),
+            _axis_html("W'", "n<sub>w</sub>", n_w, f_w, pl, pr, s_w, "column"),
+        ]
+        ok = h_out >= 1 and w_out >= 1
+        vol = f"{c}&nbsp;×&nbsp;{n_h}&nbsp;×&nbsp;{n_w} &nbsp;→&nbsp; conv "
+        vol += (f"<b>{k}&nbsp;×&nbsp;{h_out}&nbsp;×&nbsp;{w_out}</b>" if ok
+                else "<span style='color:#c5221f'>none</span>")
+        if s.pool != "none" and ok:
+            (kh, kw), (ph_s, pw_s) = s.pool_size, s.pool_stride
+            parts.append(
+                f"<p><b>{s.pool.capitalize()} pooling</b> {kh} × {kw}, stride {ph_s}, {pw_s}"
+                "&nbsp; <i>H<sub>p</sub></i> = ⌊(<i>H</i> − <i>K</i>) / <i>s</i>⌋ + 1"
+                "<br><span style='color:#666;font-size:small'>(the lecture slide prints "
+                "(H − K)/(s + 1); the right formula divides by s and then adds 1)</span></p>")
+            if kh > h_out or kw > w_out:
+                parts.append(f"<p style='color:#c5221f'>the {kh} × {kw} pooling window is larger "
+                             f"than the {h_out} × {w_out} feature map: no pooled output</p>")
+            else:
+                parts.append(_pool_html("H<sub>p</sub>", h_out, kh, ph_s, "row"))
+                parts.append(_pool_html("W<sub>p</sub>", w_out, kw, pw_s, "column"))
+                hp, wp = shapes.pool_output_size(h_out, kh, ph_s), shapes.pool_output_size(
+                    w_out, kw, pw_s)
+                vol += f" &nbsp;→&nbsp; pooled <b>{k}&nbsp;×&nbsp;{hp}&nbsp;×&nbsp;{wp}</b>"
+        parts.append(f"<p><b>Volume</b>&nbsp; {vol}</p>")
+        if st.error:
+            parts.append(f"<p style='color:#c5221f'><b>No output:</b> {html.escape(st.error)}</p>")
+        text = "".join(parts)
+        if text != self._html:
+            self._html = text
+            self.label.setText(text)
+        self.rows_caption.setText(f"rows of the padded input ({pt} + {n_h} + {pb}), kernel {f_h}, "
+                                  f"stride {s_h}")
+        self.rows_strip.set_axis(n_h, f_h, pt, pb, s_h)
+        self.cols_caption.setText(f"columns of the padded input ({pl} + {n_w} + {pr}), kernel "
+                                  f"{f_w}, stride {s_w}")
+        self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w)
+
+
+def _row(name: str, value: str) -> str:
+    return f"<tr><td style='color:#555'>{name}</td><td>{value}</td></tr>"
+
+
+def _axis_html(out: str, n_name: str, n: int, f: int, before: int, after: int, s: int,
+               unit: str) -> str:
+    """One axis of the conv formula with numbers, the floor and the dropped rows/columns."""
+    size = shapes.output_size(n, f, (before, after), s)
+    drop = shapes.dropped(n, f, (before, after), s)
+    pad = f"2·{before}" if before == after else f"({before} + {after})"
+    span = n + before + after - f  # the numerator as written above, for display only
+    if span < 0:
+        return (f"<p><i>{out}</i> = ({n} + {pad} − {f}) / {s} + 1: <span style='color:#c5221f'>"
+                f"the kernel ({f}) is larger than the padded input ({n + before + after}), "
+                "no output</span></p>")
+    head = f"<i>{out}</i> = ({n} + {pad} − {f}) / {s} + 1"
+    if drop == 0:
+        return f"<p>{head} = {span} / {s} + 1 = <b>{size}</b></p>"
+    unit_s = unit if drop == 1 else unit + "s"
+    return (f"<p>{head} = ⌊{span} / {s}⌋ + 1 = ⌊{fmt(span / s)}⌋ + 1 = <b>{size}</b>"
+            f"<br><span style='color:#c5221f'>{s} does not divide {span}: "
+            f"the last {drop} {unit_s} of the padded input "
+            f"({_dropped_names(n, before, after, drop, unit)}) {'is' if drop == 1 else 'are'} "
+            "never reached by a window and dropped</span></p>")
+
+
+def _dropped_names(n: int, before: int, after: int, drop: int, unit: str) -> str:
+    """Names the dropped trailing cells, 1-based: input rows or padding rows."""
+    total = n + before + after
+    names = []
+    for q in range(total - drop, total):
+        if q < before:
+            names.append(f"padded {unit} {q + 1}, zero padding")
+        elif q < before + n:
+            names.append(f"input {unit} {q - before + 1}")
+        else:
+            names.append(f"padded {unit} {q + 1}, zero padding")
+    return "; ".join(names)
+
+
+def _pool_html(out: str, h: int, k: int, s: int, unit: str) -> str:
+    size = shapes.pool_output_size(h, k, s)
+    drop = shapes.dropped(h, k, 0, s)
+    head = f"<i>{out}</i> = ({h} − {k}) / {s} + 1"
+    if drop == 0:
+        return f"<p>{head} = {h - k} / {s} + 1 = <b>{size}</b></p>"
+    unit_s = unit if drop == 1 else unit + "s"
+    last = ", ".join(str(q + 1) for q in range(h - drop, h))
+    return (f"<p>{head} = ⌊{h - k} / {s}⌋ + 1 = <b>{size}</b><br>"
+            f"<span style='color:#c5221f'>the last {drop} {unit_s} of the feature map "
+            f"({unit} {last}) {'is' if drop == 1 else 'are'} not pooled</span></p>")
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless, vertically scrolling area (long text never gets clipped)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+def observe_state(widget: QWidget, state, slot) -> None:
+    """Calls ``slot(what)`` on ``state.changed`` while ``widget`` lives; disconnects when it dies.
+
+    The state is plain Python and outlives widgets, so a slot must never reach a deleted widget.
+    """
+    def relay(what: str) -> None:
+        if shiboken6.isValid(widget):
+            slot(what)
+
+    def drop(*_args) -> None:
+        with contextlib.suppress(ValueError):
+            state.changed.disconnect(relay)
+
+    state.changed.connect(relay)
+    widget.destroyed.connect(drop)

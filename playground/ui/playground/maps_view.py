@@ -1,0 +1,608 @@
+"""The feature-map grid: the padded input, each kernel's map before/after activation and pooled.
+
+Rows are conv / activated / pooled, columns are kernels. Images are updated in place with
+``setImage(..., autoLevels=False)``; the grid is rebuilt only when its structure changes (number
+of kernels, pooling on/off, shared or per-map colour scale). Hovering a conv or activated cell
+outlines its receptive field in the input and writes ``c_ij = Σ a·w + b`` with the numbers;
+hovering a pooled cell outlines its window in the activated map.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui.common.fast_image import FastImageItem
+from playground.ui.common.steady_label import SteadyBox
+from playground.ui.playground.formula_panel import (
+    big_font,
+    cell_formula_html,
+    fmt,
+    follow_theme,
+    observe_state,
+    padded_window,
+    pt,
+    receptive_field,
+    scale_changed,
+    ui_scale,
+)
+
+ROWS = ("conv", "activated", "pooled")
+MAP_CMAP = "CET-D1"
+"""Diverging blue-white-red: zero is white, so a ReLU map is the red half of its conv map."""
+INPUT_CMAP = "CET-L1"
+SELECT_PEN = pg.mkPen("#f9ab00", width=3)
+HOVER_PEN = pg.mkPen("#00c853", width=2)
+RF_PEN = pg.mkPen("#d50000", width=2)
+TITLE_COLOR = "#202124"
+
+
+def _rect_item(pen: QPen, brush: QBrush | None = None, z: float = 10.0) -> QGraphicsRectItem:
+    item = QGraphicsRectItem()
+    item.setPen(pen)
+    item.setBrush(brush if brush is not None else QBrush(Qt.BrushStyle.NoBrush))
+    item.setZValue(z)
+    item.hide()
+    return item
+
+
+@contextlib.contextmanager
+def _one_layout_pass(layout: pg.GraphicsLayout):
+    """Adds items to ``layout`` with one layout pass at the end instead of one per item.
+
+    pyqtgraph's ``GraphicsLayout.addItem`` activates the whole grid after every item, which made
+    building the 22-cell grid quadratic (most of the view's start-up time).
+    """
+    grid = layout.layout
+    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
+    try:
+        yield layout
+    finally:
+        del grid.activate
+        grid.activate()
+
+
+def _symmetric(m: float) -> tuple[float, float]:
+    m = float(m) if np.isfinite(m) and m > 1e-12 else 1.0
+    return -m, m
+
+
+class _Title(pg.LabelItem):
+    """A LabelItem that may be squeezed narrower than its text instead of widening the grid."""
+
+    def updateMin(self) -> None:
+        super().updateMin()
+        self.setMinimumWidth(0)
+
+
+class _Cell:
+    """One map: title, view box, image, hover outline and (per-map scale) its colour bar."""
+
+    def __init__(self, row: str, k: int, per_map_bar: bool) -> None:
+        self.row, self.k = row, k
+        self.layout = pg.GraphicsLayout()
+        self.layout.setContentsMargins(1, 1, 1, 1)
+        self.layout.setSpacing(0)
+        self.title = _Title("", size=pt(9))
+        self.layout.addItem(self.title, 0, 0, 1, 2)
+        self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+        self.vb.disableAutoRange()
+        self.layout.addItem(self.vb, 1, 0)
+        self.image = FastImageItem(axisOrder="row-major")
+        self.vb.addItem(self.image)
+        self.hover = _rect_item(HOVER_PEN, z=20)
+        self.hover.setParentItem(self.vb.childGroup)
+        self.window = _rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 40)), z=19)
+        self.window.setParentItem(self.vb.childGroup)
+        self.image.setColorMap(_cmap())
+        self.bar: _MiniBar | None = None
+        if per_map_bar:
+            self.bar = _MiniBar()
+            self.layout.addItem(self.bar, 1, 1)
+        self.shape: tuple[int, int] | None = None
+        self.title_text = ""
+
+
+def _cmap() -> pg.ColorMap:
+    return pg.colormap.get(MAP_CMAP)
+
+
+class _Bar(pg.GraphicsWidget):
+    """A colour bar of the maps' colour map, painted by hand (see :class:`_SharedBar`)."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        lut = _cmap().getLookupTable(nPts=256, alpha=False)[::-1]
+        strip = np.ascontiguousarray(np.repeat(lut[:, None, :3], 2, axis=1).astype(np.uint8))
+        self._pixmap = QPixmap.fromImage(pg.functions.ndarray_to_qimage(
+            strip, QImage.Format.Format_RGB888))
+        self._levels = (-1.0, 1.0)
+        self._font = _small_font()
+        self._metrics = QFontMetricsF(self._font)
+        self.setMinimumWidth(width)  # never squeeze the tick labels away
+        self.setMaximumWidth(width)
+
+    def levels(self) -> tuple[float, float]:
+        """The (low, high) values at the bottom and top of the bar."""
+        return self._levels
+
+    def setLevels(self, levels: tuple[float, float]) -> None:
+        levels = (float(levels[0]), float(levels[1]))
+        if levels != self._levels:
+            self._levels = levels
+            self.update()
+
+
+class _MiniBar(_Bar):
+    """A slim colour bar with min / 0 / max labels: cheap enough to give every map its own."""
+
+    def __init__(self) -> None:
+        super().__init__(QFontMetricsF(_small_font()).horizontalAdvance("-0.000") + 14)
+
+    def paint(self, p: QPainter, *_args) -> None:
+        r = self.boundingRect()
+        bar = QRectF(r.left() + 1, r.top() + 6, 7, max(r.height() - 12, 1))
+        p.drawPixmap(bar, self._pixmap, QRectF(self._pixmap.rect()))
+        p.setPen(pg.mkPen("#5f6368"))
+        p.drawRect(bar)
+        p.setFont(self._font)
+        lo, hi = self._levels
+        x = bar.right() + 3
+        p.drawText(QPointF(x, bar.top() + 4), _tick(hi))
+        p.drawText(QPointF(x, bar.bottom() + 4), _tick(lo))
+        if lo < 0 < hi:
+            p.drawText(QPointF(x, bar.top() + bar.height() * hi / (hi - lo) + 4), "0")
+
+
+def _tick(v: float) -> str:
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+class _SharedBar(_Bar):
+    """The shared colour bar with round-number ticks, painted directly.
+
+    pyqtgraph's ColorBarItem regenerates its AxisItem (tick values, strings, text metrics) on every
+    level change, about 1 ms; the levels change with nearly every stroke, so this draws the same
+    picture (gradient, axis line, ticks, labels) with a handful of QPainter calls instead.
+    """
+
+    BAR = 12
+    AXIS = 40
+
+    def __init__(self) -> None:
+        super().__init__(self.BAR + self.AXIS + 14)
+
+    def paint(self, p: QPainter, *_args) -> None:
+        r = self.boundingRect()
+        half = self._metrics.height() / 2
+        bar = QRectF(r.left() + 6, r.top() + half + 2, self.BAR, max(r.height() - 2 * half - 4, 1))
+        p.drawPixmap(bar, self._pixmap, QRectF(self._pixmap.rect()))
+        lo, hi = self._levels
+        x = bar.right()
+        p.setPen(pg.mkPen("#5f6368"))
+        p.drawRect(bar)
+        if hi <= lo:
+            return
+        p.setFont(self._font)
+        ticks, step, decimals = nice_ticks(lo, hi, max(2, int(bar.height() // 45)))
+        per_px = bar.height() / (hi - lo)
+        minor = step / (4 if round(step / 10 ** np.floor(np.log10(step))) == 2 else 5)
+        v = np.ceil(lo / minor - 1e-9) * minor
+        while v <= hi + minor * 1e-6:
+            y = bar.bottom() - (v - lo) * per_px
+            p.drawLine(QPointF(x, y), QPointF(x + 2, y))
+            v += minor
+        for v in ticks:
+            y = bar.bottom() - (v - lo) * per_px
+            p.drawLine(QPointF(x, y), QPointF(x + 5, y))
+            p.drawText(QPointF(x + 7, y + half * 0.7), f"{v:.{decimals}f}")
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], float, int]:
+    """About ``count`` round ticks (1, 2 or 5 times a power of ten) in [lo, hi]: values, step and
+    the decimals their labels need."""
+    raw = (hi - lo) / max(count, 1)
+    p10 = 10.0 ** np.floor(np.log10(raw))
+    step = float(next(m * p10 for m in (1.0, 2.0, 5.0, 10.0) if m * p10 >= raw * 0.75))
+    first = np.ceil(lo / step - 1e-9) * step
+    ticks = [float(v) for v in np.arange(first, hi + step * 1e-6, step)]
+    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    return [0.0 if abs(v) < step * 1e-9 else v for v in ticks], step, decimals
+
+
+def _small_font():
+    from PySide6.QtGui import QFont
+
+    f = QFont()
+    f.setPointSizeF(7 * ui_scale())
+    return f
+
+
+class FeatureMapsView(QWidget):
+    """Grid of feature maps for every kernel, with the padded input and hover explanations.
+
+    Signals
+    -------
+    cell_hovered(k, i, j)
+        A conv/activated output cell (0-based kernel, row, column) is under the mouse.
+    pooled_cell_hovered(k, i, j)
+        A pooled cell is under the mouse.
+    """
+
+    cell_hovered = Signal(int, int, int)
+    pooled_cell_hovered = Signal(int, int, int)
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._shared = True
+        self._structure: tuple | None = None
+        self._hovered: tuple[str, int, int, int] | None = None
+        self.cells: dict[str, list[_Cell]] = {r: [] for r in ROWS}
+        self.shared_bar: _SharedBar | None = None
+        self.row_labels: dict[str, pg.LabelItem] = {}
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #c5221f; color: white; padding: 6px;"
+                                  " font-weight: bold; }")
+        self.banner.hide()
+        self.shared_check = QCheckBox("shared colour scale")
+        self.shared_check.setChecked(True)
+        self.shared_check.setToolTip("One value→colour scale for every map (compare maps), or "
+                                     "each map stretched to its own range (see detail)")
+        self.shared_check.toggled.connect(self.set_shared_scale)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        self.glw.ci.setSpacing(2)
+        self.hover_label = QLabel()
+        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hover_label.setWordWrap(True)
+        self.hover_label.setFont(big_font())
+        hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
+        top = QHBoxLayout()
+        hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
+        hint.setStyleSheet("color: #666")
+        top.addWidget(hint, 1)
+        top.addWidget(self.shared_check)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.banner)
+        layout.addLayout(top)
+        layout.addWidget(self.glw, 1)
+        layout.addWidget(hover_box)
+
+        self.glw.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.glw.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        observe_state(self, state, self._on_state_changed)
+        follow_theme(self._on_theme_changed)
+        self.refresh()
+
+    # ---- public API ------------------------------------------------------------------------
+    def set_shared_scale(self, shared: bool) -> None:
+        """One colour scale for all maps (True) or each map scaled to its own range (False)."""
+        shared = bool(shared)
+        if shared != self._shared:
+            self._shared = shared
+            self.shared_check.setChecked(shared)
+            self.refresh()
+
+    def shared_scale(self) -> bool:
+        """Whether all maps share one colour scale."""
+        return self._shared
+
+    def image_item(self, row: str, k: int) -> pg.ImageItem:
+        """The ImageItem showing ``row`` ("conv", "activated", "pooled") of kernel ``k``."""
+        return self.cells[row][k].image
+
+    def receptive_field_rect(self) -> QRectF | None:
+        """The outlined input window (input coordinates: x = column, y = row), None if hidden."""
+        return self.rf_rect.rect() if self.rf_rect.isVisible() else None
+
+    def refresh(self) -> None:
+        """Brings every picture up to date with the state (cheap unless the structure changed)."""
+        st = self.state
+        res = st.result
+        if res is None:  # nothing ever worked: only the message
+            self.banner.setText(f"No output for these settings: {st.error}")
+            self.banner.setVisible(bool(st.error))
+            return
+        structure = (res.conv.shape[0], res.pooled is not None, self._shared)
+        if structure != self._structure:
+            self._build(*structure)
+        self._update_input()
+        self._update_maps()
+        self._update_selection()
+        self._update_error()
+        if self._hovered is not None and not st.error:
+            self.hover(*self._hovered)
+
+    def hover(self, row: str, k: int, i: int, j: int) -> None:
+        """Explains cell (i, j) of kernel ``k``'s ``row`` map, as if the mouse were on it."""
+        res = self.state.result
+        if res is None or self.state.error:
+            self.clear_hover()
+            self.hover_label.setText("<i>no output for this combination: nothing to inspect</i>")
+            return
+        arr = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}[row]
+        if arr is None or not (0 <= k < arr.shape[0] and 0 <= i < arr.shape[1]
+                               and 0 <= j < arr.shape[2]):
+            self.clear_hover()
+            return
+        self._hide_highlights()
+        self._hovered = (row, k, i, j)
+        cell = self.cells[row][k]
+        cell.hover.setRect(QRectF(j, i, 1, 1))
+        cell.hover.show()
+        if row == "pooled":
+            self._hover_pooled(k, i, j)
+            self.pooled_cell_hovered.emit(k, i, j)
+        else:
+            self._hover_conv(row, k, i, j)
+            self.cell_hovered.emit(k, i, j)
+
+    def clear_hover(self) -> None:
+        """Removes the hover outlines and text."""
+        self._hovered = None
+        self._hide_highlights()
+        self.hover_label.setText("")
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
+        with _one_layout_pass(self.glw.ci):
+            self._build_grid(n_kernels, pooled, shared)
+
+    def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
+        ci = self.glw.ci
+        ci.clear()
+        self._structure = (n_kernels, pooled, shared)
+        self._hovered = None
+        rows = ROWS if pooled else ROWS[:2]
+        # the input, in its own column, spanning the rows
+        inp = pg.GraphicsLayout()
+        self.input_title = _Title("", size=pt(10))
+        inp.addItem(self.input_title, 0, 0)
+        self.input_vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False,
+                                   enableMenu=False)
+        self.input_vb.disableAutoRange()
+        inp.addItem(self.input_vb, 1, 0)
+        self.pad_rect = _rect_item(pg.mkPen("#5f6368", width=1, style=Qt.PenStyle.DashLine),
+                                   QBrush(QColor("#9aa0a6"), Qt.BrushStyle.BDiagPattern), z=-5)
+        self.pad_rect.setParentItem(self.input_vb.childGroup)
+        self.input_item = FastImageItem(axisOrder="row-major")
+        self._input_mode = ""
+        self.input_vb.addItem(self.input_item)
+        self.input_outline = _rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
+        self.input_outline.setParentItem(self.input_vb.childGroup)
+        self.rf_rect = _rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 50)), z=20)
+        self.rf_rect.setParentItem(self.input_vb.childGroup)
+        self.footprint_rect = _rect_item(
+            pg.mkPen("#d50000", width=2, style=Qt.PenStyle.DashLine), z=21)
+        self.footprint_rect.setParentItem(self.input_vb.childGroup)
+        self._input_extent: tuple | None = None
+        ci.addItem(inp, 0, 0, rowspan=len(rows), colspan=1)
+        ci.layout.setColumnStretchFactor(0, 2)
+
+        self.cells = {r: [] for r in ROWS}
+        self.row_labels = {}
+        for r, row in enumerate(rows):
+            label = pg.LabelItem("", angle=-90, size=pt(10))
+            self.row_labels[row] = label
+            ci.addItem(label, r, 1)
+            for k in range(n_kernels):
+                cell = _Cell(row, k, per_map_bar=not shared)
+                self.cells[row].append(cell)
+                ci.addItem(cell.layout, r, 2 + k)
+                ci.layout.setColumnStretchFactor(2 + k, 1)
+        self.shared_bar = None
+        if shared:
+            self.shared_bar = _SharedBar()
+            ci.addItem(self.shared_bar, 0, 2 + n_kernels, rowspan=len(rows), colspan=1)
+
+    # ---- updating ------------------------------------------------------------------------------
+    def _update_input(self) -> None:
+        st = self.state
+        img = st.image
+        h, w = st.input_hw
+        pt, pb, pl, pr = st.pads()
+        if img.ndim == 3 and img.shape[0] == 3:
+            data = np.ascontiguousarray(np.moveaxis(img, 0, -1))
+            hi = 1.0 if img.max() <= 1.0 else float(img.max())
+            if self._input_mode != "rgb":
+                self._input_mode = "rgb"
+                self.input_item.setLookupTable(None)
+            self.input_item.setImage(data, autoLevels=False, levels=(min(0.0, img.min()), hi))
+        else:
+            gray = img if img.ndim == 2 else img[0]
+            lo, hi = min(0.0, float(gray.min())), max(1.0, float(gray.max()))
+            self.input_item.setImage(gray, autoLevels=False, levels=(lo, hi))
+            if self._input_mode != "gray":
+                self._input_mode = "gray"
+                self.input_item.setColorMap(pg.colormap.get(INPUT_CMAP))
+        extent = (h, w, pt, pb, pl, pr)
+        if extent != self._input_extent:
+            self._input_extent = extent
+            padded = QRectF(-pl, -pt, w + pl + pr, h + pt + pb)
+            self.pad_rect.setRect(padded)
+            self.pad_rect.setVisible(pt + pb + pl + pr > 0)
+            self.input_outline.setRect(QRectF(0, 0, w, h))
+            self.input_outline.show()
+            self.input_vb.setRange(rect=padded.adjusted(-0.5, -0.5, 0.5, 0.5), padding=0)
+        fh, fw = st.kernels.shape[2:]
+        c = st.channels
+        text = (f"input {c}×{h}×{w} · kernel {fh}×{fw}<br>padding {st.settings.padding_mode}:"
+                f"<br>top {pt}, bottom {pb}, left {pl}, right {pr}")
+        if text != getattr(self, "_input_text", None):
+            self._input_text = text
+            self.input_title.setText(text, color=TITLE_COLOR)
+
+    def _update_maps(self) -> None:
+        st = self.state
+        res = st.result
+        s = st.settings
+        act_name = "ReLU" if s.activation == "relu" else "no activation"
+        names = {"conv": "conv + b", "activated": act_name,
+                 "pooled": f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"}
+        arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
+        for row, label in self.row_labels.items():
+            arr = arrays[row]
+            # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
+            text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
+            if label.text != text:
+                label.setText(text, color=TITLE_COLOR)
+        shared = _symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
+        for row, cells in self.cells.items():
+            arr = arrays[row]
+            if arr is None:
+                continue
+            for cell in cells:
+                data = arr[cell.k]
+                cell.image.setImage(data, autoLevels=False)
+                if cell.shape != data.shape:
+                    cell.shape = data.shape
+                    cell.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
+                    cell.title.setText(f"k{cell.k + 1}", color=TITLE_COLOR)
+                if cell.bar is not None:
+                    levels = _symmetric(np.abs(data).max())
+                    cell.image.setLevels(levels)
+                    cell.bar.setLevels(levels)
+        if self.shared_bar is not None:
+            self.shared_bar.setLevels(shared)
+            for cells in self.cells.values():
+                for cell in cells:
+                    cell.image.setLevels(shared)
+
+    def _update_selection(self) -> None:
+        sel = self.state.selected
+        for cells in self.cells.values():
+            for cell in cells:
+                chosen = cell.k == sel
+                if getattr(cell, "_chosen", None) is not chosen:
+                    cell._chosen = chosen
+                    cell.vb.setBorder(SELECT_PEN if chosen else pg.mkPen("#dadce0"))
+
+    def _update_error(self) -> None:
+        err = self.state.error
+        if err:
+            self.banner.setText(f"No output for these settings: {err}. Showing the last maps "
+                                "that worked.")
+            self.banner.show()
+            self._hide_highlights()
+            fh, fw = self.state.kernels.shape[2:]
+            pt, _pb, pl, _pr = self.state.pads()
+            footprint = QRectF(-pl, -pt, fw, fh)
+            self.footprint_rect.setRect(footprint)
+            self.footprint_rect.show()
+            h, w = self.state.input_hw
+            padded = self.pad_rect.rect() if self.pad_rect.isVisible() else QRectF(0, 0, w, h)
+            self.input_vb.setRange(rect=padded.united(footprint).adjusted(-0.5, -0.5, 0.5, 0.5),
+                                   padding=0)
+            self._input_extent = None  # restore the normal range once the error is gone
+        else:
+            self.banner.hide()
+            self.footprint_rect.hide()
+
+    # ---- hover -----------------------------------------------------------------------------------
+    def _hide_highlights(self) -> None:
+        self.rf_rect.hide()
+        for cells in self.cells.values():
+            for cell in cells:
+                cell.hover.hide()
+                cell.window.hide()
+
+    def _hover_conv(self, row: str, k: int, i: int, j: int) -> None:
+        st = self.state
+        res = st.result
+        kernel_hw = st.kernels.shape[2:]
+        stride = st.settings.stride
+        r0, c0, fh, fw = receptive_field(st.pads(), kernel_hw, stride, i, j)
+        self.rf_rect.setRect(QRectF(c0, r0, fw, fh))
+        self.rf_rect.show()
+        a = padded_window(st.image, st.pads(), kernel_hw, stride, i, j)
+        value = float(res.conv[k, i, j])
+        text = (f"<b>k{k + 1}</b>, cell (row {i + 1}, col {j + 1}) · window rows {r0 + 1}–"
+                f"{r0 + fh}, cols {c0 + 1}–{c0 + fw} of the input (≤ 0 = padding)"
+                f"{' · over ' + str(a.shape[0]) + ' channels' if a.shape[0] > 1 else ''}<br>"
+                + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, value))
+        if row == "activated":
+            after = float(res.activated[k, i, j])
+            text += (f"<br>ReLU: max(0, {fmt(value)}) = <b>{fmt(after)}</b>"
+                     if st.settings.activation == "relu" else "<br>no activation: unchanged")
+        self.hover_label.setText(text)
+
+    def _hover_pooled(self, k: int, i: int, j: int) -> None:
+        st = self.state
+        s = st.settings
+        (kh, kw), (sh, sw) = s.pool_size, s.pool_stride
+        r0, c0 = i * sh, j * sw
+        act = self.cells["activated"][k]
+        act.window.setRect(QRectF(c0, r0, kw, kh))
+        act.window.show()
+        # the union of the pooled window's receptive fields in the input
+        (fh, fw), (ch, cw) = st.kernels.shape[2:], s.stride
+        pt, _pb, pl, _pr = st.pads()
+        self.rf_rect.setRect(QRectF(c0 * cw - pl, r0 * ch - pt, (kw - 1) * cw + fw,
+                                    (kh - 1) * ch + fh))
+        self.rf_rect.show()
+        window = st.result.activated[k, r0 : r0 + kh, c0 : c0 + kw]
+        value = float(st.result.pooled[k, i, j])
+        values = ", ".join(fmt(v) for v in window.ravel()[:16])
+        more = ", …" if window.size > 16 else ""
+        op = "max" if s.pool == "max" else "mean"
+        self.hover_label.setText(
+            f"<b>k{k + 1}</b>, pooled cell (row {i + 1}, col {j + 1}) · window rows {r0 + 1}–"
+            f"{r0 + kh}, cols {c0 + 1}–{c0 + kw} of the activated map<br>"
+            f"<i>p</i><sub>{i + 1},{j + 1}</sub> = {op}({values}{more}) = <b>{fmt(value)}</b>")
+
+    def _cell_at(self, scene_pos: QPointF) -> tuple[str, int, int, int] | None:
+        for row, cells in self.cells.items():
+            for cell in cells:
+                if cell.shape is None or not cell.vb.sceneBoundingRect().contains(scene_pos):
+                    continue
+                p = cell.vb.mapSceneToView(scene_pos)
+                i, j = int(np.floor(p.y())), int(np.floor(p.x()))
+                if 0 <= i < cell.shape[0] and 0 <= j < cell.shape[1]:
+                    return row, cell.k, i, j
+                return None
+        return None
+
+    def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
+        if self.state.result is None:
+            return
+        hit = self._cell_at(scene_pos)
+        if hit is None:
+            if self._hovered is not None:
+                self.clear_hover()
+        elif hit != self._hovered:
+            self.hover(*hit)
+
+    def _on_scene_mouse_clicked(self, event) -> None:
+        hit = self._cell_at(event.scenePos())
+        if hit is not None and hit[1] != self.state.selected:
+            self.state.select_kernel(hit[1])
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        if not scale_changed(self):
+            return
+        self.hover_label.setFont(big_font())
+        self._structure = None  # rebuild the grid with the new title sizes
+        self._input_text = None
+        self.refresh()
+
+    def _on_state_changed(self, what: str) -> None:
+        if what == "selected":
+            self._update_selection()
+        else:
+            self.refresh()

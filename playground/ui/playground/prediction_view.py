@@ -1,0 +1,106 @@
+"""Ten probability bars, the top class highlighted: what the network thinks the drawing is.
+
+:class:`ProbabilityBars` paints any ``(10,)`` probabilities; :class:`PredictionView` follows a
+:class:`~playground.ui.network.model_holder.ModelHolder` (several can share one holder, e.g. a
+small one in the Playground tab and a larger one in the Network tab).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from playground.ui.network.model_holder import ModelHolder, display_name
+
+BAR = QColor(150, 160, 175)
+TOP = QColor(214, 39, 40)
+
+
+class ProbabilityBars(QWidget):
+    """A bar per class 0-9 with its probability; the most likely class in red and its share."""
+
+    def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
+        super().__init__(parent)
+        self.title = title
+        self.probabilities = np.full(10, 0.1, np.float32)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumSize(180, 110)
+
+    def set_probabilities(self, probs: np.ndarray | None, title: str | None = None) -> None:
+        """Shows ``probs`` (10,) (None: uniform grey bars)."""
+        self.probabilities = (np.full(10, 0.1, np.float32) if probs is None
+                              else np.asarray(probs, np.float32).reshape(10).copy())
+        if title is not None:
+            self.title = title
+        self.setToolTip("  ".join(f"{d}: {p:.1%}" for d, p in enumerate(self.probabilities)))
+        self.update()
+
+    @property
+    def top(self) -> int:
+        return int(np.argmax(self.probabilities))
+
+    blank = False
+    """True when there is nothing to classify (the headline says so instead of a digit)."""
+
+    def headline(self) -> str:
+        if self.blank:
+            return f"{self.title}  (draw a digit)".strip()
+        p = self.probabilities
+        return f"{self.title}  {self.top}  ({p[self.top]:.0%})".strip()
+
+    def sizeHint(self) -> QSize:
+        return QSize(280, 160)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(self.rect(), self.palette().base())
+        fm = self.fontMetrics()
+        line = fm.height()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bold.setPointSizeF(self.font().pointSizeF() * 1.2)
+        p.setFont(bold)
+        p.setPen(self.palette().text().color())
+        head = QRectF(4, 2, self.width() - 8, line * 1.4)
+        p.drawText(head, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   self.headline())
+        p.setFont(self.font())
+        top_y = head.bottom() + 4
+        bottom = self.height() - line - 4
+        height = max(4.0, bottom - top_y)
+        slot = (self.width() - 8) / 10
+        best = self.top
+        for d, prob in enumerate(self.probabilities):
+            x = 4 + d * slot
+            h = float(np.clip(prob, 0, 1)) * height
+            color = TOP if d == best else BAR
+            p.fillRect(QRectF(x + slot * 0.15, bottom - h, slot * 0.7, h), color)
+            p.setPen(self.palette().text().color())
+            p.drawText(QRectF(x, bottom + 2, slot, line), Qt.AlignmentFlag.AlignCenter, str(d))
+        p.setPen(QColor(160, 160, 160))
+        p.drawLine(4, int(bottom), self.width() - 4, int(bottom))
+        p.end()
+
+
+class PredictionView(ProbabilityBars):
+    """The holder's prediction for the current drawing, updated as the student draws."""
+
+    def __init__(self, holder: ModelHolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.holder = holder
+        holder.prediction.connect(self._on_holder_prediction)
+        holder.model_changed.connect(self._on_holder_model_changed)
+        self._on_holder_model_changed(holder.model)
+        if holder.probabilities is not None:
+            self._on_holder_prediction(holder.probabilities)
+
+    def _on_holder_model_changed(self, model) -> None:
+        self.title = f"{display_name(model.name)} says:"
+        self.update()
+
+    def _on_holder_prediction(self, probs) -> None:
+        self.blank = float(np.max(self.holder.state.image)) < 0.05
+        self.set_probabilities(probs)

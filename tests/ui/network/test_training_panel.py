@@ -1,0 +1,176 @@
+"""Training panel: a short run, pause/resume/stop, switching model, closing mid-run, the race."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication
+
+from playground import nn
+from playground.data import load_bundled
+from playground.ui.common.worker import live_threads
+from playground.ui.network.curves import Run, TrainingCurves
+from playground.ui.network.model_holder import ModelHolder
+from playground.ui.network.training_panel import TrainingPanel, race_conclusion
+
+
+@pytest.fixture(scope="module")
+def digits():
+    d = load_bundled()
+    return d.subset(np.arange(0, len(d), 25))  # 200 digits, 20 per class
+
+
+@pytest.fixture
+def panel(qtbot, state, digits):
+    holder = ModelHolder(state, pretrained="fcnn")
+    p = TrainingPanel(holder)
+    qtbot.addWidget(p)
+    p.set_dataset(digits, "200 test digits")
+    p.model_combo.setCurrentIndex(p.model_combo.findData("fcnn"))
+    p.batch.setValue(20)
+    yield p
+    p.shutdown()
+    holder.deleteLater()
+
+
+def test_short_training_run(qtbot, panel):
+    panel.epochs.setValue(2)
+    with qtbot.waitSignal(panel.training_finished, timeout=30000) as done:
+        assert panel.start(), panel.error
+    assert done.args == [True]
+    run = panel.curves.runs[-1]
+    assert run.epochs == [1, 2] and len(run.step_x) == 16  # 160 training digits / 20
+    result = panel.last_result[-1]
+    assert result.epochs_completed == 2 and 0.0 <= result.train_acc <= 1.0
+    assert panel.holder.model.name == "fcnn" and panel.holder.source == "trained just now"
+    assert panel.holder.model.history and not panel.holder.training
+    assert "Done" in panel.status.text()
+    assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
+
+
+def test_pause_resume_stop(qtbot, panel):
+    panel.epochs.setValue(200)
+    with qtbot.waitSignal(panel.worker.yielded, timeout=10000):
+        panel.start()
+    panel.pause_button.click()
+    assert panel.worker.is_paused() and panel.pause_button.text() == "Resume"
+    qtbot.waitUntil(panel.worker.is_parked, timeout=5000)
+    QCoreApplication.processEvents()
+    with qtbot.assertNotEmitted(panel.worker.yielded, wait=150):
+        pass
+    panel.pause_button.click()
+    assert not panel.worker.is_paused()
+    with qtbot.waitSignal(panel.worker.yielded, timeout=5000):
+        pass
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(panel.training_finished, timeout=2000) as done:
+        panel.stop_button.click()
+    assert time.perf_counter() - t0 < 2.0
+    assert done.args == [False]
+    assert panel.holder.source == "stopped early" and panel.holder.model.name == "fcnn"
+    assert "Stopped" in panel.status.text()
+
+
+def test_weights_flow_to_the_display_model(qtbot, panel):
+    panel.epochs.setValue(200)
+    panel.job = None
+    with qtbot.waitSignal(panel.worker.yielded, timeout=10000):
+        panel.start()
+    display = panel.holder.model
+    assert panel.holder.training and display is not panel.job.models[0]
+    before = display.get_weights("fc1")["weight"]
+    with qtbot.waitSignal(panel.holder.weights_changed, timeout=10000):
+        pass
+    assert not np.array_equal(before, panel.holder.model.get_weights("fc1")["weight"])
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=2000)
+
+
+def test_switching_model_stops_training_within_2s(qtbot, panel):
+    panel.epochs.setValue(200)
+    with qtbot.waitSignal(panel.worker.yielded, timeout=10000):
+        panel.start()
+    t0 = time.perf_counter()
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("lenet5"))
+    assert time.perf_counter() - t0 < 2.0
+    assert not panel.is_running()
+    assert "model was changed" in panel.status.text()
+    assert panel.start_button.isEnabled()
+    qtbot.waitUntil(lambda: live_threads() == 0, timeout=2000)
+
+
+def test_closing_the_panel_while_training(qtbot, state, digits):
+    holder = ModelHolder(state, pretrained="fcnn")
+    p = TrainingPanel(holder)
+    p.set_dataset(digits)
+    p.model_combo.setCurrentIndex(0)
+    p.epochs.setValue(200)
+    p.show()
+    with qtbot.waitSignal(p.worker.yielded, timeout=10000):
+        p.start()
+    p.close()
+    shiboken6.delete(p)
+    qtbot.waitUntil(lambda: live_threads() == 0, timeout=2000)
+    holder.deleteLater()
+
+
+def test_bad_settings_do_not_start(qtbot, panel):
+    panel.data_combo.setCurrentIndex(panel.data_combo.findData("folder"))
+    panel.folder = None
+    assert not panel.start()
+    assert "IDX folder" in panel.error
+    assert not panel.is_running()
+
+
+def test_race_overlays_both_runs_and_states_the_conclusion(qtbot, panel, digits):
+    panel.set_dataset(digits.subset(np.arange(0, 200, 5)), "40 digits")  # 32 train, 8 val
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("lenet5-small"))
+    panel.epochs.setValue(1)
+    panel.batch.setValue(32)
+    with qtbot.waitSignal(panel.training_finished, timeout=60000):
+        assert panel.start_race()
+    labels = [r.label for r in panel.curves.runs]
+    assert labels == ["FCNN", "LeNet5Small"]
+    text = panel.race_label.text()
+    assert "11,926 parameters instead of 101,770" in text and "validation accuracy" in text
+    assert panel.holder.model.name == "lenet5-small"
+
+
+def test_race_conclusion_states_the_lecture_point():
+    fc = Run("FCNN", "r", 101770, epochs=[1, 2], train_acc=[0.7, 0.8], val_acc=[0.80, 0.88],
+             seconds=[1.0, 1.0])
+    cnn = Run("LeNet-5", "b", 61706, epochs=[1, 2], train_acc=[0.8, 0.9],
+              val_acc=[0.90, 0.96], seconds=[3.0, 3.0])
+    text = race_conclusion([fc, cnn])
+    assert "96.0%" in text and "88.0%" in text and "1.6x fewer" in text
+    assert "As the lecture says" in text
+    assert "does not fully show" in race_conclusion([cnn, fc])
+
+
+def test_curves_export_csv_and_png(qtbot, tmp_path):
+    curves = TrainingCurves()
+    qtbot.addWidget(curves)
+    for label in ("A", "B"):
+        run = curves.begin_run(label, 10)
+        for i in range(5):
+            curves.add_step(run, i / 5, 2.0 - i * 0.1)
+        curves.add_epoch(run, 1, 0.5, 0.6, 1.5)
+    curves.resize(800, 300)
+    csv_path = curves.export_csv(tmp_path / "c.csv")
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("run,kind,epoch") and len(lines) == 1 + 2 * 6
+    png = curves.export_png(tmp_path / "c.png", width=600)
+    assert png.stat().st_size > 1000
+    curves.clear()
+    assert curves.runs == []
+
+
+def test_config_reflects_the_controls(qtbot, panel):
+    panel.optimizer.setCurrentText("adam")
+    panel.train_size.setValue(100)
+    cfg = panel.config()
+    assert isinstance(cfg, nn.TrainConfig)
+    assert cfg.optimizer == "adam" and cfg.lr == pytest.approx(0.002) and cfg.train_size == 100

@@ -1,0 +1,112 @@
+"""Model holder and prediction view: predictions follow the drawing; views share a holder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground import nn
+from playground.data import load_bundled
+from playground.ui.network.model_holder import ModelHolder, clone_model, digit_input, fit_conv1
+from playground.ui.playground.prediction_view import PredictionView, ProbabilityBars
+
+
+@pytest.fixture(scope="module")
+def a_three():
+    d = load_bundled()
+    return d.images[d.labels == 3][0].astype(np.float32) / 255.0
+
+
+@pytest.fixture
+def holder(state):
+    h = ModelHolder(state, pretrained="fcnn")
+    yield h
+    h.deleteLater()
+
+
+def test_prediction_updates_after_an_image_change(qtbot, state, holder, a_three):
+    view = PredictionView(holder)
+    qtbot.addWidget(view)
+    blank = view.probabilities.copy()
+    assert view.blank and "draw a digit" in view.headline()
+    with qtbot.waitSignal(holder.prediction, timeout=2000) as got:
+        state.set_image(a_three)
+    probs = got.args[0]
+    assert probs.shape == (10,) and probs.dtype == np.float32
+    assert probs.sum() == pytest.approx(1.0, abs=1e-4)
+    np.testing.assert_allclose(view.probabilities, probs)
+    assert not np.allclose(view.probabilities, blank)
+    assert not view.blank and f"{int(np.argmax(probs))}" in view.headline()
+    np.testing.assert_allclose(probs, holder.model.predict_proba(a_three), atol=1e-6)
+
+
+def test_bursts_of_changes_give_one_prediction(qtbot, state, holder, a_three):
+    got = []
+    holder.prediction.connect(got.append)
+    for shift in range(5):
+        state.set_image(np.roll(a_three, shift, axis=1))
+    qtbot.waitUntil(lambda: len(got) >= 1, timeout=2000)
+    qtbot.wait(20)
+    assert len(got) == 1  # latest request wins
+    np.testing.assert_allclose(got[0], holder.model.predict_proba(np.roll(a_three, 4, axis=1)),
+                               atol=1e-6)
+
+
+def test_two_views_share_one_holder(qtbot, state, holder, a_three):
+    small, large = PredictionView(holder), PredictionView(holder)
+    qtbot.addWidget(small)
+    qtbot.addWidget(large)
+    with qtbot.waitSignal(holder.prediction, timeout=2000):
+        state.set_image(a_three)
+    np.testing.assert_allclose(small.probabilities, large.probabilities)
+    small.resize(200, 110)
+    small.show()
+    assert not small.grab().isNull()
+
+
+def test_signals_carry_copies(qtbot, state, holder, a_three):
+    with qtbot.waitSignal(holder.prediction, timeout=2000) as got:
+        state.set_image(a_three)
+    got.args[0][:] = 0
+    assert holder.probabilities.sum() == pytest.approx(1.0, abs=1e-4)
+
+
+def test_probability_bars_paint_and_highlight(qtbot):
+    bars = ProbabilityBars(title="Net:")
+    qtbot.addWidget(bars)
+    p = np.zeros(10, np.float32)
+    p[7] = 0.9
+    p[1] = 0.1
+    bars.set_probabilities(p)
+    bars.resize(300, 150)
+    bars.show()
+    assert bars.top == 7 and bars.headline() == "Net:  7  (90%)"
+    assert not bars.grab().isNull()
+
+
+def test_a_model_change_repredicts(qtbot, state, holder, a_three):
+    state.set_image(a_three)
+    other = nn.build_model("fcnn", seed=5)
+    with qtbot.waitSignals([holder.model_changed, holder.prediction], timeout=2000):
+        holder.set_model(other, "test")
+    np.testing.assert_allclose(holder.probabilities, other.predict_proba(a_three), atol=1e-6)
+
+
+def test_helpers():
+    rgb = np.zeros((3, 28, 28), np.float32)
+    rgb[:, 10:18, 12:16] = 1.0
+    assert digit_input(rgb).shape == (28, 28)
+    big = np.zeros((56, 56), np.float32)
+    big[10:40, 25:30] = 1.0
+    assert digit_input(big).shape == (28, 28)
+    m = nn.build_model("lenet5-small", seed=1)
+    twin = clone_model(m)
+    assert twin is not m
+    np.testing.assert_array_equal(twin.get_weights("conv1")["weight"],
+                                  m.get_weights("conv1")["weight"])
+    w, b = np.ones((6, 1, 5, 5), np.float32), np.zeros(6, np.float32)
+    k = np.full((8, 3, 3, 3), 2.0, np.float32)
+    fw, fb, exact = fit_conv1(k, np.arange(8, dtype=np.float32), w, b)
+    assert not exact and fw.shape == (6, 1, 5, 5)
+    assert fw[0, 0, 1, 1] == 6.0 and fw[0, 0, 0, 0] == 0.0  # channels summed, zero-padded
+    np.testing.assert_array_equal(fb, np.arange(6))
