@@ -48,6 +48,7 @@ from playground.ui.playground.cost_panel import CostPanel
 from playground.ui.playground.formula_panel import FormulaPanel, observe_state
 from playground.ui.playground.input_panel import InputPanel
 from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.link_banner import LinkBanner
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
@@ -182,6 +183,8 @@ class MainWindow(WindowSession, QMainWindow):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        self.link_banner = LinkBanner(self.holder)
+        rl.addWidget(self.link_banner)
         rl.addWidget(_group("Kernels (templates)", self.kernel_editor,
                             "Each kernel W_k is a template: the feature map is high where the "
                             "image patch looks like it."))
