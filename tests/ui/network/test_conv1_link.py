@@ -72,6 +72,7 @@ def test_the_network_being_edited_is_a_named_copy(linked):
     header = tab.model_label.text()
     assert header.startswith("LeNet-5, conv1 edited — a copy; the original (pre-trained")
     assert "LeNet-5, conv1 edited" in window.link_banner.text()
+    assert window.prediction_view.title == "LeNet-5, conv1 edited says:"
     window.state.set_kernel_cell(0, 0, 2, 2, 9.0)  # same shape: the edit flows into the copy
     assert holder.model.get_weights("conv1")["weight"][0, 0, 2, 2] == 9.0
     original = holder.pretrained("lenet5").get_weights("conv1")["weight"]
