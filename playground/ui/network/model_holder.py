@@ -14,24 +14,22 @@ shape (their number, size or channels: Matrix A, the 1-D example, an RGB image) 
 a message instead. :meth:`ModelHolder.revert_conv1` puts the trained filters back and
 :meth:`ModelHolder.back_to_bundled` shows the bundled model again.
 
-Models follow the engine's selected backend (the window starts on the NumPy reference and switches
-to the compiled one once it is warm). The first time a compiled backend is selected, the network
-kernels are compiled in a worker thread while predictions stay on the reference, so the window
-never waits for the compiler.
+Models follow the engine's selected backend: the window's
+:class:`~playground.ui.common.backend_session.BackendSession` keeps the engine on the NumPy
+reference until its one warm-up has compiled the network kernels too, so the window never waits
+for the compiler.
 """
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
 from playground.scene import Change
-from playground.ui.common.worker import GeneratorWorker
+from playground.ui.common.binding import observe_state
 from playground.ui.playground.state import PlaygroundState
 
 PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
@@ -40,35 +38,9 @@ BUNDLED = "pre-trained, bundled with the app"
 DISPLAY_NAMES = {"fcnn": "FCNN", "lenet5-small": "LeNet5Small", "lenet5": "LeNet-5"}
 
 
-def _warm_up_job(backend: str):
-    """Runs every architecture once on ``backend`` so its kernels are compiled (worker thread)."""
-    blank = np.zeros((28, 28), np.float32)
-    for arch in ("lenet5", "lenet5-small", "fcnn"):
-        model = nn.build_model(arch, backend=backend)
-        model.predict_proba(blank)
-        model.forward_trace(blank)
-    return backend
-    yield  # a generator that only returns
-
-
 def display_name(arch: str) -> str:
     """``lenet5`` -> ``LeNet-5`` (the names the lecture uses)."""
     return DISPLAY_NAMES.get(arch, arch)
-
-
-def observe(owner: QObject, state: PlaygroundState, slot) -> None:
-    """Calls ``slot(what)`` on ``state.changed`` while ``owner`` lives; disconnects when it dies."""
-
-    def relay(what: str) -> None:
-        if shiboken6.isValid(owner):
-            slot(what)
-
-    def drop(*_args) -> None:
-        with contextlib.suppress(ValueError):
-            state.changed.disconnect(relay)
-
-    state.changed.connect(relay)
-    owner.destroyed.connect(drop)
 
 
 def clone_model(model: nn.Model) -> nn.Model:
@@ -161,9 +133,6 @@ class ModelHolder(QObject):
         self._trace: dict[str, np.ndarray] | None = None
         self._trace_key: tuple | None = None
         self._version = 0
-        self._warm = {"reference"}
-        self._warmer = GeneratorWorker(self, "network-warm-up")
-        self._warmer.returned.connect(self._on_warmer_returned)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
@@ -183,7 +152,7 @@ class ModelHolder(QObject):
             source = "untrained"
         self.model: nn.Model = model
         self.source = source
-        observe(self, state, self._on_state_changed)
+        observe_state(self, state, self._on_state_changed)
         self.predict()
 
     # ---- the model --------------------------------------------------------------------------
@@ -251,32 +220,8 @@ class ModelHolder(QObject):
 
     # ---- predicting -------------------------------------------------------------------------
     def compute_backend(self) -> str:
-        """The backend to compute on now: the selected one once its kernels are compiled."""
-        target = self.backend or engine.backend_name()
-        if target in self._warm:
-            return target
-        if not self._warmer.is_running():
-            self._warmer.start(lambda: _warm_up_job(target))
-        return "reference"
-
-    def warm(self, timeout_ms: int = 120_000) -> bool:
-        """Blocks until the selected backend's kernels are compiled (scripts and the self-test)."""
-        self.compute_backend()
-        self._warmer.wait(timeout_ms)
-        from PySide6.QtCore import QCoreApplication
-
-        for _ in range(3):
-            QCoreApplication.processEvents()
-        return (self.backend or engine.backend_name()) in self._warm
-
-    def _on_warmer_returned(self, backend: str) -> None:
-        self._warm.add(backend)
-        self._version += 1
-        self.predict()
-
-    def shutdown(self) -> bool:
-        """Stops a running kernel warm-up (waits at most 2 s)."""
-        return self._warmer.quit()
+        """The backend to compute on now: this holder's own, else the engine's selected one."""
+        return self.backend or engine.backend_name()
 
     def input_image(self) -> np.ndarray:
         return digit_input(self.state.image)

@@ -97,6 +97,8 @@ class NetworkTab(QWidget):
         self.network_view.revert_requested.connect(self.holder.revert_conv1)
         self.training_panel.training_started.connect(self._on_training_started)
         self.training_panel.training_finished.connect(self._on_training_finished)
+        self.training_panel.training_failed.connect(
+            lambda text: self._error("Training failed", text))
         self._on_holder_model_changed(self.holder.model)
 
     # ---- actions ------------------------------------------------------------------------------
@@ -144,8 +146,7 @@ class NetworkTab(QWidget):
         """Stops training and evaluation (waiting at most 2 s each); True when no thread is left."""
         a = self.training_panel.shutdown()
         b = self.evaluation_view.shutdown()
-        c = self.holder.shutdown()
-        return a and b and c
+        return a and b
 
     def closeEvent(self, event) -> None:
         self.shutdown()

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from playground import engine
 from playground.scene import MAX_PADDING, MAX_POOL, MAX_STRIDE, Change
+from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.formula_panel import observe_state
 from playground.ui.playground.state import PlaygroundState
 
 PADDINGS = (("valid", "valid (no padding)"), ("same", "same (output = input size)"),
