@@ -219,7 +219,7 @@ class Scene:
             try:
                 parts.update(_parts(data, only=key))
             except SceneError as exc:
-                problems.append(str(exc))
+                problems.append(f"{exc} (so the {_PART_NAMES[key]} stayed at the default)")
         for key in set(data) - _TOP_KEYS:
             problems.append(f"{key}: unknown field")
         for drop in ((), ("arrays",), ("input",), ("input", "arrays")):
@@ -272,6 +272,8 @@ def parse(text: Any) -> Any:
 _TOP_KEYS = {"format", "version", "input", "kernels", "bias", "layer", "view", "backend"}
 _LAYER_KEYS = {f.name for f in fields(LayerSettings)}
 _VIEW_KEYS = {"selected_kernel", "view", "shared_scale"}
+_PART_NAMES = {"input": "input", "arrays": "kernels", "layer": "layer settings",
+               "view": "selection and view", "backend": "backend"}
 _PART_OF = {"image": "input", "input_kind": "input", "kernels": "arrays", "bias": "arrays"}
 
 
