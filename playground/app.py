@@ -60,10 +60,6 @@ def run_app(args: argparse.Namespace) -> int:
     kernels in a worker thread, the playground computes with the NumPy reference backend.
     """
     t0 = time.perf_counter()
-    if getattr(args, "self_test", False):
-        from playground.ui.self_test import run_self_test
-
-        return run_self_test()
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         import os

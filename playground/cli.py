@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from playground import __version__
@@ -85,10 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``conv-playground`` and ``python -m playground``."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the app, not the engine, decides what to print: tiny previews on a GPU are meant to be tiny
+    warnings.filterwarnings("ignore", message=r".*GPU under-utilization")
     try:
         _select_backend(args)
         if args.command:
             return int(_command(args.command).run(args) or 0)
+        if getattr(args, "self_test", False):  # bench stands above app: app never imports it
+            from playground.bench.self_test import run_self_test
+
+            return run_self_test()
         from playground.app import run_app
 
         return run_app(args)

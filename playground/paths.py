@@ -31,8 +31,8 @@ def resource_path(name: str) -> Path:
     return path
 
 
-def user_cache_dir() -> Path:
-    """The per-user cache folder (downloads, Numba's compiled kernels); created on demand."""
+def user_cache_dir(create: bool = True) -> Path:
+    """The per-user cache folder (downloads, Numba's kernels), made unless ``create`` is False."""
     override = os.environ.get("PLAYGROUND_CACHE_DIR")
     if override:
         path = Path(override)
@@ -40,5 +40,6 @@ def user_cache_dir() -> Path:
         from platformdirs import user_cache_path
 
         path = user_cache_path(APP_NAME, APP_AUTHOR)
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from playground.cli import main
-from tests.nn.conftest import fast_backend
 
 TINY = ["--train-size", "200", "--epochs", "1", "--batch-size", "50", "--no-augment"]
 
@@ -18,7 +17,7 @@ TINY = ["--train-size", "200", "--epochs", "1", "--batch-size", "50", "--no-augm
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "fcnn.npz"
-    code = main(["train", "--model", "fcnn", *TINY, "--backend", fast_backend(),
+    code = main(["train", "--model", "fcnn", *TINY, "--backend", "cpu",
                  "--save", str(path)])
     assert code == 0
     return path
@@ -40,7 +39,7 @@ def digit_png(tmp_path):
 def test_train_json_lines_and_saved_model(tmp_path, capsys):
     path = tmp_path / "m.npz"
     code = main(["train", "--model", "lenet5-small", *TINY[:2], "--epochs", "2",
-                 "--batch-size", "50", "--backend", fast_backend(), "--json", "--save", str(path)])
+                 "--batch-size", "50", "--backend", "cpu", "--json", "--save", str(path)])
     assert code == 0
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]

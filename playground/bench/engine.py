@@ -2,8 +2,14 @@
 
 Each thread setting runs in its own subprocess (Numba fixes its thread count at import), with
 ``NUMBA_NUM_THREADS``, the BLAS and OpenMP thread counts and ``torch.set_num_threads`` all set to
-the same value. Rows are medians after warm-up; PyTorch (optional) runs in the same process, so a
-busy machine slows both sides alike and the ratios stay meaningful.
+the same value. PyTorch (optional) runs in the same process and both sides are timed alike: two
+interleaved passes each (ours, torch, ours, torch), each side's better median reported, so a busy
+machine slows both sides alike and the ratios stay meaningful. Like is compared with like: the
+preview is our public ``feature_maps`` against ``torch.nn.functional`` conv -> relu -> max pool;
+the LeNet-5 step is our :mod:`playground.nn` model (forward, loss, backward through its layers)
+against PyTorch's ``nn.Sequential`` (forward, loss, ``backward()``). Each side's device is named:
+ours runs on the chosen backend, PyTorch on CUDA when it sees a GPU and our backend is cuda, else
+on the CPU; the thread columns count CPU threads.
 """
 
 from __future__ import annotations
@@ -43,56 +49,32 @@ def _preview_inputs():
     return img, w, b
 
 
-def _lenet_params(rng):
-    def param(*shape, fan):
-        return (rng.standard_normal(shape) * np.sqrt(2.0 / fan)).astype(np.float32)
+def _lenet_step(backend: str):
+    """One training step's forward + loss + backward of our LeNet-5 (``playground.nn``) on a batch.
 
-    return [
-        param(6, 1, 5, 5, fan=25), np.zeros(6, np.float32),
-        param(16, 6, 5, 5, fan=150), np.zeros(16, np.float32),
-        param(120, 400, fan=400), np.zeros(120, np.float32),
-        param(84, 120, fan=120), np.zeros(84, np.float32),
-        param(10, 84, fan=84), np.zeros(10, np.float32),
-    ]
+    No optimiser step, as on the PyTorch side; the first layer skips its input gradient, as
+    PyTorch's autograd does for an input that needs none.
+    """
+    from playground import nn
+    from playground.nn.losses import cross_entropy
 
-
-def _lenet_step(be):
-    """One forward + backward pass of LeNet-5 on a batch, composed from backend ``be``'s ops."""
     rng = np.random.default_rng(1)
-    host = _lenet_params(rng)
-    w1, b1, w2, b2, w3, b3, w4, b4, w5, b5 = (be.to_device(p) for p in host)
+    model = nn.build_model("lenet5", seed=0, backend=backend)
+    be = model.be
     x = be.to_device(rng.random((BATCH, 1, 28, 28), dtype=np.float32))
     y = rng.integers(0, 10, BATCH).astype(np.int64)
-    one, pool, same, valid = (1, 1), (2, 2), (2, 2, 2, 2), (0, 0, 0, 0)
+    first = model.layers[0]
 
     def step():
-        c1 = be.conv2d(x, w1, b1, one, same)
-        a1 = be.relu(c1)
-        p1 = be.max_pool2d(a1, pool, pool)
-        c2 = be.conv2d(p1, w2, b2, one, valid)
-        a2 = be.relu(c2)
-        p2 = be.max_pool2d(a2, pool, pool)
-        f = p2.reshape(BATCH, 400)
-        h1 = be.linear(f, w3, b3)
-        r1 = be.relu(h1)
-        h2 = be.linear(r1, w4, b4)
-        r2 = be.relu(h2)
-        z = be.linear(r2, w5, b5)
-        loss, dz = be.softmax_cross_entropy(z, y)
-        dr2, _, _ = be.linear_backward(r2, w5, dz)
-        dr1, _, _ = be.linear_backward(r1, w4, be.relu_backward(h2, dr2))
-        df, _, _ = be.linear_backward(f, w3, be.relu_backward(h1, dr1))
-        dc2 = be.relu_backward(c2, be.max_pool2d_backward(a2, df.reshape(p2.shape), pool, pool))
-        dp1, _, _ = be.conv2d_backward(p1, w2, dc2, one, valid)
-        dc1 = be.relu_backward(c1, be.max_pool2d_backward(a1, dp1, pool, pool))
-        _, dw1, _ = be.conv2d_backward(x, w1, dc1, one, same, need_dx=False)  # as torch
-        be.to_host(dw1)  # waits for an asynchronous device
+        loss, dz = cross_entropy(be, model.forward(x, train=True), y)
+        model.backward(dz)
+        be.to_host(first.weight.grad)  # waits for an asynchronous device
         return loss
 
     return step
 
 
-def _torch_lenet_step(torch):
+def _torch_lenet_step(torch, device: str):
     nn, F = torch.nn, torch.nn.functional
     torch.manual_seed(0)
     model = nn.Sequential(
@@ -100,13 +82,16 @@ def _torch_lenet_step(torch):
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )
-    x = torch.rand(BATCH, 1, 28, 28)
-    y = torch.randint(0, 10, (BATCH,))
+    model = model.to(device)
+    x = torch.rand(BATCH, 1, 28, 28, device=device)
+    y = torch.randint(0, 10, (BATCH,), device=device)
 
     def step():
         model.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(x), y)
         loss.backward()
+        if device == "cuda":
+            torch.cuda.synchronize()  # as ours waits for its device
         return loss
 
     return step
@@ -115,12 +100,15 @@ def _torch_lenet_step(torch):
 # ---------------------------------------------------------------- subprocess workers
 
 
+def _torch_device(torch, backend: str) -> str:
+    """Where PyTorch runs: CUDA when our side does and torch sees a GPU, else the CPU."""
+    return "cuda" if backend == "cuda" and torch.cuda.is_available() else "cpu"
+
+
 def _worker_steady(backend: str, repeat: int | None) -> dict:
     from playground import engine
-    from playground.engine.dispatch import get_backend
 
-    be = get_backend(backend)
-    out: dict = {"threads": _numba_threads()}
+    out: dict = {"threads": _numba_threads(), "ours_device": backend}
     img, w, b = _preview_inputs()
 
     def ours_preview():
@@ -129,28 +117,45 @@ def _worker_steady(backend: str, repeat: int | None) -> dict:
 
     n_prev = repeat or 3000
     n_net = max(5, (repeat or 300) // 10)
-    out["preview_us"] = _median_us(ours_preview, n_prev, 300)
-    out["lenet_us"] = _median_us(_lenet_step(be), n_net, 5)
+    ours_lenet = _lenet_step(backend)
     try:
         import torch
     except ImportError:
+        out["preview_us"] = _median_us(ours_preview, n_prev, 300)
+        out["lenet_us"] = _median_us(ours_lenet, n_net, 5)
         return out
     torch.set_num_threads(out["threads"])
-    xt, wt, bt = (torch.from_numpy(a) for a in (img[None, None], w, b))
+    device = _torch_device(torch, backend)
+    out["torch_device"] = device
+    xt, wt, bt = (torch.from_numpy(a).to(device) for a in (img[None, None], w, b))
     F = torch.nn.functional
 
     def torch_preview():
         with torch.no_grad():
             F.max_pool2d(F.relu(F.conv2d(xt, wt, bt, padding=2)), 2)
+        if device == "cuda":
+            torch.cuda.synchronize()
 
+    def preview_with(flag: bool):
+        def run():
+            torch.backends.mkldnn.enabled = flag
+            return _median_us(torch_preview, n_prev, 300)
+        return run
+
+    torch_lenet = _torch_lenet_step(torch, device)
     mkldnn = torch.backends.mkldnn.enabled
-    for flag, key in ((False, "torch_preview_off_us"), (True, "torch_preview_on_us")):
-        torch.backends.mkldnn.enabled = flag
-        out[key] = _median_us(torch_preview, n_prev, 300)
+    timings = {
+        "preview_us": lambda: _median_us(ours_preview, n_prev, 300),
+        "torch_preview_off_us": preview_with(False),
+        "torch_preview_on_us": preview_with(True),
+        "lenet_us": lambda: _median_us(ours_lenet, n_net, 5),
+        "torch_lenet_us": lambda: _median_us(torch_lenet, n_net, 5),
+    }
+    for _ in range(2):  # interleaved passes; every row keeps its better median, ours and torch's
+        for key, measure in timings.items():
+            value = measure()
+            out[key] = min(out.get(key, value), value)
     torch.backends.mkldnn.enabled = mkldnn
-    out["torch_lenet_us"] = _median_us(_torch_lenet_step(torch), n_net, 5)
-    # a second pass of ours after torch, so both sides see the same machine load
-    out["preview_us"] = min(out["preview_us"], _median_us(ours_preview, n_prev, 50))
     return out
 
 
@@ -159,12 +164,12 @@ def _worker_compile(backend: str) -> dict:
     from playground import engine
     from playground.engine.dispatch import get_backend
 
-    be = get_backend(backend)
+    get_backend(backend)
     t1 = time.perf_counter()
     img, w, b = _preview_inputs()
     engine.feature_maps(img, w, b, padding="same", activation="relu", pool="max", backend=backend)
     t2 = time.perf_counter()
-    _lenet_step(be)()
+    _lenet_step(backend)()
     t3 = time.perf_counter()
     return {"import_s": t1 - t0, "preview_first_s": t2 - t1, "lenet_first_s": t3 - t2,
             "total_s": t3 - t0}
@@ -210,27 +215,44 @@ def _secs(entry: dict | None, key: str) -> str:
     return "-" if entry is None else f"{entry[key]:.2f} s"
 
 
+_DEVICE = {"cpu": "CPU", "cuda": "CUDA GPU", "reference": "NumPy reference, CPU"}
+
+
+def _sides(results: dict) -> tuple[str, str]:
+    """``("ours (cpu: CPU)", "PyTorch CPU")``-style labels naming where each side ran."""
+    backend = results["backend"]
+    ours = f"ours ({backend}: {_DEVICE.get(backend, backend)})"
+    devices = {c.get("torch_device") for c in results["steady"].values()} - {None}
+    torch = "PyTorch " + ("/".join(_DEVICE[d].split()[0] for d in sorted(devices))
+                          if devices else "(not installed)")
+    return ours, torch
+
+
 def _rows(results: dict) -> list[tuple[str, ...]]:
     cols = [results["steady"].get(t, {}) for t in THREADS]
     comp = [results["compile"].get(t, {}) for t in THREADS]
+    ours, torch = _sides(results)
 
     def row(label, fn):
         return (label, *(fn(c) for c in cols))
 
+    lenet = f"LeNet-5 fwd+loss+bwd, batch {BATCH}"
     rows = [
-        row("preview step: ours (public feature_maps)", lambda c: _fmt_us(c.get("preview_us"))),
-        row("preview: torch, mkldnn off", lambda c: _fmt_us(c.get("torch_preview_off_us"))),
-        row("preview: torch, mkldnn on", lambda c: _fmt_us(c.get("torch_preview_on_us"))),
-        row("preview ratio ours/torch (mkldnn off)",
+        row(f"preview step: {ours}, public feature_maps", lambda c: _fmt_us(c.get("preview_us"))),
+        row(f"preview: {torch}, F.conv2d/relu/max_pool2d, mkldnn off",
+            lambda c: _fmt_us(c.get("torch_preview_off_us"))),
+        row(f"preview: {torch}, same, mkldnn on",
+            lambda c: _fmt_us(c.get("torch_preview_on_us"))),
+        row("preview ratio ours/PyTorch (mkldnn off)",
             lambda c: _ratio(c.get("preview_us"), c.get("torch_preview_off_us"))),
-        row("preview ratio ours/torch (mkldnn on)",
+        row("preview ratio ours/PyTorch (mkldnn on)",
             lambda c: _ratio(c.get("preview_us"), c.get("torch_preview_on_us"))),
-        row(f"LeNet-5 fwd+bwd batch {BATCH}: ours", lambda c: _fmt_us(c.get("lenet_us"))),
-        row(f"LeNet-5 fwd+bwd batch {BATCH}: torch", lambda c: _fmt_us(c.get("torch_lenet_us"))),
-        row("LeNet-5 ratio ours/torch",
+        row(f"{lenet}: {ours}, playground.nn model", lambda c: _fmt_us(c.get("lenet_us"))),
+        row(f"{lenet}: {torch}, nn.Sequential", lambda c: _fmt_us(c.get("torch_lenet_us"))),
+        row("LeNet-5 ratio ours/PyTorch",
             lambda c: _ratio(c.get("lenet_us"), c.get("torch_lenet_us"))),
         row("LeNet-5 images/s: ours", lambda c: _per_s(c.get("lenet_us"))),
-        row("LeNet-5 images/s: torch", lambda c: _per_s(c.get("torch_lenet_us"))),
+        row("LeNet-5 images/s: PyTorch", lambda c: _per_s(c.get("torch_lenet_us"))),
     ]
     for key, label in (("cold", "cold start, empty cache (compile)"),
                        ("warm", "warm start, cached")):
@@ -241,10 +263,11 @@ def _rows(results: dict) -> list[tuple[str, ...]]:
 
 def _print_table(results: dict) -> None:
     rows = _rows(results)
-    head = ("engine bench, backend " + results["backend"], *(f"{t} thread{'s' * (t > 1)}"
-                                                             for t in THREADS))
+    head = ("engine bench, backend " + results["backend"],
+            *(f"{t} CPU thread{'s' * (t > 1)}" for t in THREADS))
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = "  ".join("-" * w for w in widths)
+
     def fmt(cells):
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
@@ -253,8 +276,10 @@ def _print_table(results: dict) -> None:
     print(line)
     for r in rows:
         print(fmt(r))
-    print(f"(medians; preview {results['repeat_preview']} runs, LeNet {results['repeat_lenet']} "
-          "runs, after warm-up; compile times from a fresh NUMBA_CACHE_DIR in a subprocess)")
+    print(f"(each side's better of two interleaved medians; preview {results['repeat_preview']} "
+          f"runs, LeNet {results['repeat_lenet']} runs, after warm-up; thread columns set the CPU "
+          "threads of both sides (a GPU side runs its kernels on the GPU either way); compile "
+          "times from a fresh NUMBA_CACHE_DIR in a subprocess)")
 
 
 def run(args) -> int:

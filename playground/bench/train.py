@@ -184,14 +184,16 @@ def run(args: argparse.Namespace) -> int:
     log = sys.stderr
     rows = []
     print(f"bench train: {epochs} epochs each; ours with 1 thread...", file=log, flush=True)
-    rows.append(_summary(f"ours ({backend}), 1 thread", _spawn(base, 1)))
+    where = {"cuda": "GPU"}.get(backend, "CPU")  # each row names the device it trained on
+    rows.append(_summary(f"ours ({backend} {where}), 1 thread", _spawn(base, 1)))
     print("ours with every thread...", file=log, flush=True)
     all_threads = _spawn(base, None)
-    rows.append(_summary(f"ours ({backend}), {all_threads['threads']} threads", all_threads))
+    rows.append(_summary(f"ours ({backend} {where}), {all_threads['threads']} threads",
+                         all_threads))
     has_torch = torch_available()
     if has_torch:
         print("PyTorch with 1 thread...", file=log, flush=True)
-        rows.append(_summary("PyTorch, 1 thread", _spawn({**base, "framework": "torch"}, 1)))
+        rows.append(_summary("PyTorch CPU, 1 thread", _spawn({**base, "framework": "torch"}, 1)))
     fcnn = None
     if args.compare == "fcnn":
         print("FCNN (ours, every thread)...", file=log, flush=True)
@@ -207,18 +209,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"LeNet-5 training, SGD momentum {SETTINGS['momentum']}, lr {SETTINGS['lr']}, batch "
           f"{SETTINGS['batch_size']}, {info['n_train']:,} training / {info['n_val']:,} validation "
           f"images ({info['source']}); median over {epochs} epochs, JIT warm-up excluded")
-    head = (f"{'':28}{'s/epoch':>9}{'images/s':>10}{'warm-up':>9}{'traced':>9}{'peak RSS':>10}"
+    head = (f"{'':30}{'s/epoch':>9}{'images/s':>10}{'warm-up':>9}{'traced':>9}{'peak RSS':>10}"
             f"{'loss':>8}{'val acc':>9}{'best val':>9}")
     print(head)
     print("-" * len(head))
     for r in rows:
         traced = "-" if r["traced_mb"] is None else f"{r['traced_mb']:.0f} MB"
-        print(f"{r['label']:28}{r['s_per_epoch']:9.3f}{r['images_per_s']:10,.0f}"
+        print(f"{r['label']:30}{r['s_per_epoch']:9.3f}{r['images_per_s']:10,.0f}"
               f"{r['warmup_s']:8.1f}s{traced:>9}{r['peak_rss_mb']:7.0f} MB"
               f"{r['final_loss']:8.4f}{100 * r['val_acc']:8.2f}%{100 * r['best_val_acc']:8.2f}%")
     if ratio is not None:
         verdict = "faster" if ratio <= 1 else "slower"
-        print(f"epoch time ours (1 thread) / PyTorch (1 thread): {ratio:.2f}x ({verdict})")
+        print(f"epoch time ours ({backend} {where}, 1 CPU thread) / PyTorch CPU (1 thread): "
+              f"{ratio:.2f}x ({verdict})")
     else:
         print("PyTorch is not installed: no same-run reference")
     if fcnn is not None:

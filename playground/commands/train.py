@@ -8,8 +8,9 @@ import argparse
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Training options; defaults take LeNet-5 to >= 97% validation accuracy on bundled digits."""
     from playground.engine.dispatch import CHOICES
+    from playground.nn.registry import ARCHITECTURE_NAMES
 
-    parser.add_argument("--model", choices=("fcnn", "lenet5-small", "lenet5"), default="lenet5")
+    parser.add_argument("--model", choices=ARCHITECTURE_NAMES.keys(), default="lenet5")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)

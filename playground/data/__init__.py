@@ -22,7 +22,7 @@ from playground.data.images import (
     prepare_digit,
     to_mnist_style,
 )
-from playground.data.kernels import PRESETS, describe, lecture_kernels, preset
+from playground.data.kernels import PRESETS, describe, preset
 
 __all__ = [
     "IMAGE_SHAPE",
@@ -38,7 +38,6 @@ __all__ = [
     "download_mnist",
     "find_idx_file",
     "image_to_digit_input",
-    "lecture_kernels",
     "load_bundled",
     "load_dataset",
     "load_idx_folder",

@@ -1,4 +1,4 @@
-"""Kernel presets for the editor and the small examples the lecture works by hand.
+"""Kernel presets for the editor (the lecture's worked examples live in playground.lessons.lecture).
 
 All kernels are float32 and applied as cross-correlation (not flipped), as in the lecture and in
 PyTorch: a kernel responds most where the image looks like the kernel.
@@ -83,20 +83,6 @@ _DESCRIPTIONS: dict[str, str] = {
              "it finds the edges of a three quite well.",
 }
 
-#: The lecture's 3x3 matrix A = [[1, 2, 3], [4, 5, 6], [7, 8, 9]] (its max-pooling example).
-LECTURE_MATRIX_A = _frozen(np.arange(1, 10).reshape(3, 3))
-#: Its 2x2, stride-1 max pooling: [[5, 6], [8, 9]].
-LECTURE_MAXPOOL_A = _frozen([[5, 6], [8, 9]])
-#: The 1-D example [1, 2, 3, 4, 5, 6] ⊛ [1, 2] = [5, 8, 11, 14, 17].
-LECTURE_VECTOR = _frozen([1, 2, 3, 4, 5, 6])
-LECTURE_KERNEL_1D = _frozen([1, 2])
-LECTURE_CONV_1D = _frozen([5, 8, 11, 14, 17])
-
-_LECTURE_SET = ("prong", "edge_horizontal", "edge_vertical", "edge_diagonal_45",
-                "edge_diagonal_135", "gaussian_5x5")
-_EXTRA = ("edge_horizontal", "edge_vertical", "edge_diagonal_45", "edge_diagonal_135")
-
-
 def preset(name: str) -> np.ndarray:
     """An editable float32 copy of the preset ``name``; ``KeyError`` lists the names."""
     try:
@@ -111,15 +97,3 @@ def describe(name: str) -> str:
     if name not in _DESCRIPTIONS:
         raise KeyError(f"unknown kernel preset {name!r}; choose from {', '.join(PRESETS)}")
     return _DESCRIPTIONS[name]
-
-
-def lecture_kernels(k: int = 6) -> np.ndarray:
-    """``k`` 5x5 kernels for a first convolution layer, float32 (k, 1, 5, 5).
-
-    The first six are the lecture's prong, the four oriented edges and a Gaussian blur; up to
-    four more are the oriented edges with the opposite polarity (the other side of a stroke).
-    """
-    names = [(n, 1.0) for n in _LECTURE_SET] + [(n, -1.0) for n in _EXTRA]
-    if not 1 <= k <= len(names):
-        raise ValueError(f"k must be between 1 and {len(names)}, got {k}")
-    return np.stack([sign * PRESETS[n] for n, sign in names[:k]])[:, None].astype(np.float32)

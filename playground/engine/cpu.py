@@ -31,7 +31,7 @@ from playground.engine.cpu_pool import (
     max_pool_bwd,
     pool_planes,
 )
-from playground.engine.shapes import Pads
+from playground.engine.shapes import ConvGeometry, pool2d_output_hw
 
 name = "cpu"
 f32 = np.float32
@@ -91,14 +91,15 @@ def _bias(b) -> np.ndarray:
     return _NO_BIAS if b is None else b
 
 
-def conv2d(x, w, b, stride: tuple[int, int], pads: Pads) -> np.ndarray:
+def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
     """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u,j*sw+v] * w[k,c,u,v] + b[k]``."""
+    geometry.require_undilated(name)
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
-    sh, sw = stride
-    pt, pb, pl, pr = pads
+    sh, sw = geometry.stride
+    pt, pb, pl, pr = geometry.padding
     hp, wp = h + pt + pb, wd + pl + pr
-    ho, wo = (hp - fh) // sh + 1, (wp - fw) // sw + 1
+    ho, wo = geometry.output_hw((h, wd), (fh, fw))
     y = np.empty((nb, kk, ho, wo), f32)
     if _use_gemm(w, (sh, sw)):
         conv_fwd_gemm(x, w, _bias(b), pt, pl, hp, wp, y, GEMM_CHUNK_FLOATS)
@@ -111,13 +112,14 @@ def conv2d(x, w, b, stride: tuple[int, int], pads: Pads) -> np.ndarray:
     return y
 
 
-def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool = True):
+def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
+    geometry.require_undilated(name)
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     _, _, ho, wo = dy.shape
-    sh, sw = stride
-    pt, pb, pl, pr = pads
+    sh, sw = geometry.stride
+    pt, pb, pl, pr = geometry.padding
     dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
     dw = np.zeros(w.shape, f32)
     db = np.zeros(kk, f32)
@@ -136,9 +138,8 @@ def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool
 
 
 def _pooled(x, size, stride):
-    (kh, kw), (sh, sw) = size, stride
     n, c, h, wd = x.shape
-    return np.empty((n, c, (h - kh) // sh + 1, (wd - kw) // sw + 1), f32)
+    return np.empty((n, c, *pool2d_output_hw((h, wd), size, stride)), f32)
 
 
 def max_pool2d(x, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
@@ -342,23 +343,25 @@ def _feature_maps_core(x, w, b, sh, sw, pt, pl, hp, wp, do_relu, pool, kh, kw, p
 _POOLS = {"none": 0, "max": 1, "avg": 2}
 
 
-def feature_maps(x4, w4, b1, stride, pads, relu: bool, pool: str, size, pool_stride):
+def feature_maps(x4, w4, b1, geometry: ConvGeometry, relu: bool, pool: str, size, pool_stride):
     """Conv (+bias) -> optional ReLU -> optional pooling for one image in a single compiled call.
 
     Returns ``(conv, act, pooled)`` as (1, K, H', W') arrays (``act is conv`` without ReLU;
     ``pooled`` is None when ``pool == "none"``).
     """
+    geometry.require_undilated(name)
     _, _, h, wd = x4.shape
     kk, _, fh, fw = w4.shape
-    sh, sw = stride
-    pt, pb, pl, pr = pads
+    sh, sw = geometry.stride
+    pt, pb, pl, pr = geometry.padding
     hp, wp = h + pt + pb, wd + pl + pr
-    ho, wo = (hp - fh) // sh + 1, (wp - fw) // sw + 1
+    ho, wo = geometry.output_hw((h, wd), (fh, fw))
     conv = np.empty((1, kk, ho, wo), f32)
     act = np.empty((1, kk, ho, wo), f32) if relu else conv
     code = _POOLS[pool]
     (kh, kw), (psh, psw) = size, pool_stride
-    pooled = np.empty((1, kk, (ho - kh) // psh + 1, (wo - kw) // psw + 1), f32) if code else conv
+    pooled = (np.empty((1, kk, *pool2d_output_hw((ho, wo), size, pool_stride)), f32) if code
+              else conv)
     _feature_maps_core(x4, w4, _NO_BIAS if b1 is None else b1, sh, sw, pt, pl, hp, wp,
                        relu, code, kh, kw, psh, psw, conv, act, pooled)
     return conv, act, (pooled if code else None)

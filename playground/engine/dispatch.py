@@ -1,7 +1,8 @@
 """Backend registry: reference, cpu and cuda share one interface; ``auto`` picks the fastest.
 
-A backend is a module exposing ``name``, ``is_available()``, ``to_device``, ``to_host``, ``zeros``
-and the ops of :mod:`playground.engine.reference` with identical signatures.
+A backend is a module that conforms to :class:`playground.engine.backend.Backend`; each is
+checked against it the first time it loads, so a backend with a missing or misspelt function
+fails there with the list of differences, not somewhere inside a training step.
 """
 
 from __future__ import annotations
@@ -10,15 +11,19 @@ import ctypes.util
 import functools
 import importlib
 import os
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from playground.engine import config
+
+if TYPE_CHECKING:  # a module that conforms to the protocol (PEP 544)
+    from playground.engine.backend import Backend
 
 BACKENDS = ("reference", "cpu", "cuda")
 CHOICES = ("auto", *BACKENDS)
 _MODULES = {name: f"playground.engine.{name}" for name in BACKENDS}
 
 _selected: str | None = None
+_checked: set[str] = set()
 
 
 class BackendUnavailable(RuntimeError):
@@ -73,13 +78,22 @@ def resolve(name: str) -> str:
     return key
 
 
-def _load(name: str) -> ModuleType:
+def _load(name: str) -> Backend:
     if name == "cuda" and not cuda_present():
         raise BackendUnavailable(
             "the CUDA backend needs an NVIDIA GPU with its driver and the numba-cuda package "
             "(pip install 'conv-playground[cuda]'); none was found, so use --backend cpu"
         )
-    return importlib.import_module(_MODULES[name])
+    module = importlib.import_module(_MODULES[name])
+    if name not in _checked:
+        from playground.engine.backend import conformance_problems
+
+        problems = conformance_problems(module)
+        if problems:
+            raise TypeError(f"backend {name!r} does not match the Backend protocol: "
+                            + "; ".join(problems))
+        _checked.add(name)
+    return module
 
 
 def set_backend(name: str) -> str:
@@ -91,7 +105,7 @@ def set_backend(name: str) -> str:
     return concrete
 
 
-def get_backend(name: str | None = None) -> ModuleType:
+def get_backend(name: str | None = None) -> Backend:
     """The backend module for ``name``, or the selected one (``$PLAYGROUND_BACKEND``, else auto)."""
     global _selected
     if name is not None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from playground.engine import shapes
 from playground.engine.dispatch import get_backend
+from playground.engine.registry import ACTIVATIONS, POOLS
 from playground.engine.validate import as_bias, as_float32, as_nchw, as_weights, restore
 
 
@@ -27,14 +28,14 @@ def _run(backend: str | None, op: str, *args):
     return be.to_host(out)
 
 
-def _conv_setup(x4: np.ndarray, w4: np.ndarray, stride, padding):
-    st = shapes.resolve_stride(stride)
-    pads = shapes.resolve_padding(padding, w4.shape[2:])
-    shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
-    return st, pads
+def _conv_setup(x4: np.ndarray, w4: np.ndarray, stride, padding, dilation):
+    """The call's :class:`~shapes.ConvGeometry` and output ``(H', W')``; ValueError if none fits."""
+    geometry = shapes.ConvGeometry.resolve(w4.shape[2:], stride, padding, dilation)
+    return geometry, geometry.output_hw(x4.shape[2:], w4.shape[2:])
 
 
-def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0, *, backend: str | None = None):
+def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0,
+           dilation: int | Sequence[int] = 1, *, backend: str | None = None):
     """2-D cross-correlation of ``x`` with filters ``w`` plus bias ``b``.
 
     Parameters
@@ -44,6 +45,8 @@ def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0, *, backend:
     b : (K,) array or None
     stride : int or (sh, sw), each >= 1
     padding : int, (ph, pw), "valid" or "same" (even kernels pad the extra row/column after)
+    dilation : int or (dh, dw), each >= 1; only the reference backend computes more than 1 yet
+        (the others raise :class:`~playground.engine.shapes.UnsupportedGeometry`)
 
     Returns
     -------
@@ -51,26 +54,25 @@ def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0, *, backend:
 
     Notes
     -----
-    ``H' = floor((H + 2p - fh) / s) + 1`` (see :mod:`playground.engine.shapes`).
+    ``H' = floor((H + 2p - d(fh - 1) - 1) / s) + 1`` (see :mod:`playground.engine.shapes`).
     """
     x4, nd = as_nchw(x)
     w4, _ = as_weights(w, x4.shape[1])
     b1 = as_bias(b, w4.shape[0])
-    st, pads = _conv_setup(x4, w4, stride, padding)
-    return restore(_run(backend, "conv2d", x4, w4, b1, st, pads), nd)
+    geometry, _ = _conv_setup(x4, w4, stride, padding, dilation)
+    return restore(_run(backend, "conv2d", x4, w4, b1, geometry), nd)
 
 
-def conv2d_backward(x, w, dy, stride=1, padding=0, *, backend: str | None = None):
+def conv2d_backward(x, w, dy, stride=1, padding=0, dilation=1, *, backend: str | None = None):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d` (4-D arrays) given the upstream ``dy``."""
     x4, _ = as_nchw(x)
     w4, _ = as_weights(w, x4.shape[1])
-    st, pads = _conv_setup(x4, w4, stride, padding)
-    ho, wo = shapes.conv2d_output_hw(x4.shape[2:], w4.shape[2:], st, pads)
+    geometry, (ho, wo) = _conv_setup(x4, w4, stride, padding, dilation)
     dy4 = as_float32(dy, "dy")
     expected = (x4.shape[0], w4.shape[0], ho, wo)
     if dy4.shape != expected:
         raise ValueError(f"dy must have the output's shape {expected}, got {dy4.shape}")
-    return _run(backend, "conv2d_backward", x4, w4, dy4, st, pads)
+    return _run(backend, "conv2d_backward", x4, w4, dy4, geometry)
 
 
 def conv1d(x, w, stride: int = 1, padding: int | str = 0, *, backend: str | None = None):
@@ -200,18 +202,15 @@ def softmax(logits, *, backend: str | None = None) -> np.ndarray:
 @functools.lru_cache(maxsize=256, typed=True)
 def _preview_setup(xshape, wshape, stride, padding, activation, pool, pool_size, pool_stride):
     """Checks and resolves the preview's settings; cached, as a dragged kernel keeps them fixed."""
-    st = shapes.resolve_stride(stride)
-    pads = shapes.resolve_padding(padding, wshape[2:])
-    hw = shapes.conv2d_output_hw(xshape[2:], wshape[2:], st, pads)
-    if activation not in ("relu", "none"):
-        raise ValueError(f"activation must be 'relu' or 'none', got {activation!r}")
-    if pool not in ("max", "avg", "none"):
-        raise ValueError(f"pool must be 'max', 'avg' or 'none', got {pool!r}")
+    geometry = shapes.ConvGeometry.resolve(wshape[2:], stride, padding)
+    hw = geometry.output_hw(xshape[2:], wshape[2:])
+    ACTIVATIONS.check(activation)
+    POOLS.check(pool)
     sz = shapes.pair(pool_size, "pool size")
     pst = sz if pool_stride is None else shapes.resolve_stride(pool_stride)
     if pool != "none":
         shapes.pool2d_output_hw(hw, sz, pst)
-    return st, pads, sz, pst
+    return geometry, sz, pst
 
 
 @dataclass(frozen=True)
@@ -247,16 +246,16 @@ def feature_maps(
     b1 = as_bias(b, w4.shape[0])
     key = (x4.shape, w4.shape, stride, padding, activation, pool, pool_size, pool_stride)
     try:
-        st, pads, sz, pst = _preview_setup(*key)
+        geometry, sz, pst = _preview_setup(*key)
     except TypeError:  # unhashable settings (lists): same checks, uncached
-        st, pads, sz, pst = _preview_setup.__wrapped__(*key)
+        geometry, sz, pst = _preview_setup.__wrapped__(*key)
     be = get_backend(backend)
     fused = getattr(be, "feature_maps", None)
     if fused is not None:
-        conv, act, pooled = fused(x4, w4, b1, st, pads, activation == "relu", pool, sz, pst)
+        conv, act, pooled = fused(x4, w4, b1, geometry, activation == "relu", pool, sz, pst)
     else:
         conv = be.conv2d(be.to_device(x4), be.to_device(w4), b1 if b1 is None else be.to_device(b1),
-                         st, pads)
+                         geometry)
         act = be.relu(conv) if activation == "relu" else conv
         pooled = None
         if pool == "max":

@@ -1,15 +1,17 @@
 """The specification: naive NumPy loops, slow and obviously right.
 
 Every other backend is tested against these functions. Arrays are NCHW float32, weights
-``(K, C, fh, fw)``, cross-correlation (the kernel is not flipped), zero padding given as
-``(top, bottom, left, right)``, stride as ``(sh, sw)``; PyTorch's semantics throughout.
+``(K, C, fh, fw)``, cross-correlation (the kernel is not flipped); a convolution's stride, zero
+padding ``(top, bottom, left, right)`` and dilation come as one :class:`ConvGeometry`; PyTorch's
+semantics throughout. This backend alone also computes dilated convolutions (the specification
+the fast kernels will be tested against once they do).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from playground.engine.shapes import Pads, conv2d_output_hw, pool2d_output_hw
+from playground.engine.shapes import ConvGeometry, Pads, pool2d_output_hw
 
 name = "reference"
 f32 = np.float32
@@ -40,34 +42,39 @@ def _pad(x: np.ndarray, pads: Pads) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
 
 
-def conv2d(x, w, b, stride: tuple[int, int], pads: Pads) -> np.ndarray:
-    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u,j*sw+v] * w[k,c,u,v] + b[k]``."""
+def _taps(start: int, f: int, d: int) -> slice:
+    """The padded rows (or columns) that ``f`` taps ``d`` apart from ``start`` multiply."""
+    return slice(start, start + d * (f - 1) + 1, d)
+
+
+def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
+    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]``."""
     n, _, h, wd = x.shape
     k, _, fh, fw = w.shape
-    sh, sw = stride
-    ho, wo = conv2d_output_hw((h, wd), (fh, fw), stride, pads)
-    xp = _pad(x.astype(np.float64), pads)
+    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    ho, wo = geometry.output_hw((h, wd), (fh, fw))
+    xp = _pad(x.astype(np.float64), geometry.padding)
     y = np.zeros((n, k, ho, wo))
     for ni in range(n):
         for ki in range(k):
             for i in range(ho):
                 for j in range(wo):
-                    patch = xp[ni, :, i * sh : i * sh + fh, j * sw : j * sw + fw]
+                    patch = xp[ni, :, _taps(i * sh, fh, dh), _taps(j * sw, fw, dw)]
                     y[ni, ki, i, j] = np.sum(patch * w[ki]) + (0.0 if b is None else b[ki])
     return y.astype(f32)
 
 
-def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool = True):
+def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d` for the upstream gradient ``dy``.
 
     ``need_dx=False`` (a network's first layer) returns ``None`` for ``dx``.
     """
     n, _, h, wd = x.shape
     k, _, fh, fw = w.shape
-    sh, sw = stride
+    (sh, sw), (dh, dwl) = geometry.stride, geometry.dilation
     _, _, ho, wo = dy.shape
-    pt, _, pl, _ = pads
-    xp = _pad(x.astype(np.float64), pads)
+    pt, _, pl, _ = geometry.padding
+    xp = _pad(x.astype(np.float64), geometry.padding)
     dxp = np.zeros_like(xp)
     dw = np.zeros(w.shape)
     for ni in range(n):
@@ -75,8 +82,8 @@ def conv2d_backward(x, w, dy, stride: tuple[int, int], pads: Pads, need_dx: bool
             for i in range(ho):
                 for j in range(wo):
                     g = float(dy[ni, ki, i, j])
-                    rows = slice(i * sh, i * sh + fh)
-                    cols = slice(j * sw, j * sw + fw)
+                    rows = _taps(i * sh, fh, dh)
+                    cols = _taps(j * sw, fw, dwl)
                     dw[ki] += g * xp[ni, :, rows, cols]
                     dxp[ni, :, rows, cols] += g * w[ki]
     dx = dxp[:, :, pt : pt + h, pl : pl + wd]

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from playground.engine.config import DTYPE
 
 _ZEROS = np.zeros(1024, DTYPE)
-# an inf times zero sets the invalid flag; the ValueError that follows says more than the warning
-warnings.filterwarnings("ignore", "invalid value encountered in dot", RuntimeWarning, __name__)
+_sdot = None
+
+
+def _blas_sdot():
+    """SciPy's BLAS ``sdot``, imported on first use (scipy.linalg costs ~0.1 s to import).
+
+    Unlike ``np.dot`` it raises no floating-point warning for ``inf * 0``, so no warning filter
+    (a process-wide setting) is needed, and it is about three times faster on a 28x28 image.
+    """
+    global _sdot
+    if _sdot is None:
+        from scipy.linalg.blas import sdot
+
+        _sdot = sdot
+    return _sdot
 
 
 def all_finite(a: np.ndarray) -> bool:
     """Whether a C-contiguous float array holds no NaN or infinity.
 
     Fast path for the live preview: one BLAS dot product with zeros, which is 0 exactly when every
-    element is finite (``0*nan`` and ``0*inf`` are NaN) and can never overflow. Multiplying an inf
-    by 0 sets the invalid flag, so under warnings-as-errors NumPy raises instead: also non-finite.
+    element is finite (``0*nan`` and ``0*inf`` are NaN) and can never overflow.
     """
     global _ZEROS
     flat = a.reshape(-1)
     if flat.dtype != DTYPE:
         return bool(np.isfinite(flat).all())
     n = flat.shape[0]
+    if n == 0:
+        return True  # BLAS refuses empty vectors
     if n > _ZEROS.shape[0]:
         _ZEROS = np.zeros(max(n, 2 * _ZEROS.shape[0]), DTYPE)
-    try:
-        return float(np.dot(flat, _ZEROS[:n])) == 0.0
-    except RuntimeWarning:
-        return False
+    return float(_blas_sdot()(flat, _ZEROS[:n])) == 0.0
 
 
 def as_float32(a, what: str) -> np.ndarray:

@@ -116,6 +116,7 @@ class Conv2d(Layer):
         self.stride = shapes.resolve_stride(stride)
         self.padding = padding
         self.pads = shapes.resolve_padding(padding, self.kernel)
+        self.geometry = shapes.ConvGeometry(self.stride, self.pads)
         fh, fw = self.kernel
         self.weight = Param("weight", np.zeros((out_channels, in_channels, fh, fw), np.float32))
         self.bias = Param("bias", np.zeros(out_channels, np.float32))
@@ -129,16 +130,16 @@ class Conv2d(Layer):
     def forward(self, x, train: bool = False):
         if train:
             self._x = x
-        return self.be.conv2d(x, self.weight.data, self.bias.data, self.stride, self.pads)
+        return self.be.conv2d(x, self.weight.data, self.bias.data, self.geometry)
 
     def backward(self, dy):
         dx, self.weight.grad, self.bias.grad = self.be.conv2d_backward(
-            self._x, self.weight.data, dy, self.stride, self.pads, self.need_input_grad)
+            self._x, self.weight.data, dy, self.geometry, self.need_input_grad)
         self._x = None
         return dx
 
     def out_shape(self, in_shape):
-        ho, wo = shapes.conv2d_output_hw(in_shape[1:], self.kernel, self.stride, self.pads)
+        ho, wo = self.geometry.output_hw(in_shape[1:], self.kernel)
         return (self.out_channels, ho, wo)
 
     def macs(self, in_shape):

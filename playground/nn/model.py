@@ -63,6 +63,7 @@ ARCHITECTURES: dict[str, Callable[[], list[Layer]]] = {
     "lenet5-small": _lenet5_small,
     "lenet5": _lenet5,
 }
+"""Builders for the keys of :data:`playground.nn.registry.ARCHITECTURE_NAMES` (same order)."""
 
 
 def as_batch(images) -> np.ndarray:

@@ -6,6 +6,9 @@ once stalled start-up for an hour).
 
 from __future__ import annotations
 
+from playground.engine.registry import ACTIVATIONS as _ACTIVATIONS
+from playground.engine.registry import POOLS as _POOLS
+
 MAX_KERNEL = 11
 """Largest kernel side (rows or columns)."""
 MAX_KERNELS = 16
@@ -24,8 +27,10 @@ MAX_JSON_CHARS = 16_000_000
 """Longest scene text :func:`loads` parses (a 3x512x512 input with 16 digits a number fits)."""
 
 PADDING_MODES = ("valid", "same", "custom")
-ACTIVATIONS = ("relu", "none")
-POOLS = ("max", "avg", "none")
+ACTIVATIONS = _ACTIVATIONS.keys()
+"""Activation names (the engine's registry)."""
+POOLS = _POOLS.keys()
+"""Pooling kinds (the engine's registry)."""
 INPUT_KINDS = ("drawing", "digit", "image", "rgb", "matrix", "vector")
 """What the input is: the canvas drawing, an MNIST digit, an image file (grey or RGB), the
 lecture's matrix A or its 1-D vector."""

@@ -265,10 +265,10 @@ class MainWindow(WindowSession, QMainWindow):
 
     def show_1d_example(self) -> None:
         """Shows the lecture's 1-D example in the 1-D step-through."""
-        from playground.data.kernels import LECTURE_KERNEL_1D, LECTURE_VECTOR
+        from playground.lessons import lecture
 
-        self.stepper_1d.set_inputs(", ".join(f"{v:g}" for v in LECTURE_VECTOR),
-                                   ", ".join(f"{v:g}" for v in LECTURE_KERNEL_1D))
+        self.stepper_1d.set_inputs(", ".join(f"{v:g}" for v in lecture.VECTOR),
+                                   ", ".join(f"{v:g}" for v in lecture.KERNEL_1D))
         self.lower_tabs.setCurrentWidget(self.stepper_1d)
 
     def clear_canvas(self) -> None:
@@ -298,19 +298,20 @@ class MainWindow(WindowSession, QMainWindow):
         act = "none" if self.state.settings.activation == "relu" else "relu"
         self._set(f"Activation: {act}", activation=act)
 
-    def load_demo(self, label: int = 3, index: int = 0) -> None:
-        """Screenshot scene: a bundled 3, the prong + 6 kernels, same padding, max pooling."""
-        from playground.data.kernels import lecture_kernels
+    def load_demo(self, label: int | None = None, index: int | None = None) -> None:
+        """Screenshot scene (:data:`playground.lessons.lecture.DEMO`): a bundled 3, the prong + 5
+        lecture kernels, same padding, ReLU, max pooling; ``label``/``index`` pick another digit."""
+        from playground.lessons.lecture import DEMO, lecture_kernels
 
-        self.state.set_settings(padding_mode="same", stride=(1, 1), activation="relu",
-                                pool="max", pool_size=(2, 2), pool_stride=(2, 2))
-        self.state.set_kernels(lecture_kernels(6))
+        self.state.set_settings(**DEMO.settings)
+        self.state.set_kernels(lecture_kernels(DEMO.kernels))
         self.state.select_kernel(0)
-        self.input_panel.random_digit(label, index)
+        self.input_panel.random_digit(DEMO.label if label is None else label,
+                                      DEMO.index if index is None else index)
         self.undo_stack.clear()
         controls = getattr(self.stepper, "controls", None)
         if controls is not None:  # a window position on the digit's stroke, mid-animation
-            controls.set_step(min(controls.count() - 1, 11 * 28 + 9))
+            controls.set_step(min(controls.count() - 1, DEMO.stepper_step))
 
     def show_about(self) -> None:
         """Versions and credits."""

@@ -1,4 +1,4 @@
-"""Kernel presets and the lecture's worked examples."""
+"""Kernel presets (the lecture's worked examples are tested in tests/lessons)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from playground.data import PRESETS, describe, lecture_kernels, preset
-from playground.data.kernels import (
-    LECTURE_CONV_1D,
-    LECTURE_KERNEL_1D,
-    LECTURE_MATRIX_A,
-    LECTURE_MAXPOOL_A,
-    LECTURE_VECTOR,
-    TITLES,
-)
+from playground.data import PRESETS, describe, preset
+from playground.data.kernels import TITLES
 
 EXPECTED = ["identity", "box_blur", "gaussian_3x3", "gaussian_5x5", "sharpen", "sobel_x",
             "sobel_y", "prewitt_x", "prewitt_y", "laplacian", "emboss", "edge_horizontal",
@@ -83,26 +76,3 @@ def test_oriented_edges_prefer_their_orientation():
     d45 = _correlate(slash, PRESETS["edge_diagonal_45"])
     d135 = _correlate(slash, PRESETS["edge_diagonal_135"])
     assert d45.max() > 2 * d135.max()
-
-
-def test_lecture_kernels():
-    k = lecture_kernels()
-    assert k.shape == (6, 1, 5, 5) and k.dtype == np.float32
-    assert np.array_equal(k[0, 0], PRESETS["prong"])
-    assert len({kk.tobytes() for kk in k}) == 6
-    assert lecture_kernels(10).shape == (10, 1, 5, 5)
-    assert lecture_kernels(1).shape == (1, 1, 5, 5)
-    with pytest.raises(ValueError):
-        lecture_kernels(0)
-    with pytest.raises(ValueError):
-        lecture_kernels(11)
-
-
-def test_lecture_numbers():
-    assert np.correlate(LECTURE_VECTOR, LECTURE_KERNEL_1D, "valid").tolist() == \
-        LECTURE_CONV_1D.tolist() == [5, 8, 11, 14, 17]
-    assert LECTURE_MATRIX_A.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    pooled = sliding_window_view(LECTURE_MATRIX_A, (2, 2)).max(axis=(2, 3))
-    assert np.array_equal(pooled, LECTURE_MAXPOOL_A)
-    for a in (LECTURE_VECTOR, LECTURE_KERNEL_1D, LECTURE_MATRIX_A):
-        assert a.dtype == np.float32 and not a.flags.writeable

@@ -8,7 +8,6 @@ asking for CUDA then fails with a clear message.
 from __future__ import annotations
 
 import importlib
-import inspect
 import os
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import pytest
 from playground import engine
 from playground.engine import config, dispatch
 from playground.engine import reference as ref
+from playground.engine.backend import Backend, conformance_problems
+from playground.engine.shapes import ConvGeometry
 
 try:
     from hypothesis import HealthCheck, given, settings
@@ -41,13 +42,6 @@ _needs_cuda = pytest.mark.skipif(
 def cuda_only(test):
     """Marks a test ``cuda`` and skips it, with the reason, where no CUDA device can run it."""
     return pytest.mark.cuda(_needs_cuda(test))
-
-
-OPS = (
-    "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward", "avg_pool2d",
-    "avg_pool2d_backward", "relu", "relu_backward", "linear", "linear_backward",
-    "softmax_cross_entropy", "softmax", "sgd_update", "adam_update",
-)
 
 
 @pytest.fixture
@@ -73,11 +67,10 @@ def on_device(a) -> bool:
 
 
 @cuda_only
-def test_interface_matches_reference(cu):
+def test_cuda_backend_conforms_to_the_backend_protocol(cu):
     assert cu.name == "cuda" and cu.is_available()
-    for op in OPS:
-        assert inspect.signature(getattr(cu, op)).parameters.keys() == \
-            inspect.signature(getattr(ref, op)).parameters.keys(), op
+    assert isinstance(cu, Backend)
+    assert conformance_problems(cu) == []
     a = np.arange(6, dtype=np.float64).reshape(2, 3)
     dev = cu.to_device(a)
     assert on_device(dev) and cu.to_device(dev) is dev
@@ -105,18 +98,19 @@ def test_conv2d_forward_and_backward(cu, case):
     rng = np.random.default_rng(sum(xs) + k * fh * fw)
     x, w = rand(rng, *xs), rand(rng, k, xs[1], fh, fw)
     b = rand(rng, k) if with_bias else None
-    want = ref.conv2d(x, w, b, stride, pads)
+    geom = ConvGeometry(stride, pads)
+    want = ref.conv2d(x, w, b, geom)
     bd = None if b is None else cu.to_device(b)
-    y = cu.conv2d(cu.to_device(x), cu.to_device(w), bd, stride, pads)
+    y = cu.conv2d(cu.to_device(x), cu.to_device(w), bd, geom)
     assert on_device(y)
     close(y, want)
     dy = rand(rng, *want.shape)
-    got = cu.conv2d_backward(cu.to_device(x), cu.to_device(w), cu.to_device(dy), stride, pads)
-    for g, r in zip(got, ref.conv2d_backward(x, w, dy, stride, pads), strict=True):
+    got = cu.conv2d_backward(cu.to_device(x), cu.to_device(w), cu.to_device(dy), geom)
+    for g, r in zip(got, ref.conv2d_backward(x, w, dy, geom), strict=True):
         assert on_device(g)
         close(g, r, 1e-4)
-    dx, dw, db = cu.conv2d_backward(cu.to_device(x), cu.to_device(w), cu.to_device(dy), stride,
-                                    pads, need_dx=False)
+    dx, dw, db = cu.conv2d_backward(cu.to_device(x), cu.to_device(w), cu.to_device(dy), geom,
+                                    need_dx=False)
     assert dx is None
     close(dw, got[1], 1e-6)
     close(db, got[2], 1e-6)
@@ -135,11 +129,11 @@ if given is not None:
     def test_conv2d_random_shapes(cu, n, c, k, h, w, fh, fw, sh, sw, pads):
         rng = np.random.default_rng(n * 1000 + h * 10 + w)
         x, wt, b = rand(rng, n, c, h, w), rand(rng, k, c, fh, fw), rand(rng, k)
-        want = ref.conv2d(x, wt, b, (sh, sw), pads)
-        close(cu.conv2d(x, wt, b, (sh, sw), pads), want)
+        want = ref.conv2d(x, wt, b, ConvGeometry((sh, sw), pads))
+        close(cu.conv2d(x, wt, b, ConvGeometry((sh, sw), pads)), want)
         dy = rand(rng, *want.shape)
-        for g, r in zip(cu.conv2d_backward(x, wt, dy, (sh, sw), pads),
-                        ref.conv2d_backward(x, wt, dy, (sh, sw), pads), strict=True):
+        for g, r in zip(cu.conv2d_backward(x, wt, dy, ConvGeometry((sh, sw), pads)),
+                        ref.conv2d_backward(x, wt, dy, ConvGeometry((sh, sw), pads)), strict=True):
             close(g, r, 1e-4)
 
 
@@ -286,7 +280,7 @@ def _train(be, steps: int, optimiser: str):
     losses = []
     for t in range(1, steps + 1):
         wc, bc, wl, bl = params
-        conv = be.conv2d(x, wc, bc, (1, 1), (1, 1, 1, 1))
+        conv = be.conv2d(x, wc, bc, ConvGeometry(1, 1))
         act = be.relu(conv)
         pooled = be.max_pool2d(act, (2, 2), (2, 2))
         flat = pooled.reshape(2, 18)
@@ -294,7 +288,7 @@ def _train(be, steps: int, optimiser: str):
         losses.append(loss)
         dflat, dwl, dbl = be.linear_backward(flat, wl, dz)
         dact = be.max_pool2d_backward(act, dflat.reshape(*pooled.shape), (2, 2), (2, 2))
-        _, dwc, dbc = be.conv2d_backward(x, wc, be.relu_backward(conv, dact), (1, 1), (1, 1, 1, 1))
+        _, dwc, dbc = be.conv2d_backward(x, wc, be.relu_backward(conv, dact), ConvGeometry(1, 1))
         for i, g in enumerate((dwc, dbc, dwl, dbl)):
             if optimiser == "sgd":
                 be.sgd_update(params[i], g, state[0][i], 0.1, 0.9, 1e-3)
@@ -322,11 +316,11 @@ def test_default_blocks_on_lenet_sized_layers():
     cu = importlib.import_module("playground.engine.cuda")
     rng = np.random.default_rng(10)
     x, w, b = rand(rng, 4, 3, 20, 20), rand(rng, 8, 3, 5, 5), rand(rng, 8)
-    y = ref.conv2d(x, w, b, (1, 1), (2, 2, 2, 2))
-    close(cu.conv2d(x, w, b, (1, 1), (2, 2, 2, 2)), y, 1e-4)
+    y = ref.conv2d(x, w, b, ConvGeometry(1, 2))
+    close(cu.conv2d(x, w, b, ConvGeometry(1, 2)), y, 1e-4)
     dy = rand(rng, *y.shape)
-    for g, r in zip(cu.conv2d_backward(x, w, dy, (1, 1), (2, 2, 2, 2)),
-                    ref.conv2d_backward(x, w, dy, (1, 1), (2, 2, 2, 2)), strict=True):
+    for g, r in zip(cu.conv2d_backward(x, w, dy, ConvGeometry(1, 2)),
+                    ref.conv2d_backward(x, w, dy, ConvGeometry(1, 2)), strict=True):
         close(g, r, 1e-3)
     close(cu.max_pool2d(y, (2, 2), (2, 2)), ref.max_pool2d(y, (2, 2), (2, 2)))
     xl, wl, bl, dyl = rand(rng, 40, 300), rand(rng, 70, 300), rand(rng, 70), rand(rng, 40, 70)
@@ -362,3 +356,14 @@ def test_cuda_unavailable_is_a_clear_error():
     assert "UNAVAILABLE" in out, out
     assert "NVIDIA GPU" in out and "--backend cpu" in out
     assert "cuda in modules: False" in out
+
+
+@cuda_only
+def test_cuda_refuses_dilation_it_does_not_compute(cu):
+    from playground.engine.shapes import UnsupportedGeometry
+
+    x, w = np.ones((1, 1, 7, 7), np.float32), np.ones((1, 1, 3, 3), np.float32)
+    with pytest.raises(UnsupportedGeometry, match="cuda backend"):
+        cu.conv2d(x, w, None, ConvGeometry(1, 0, 2))
+    with pytest.raises(UnsupportedGeometry, match="cuda backend"):
+        cu.conv2d_backward(x, w, np.ones((1, 1, 3, 3), np.float32), ConvGeometry(1, 0, 2))

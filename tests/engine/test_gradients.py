@@ -11,6 +11,7 @@ import pytest
 
 from playground.engine import cpu
 from playground.engine import reference as ref
+from playground.engine.shapes import ConvGeometry
 from tests.engine.helpers import distinct, numeric_grad, rand
 
 BACKENDS = [pytest.param(ref, id="reference"), pytest.param(cpu, id="cpu")]
@@ -36,12 +37,13 @@ def project(y, r) -> float:
 def test_conv2d_gradients(be, xs, ws, stride, pads):
     rng = np.random.default_rng(0)
     x, w, b = rand(rng, *xs), rand(rng, *ws), rand(rng, ws[0])
-    r = rng.standard_normal(be.conv2d(x, w, b, stride, pads).shape)
+    geom = ConvGeometry(stride, pads)
+    r = rng.standard_normal(be.conv2d(x, w, b, geom).shape)
     dy = r.astype(np.float32)
-    dx, dw, db = be.conv2d_backward(x, w, dy, stride, pads)
+    dx, dw, db = be.conv2d_backward(x, w, dy, geom)
 
     def loss():
-        return project(be.conv2d(x, w, b, stride, pads), r)
+        return project(be.conv2d(x, w, b, geom), r)
 
     check(dx, numeric_grad(loss, x))
     check(dw, numeric_grad(loss, w))
@@ -101,10 +103,10 @@ def test_lenet_like_chain_gradient(be):
     x, w, b = rand(rng, 2, 1, 6, 6), rand(rng, 2, 1, 3, 3) * 0.5, rand(rng, 2)
     wl, bl = rand(rng, 3, 18), rand(rng, 3)
     labels = np.array([0, 2])
-    pads = (1, 1, 1, 1)
+    geom = ConvGeometry(1, (1, 1, 1, 1))
 
     def forward():
-        c = be.conv2d(x, w, b, (1, 1), pads)
+        c = be.conv2d(x, w, b, geom)
         a = be.relu(c)
         p = be.max_pool2d(a, (2, 2), (2, 2))
         z = be.linear(p.reshape(2, 18), wl, bl)
@@ -114,6 +116,6 @@ def test_lenet_like_chain_gradient(be):
     _, dz = be.softmax_cross_entropy(z, labels)
     dp, _, _ = be.linear_backward(p.reshape(2, 18), wl, dz)
     da = be.max_pool2d_backward(a, dp.reshape(p.shape), (2, 2), (2, 2))
-    _, dw, _ = be.conv2d_backward(x, w, be.relu_backward(c, da), (1, 1), pads)
+    _, dw, _ = be.conv2d_backward(x, w, be.relu_backward(c, da), geom)
     numeric = numeric_grad(lambda: be.softmax_cross_entropy(forward()[3], labels)[0], w, eps=1e-3)
     check(dw, numeric, 5e-2)

@@ -57,3 +57,48 @@ def test_output_size_counts_window_positions(n, f, p, s):
     assert shapes.output_size(n, f, p, s) == len(positions)
     if positions:
         assert shapes.dropped(n, f, p, s) == (n + 2 * p - f) - positions[-1]
+
+
+# ---------------------------------------------------------------- ConvGeometry
+
+
+def test_geometry_normalises_and_validates():
+    from playground.engine.shapes import ConvGeometry
+
+    g = ConvGeometry(2, 1)
+    assert (g.stride, g.padding, g.dilation) == ((2, 2), (1, 1, 1, 1), (1, 1))
+    assert ConvGeometry((1, 2), (0, 1), 3).padding == (0, 0, 1, 1)
+    for bad in ({"stride": 0}, {"stride": (1, -1)}, {"padding": -1}, {"dilation": 0},
+                {"padding": "same"}, {"stride": True}):
+        with pytest.raises(ValueError):
+            ConvGeometry(**bad)
+    with pytest.raises(AttributeError):
+        g.stride = (1, 1)  # frozen
+
+
+@pytest.mark.parametrize(("n", "f", "p", "s", "d"), [
+    (28, 5, 2, 1, 1), (28, 5, 0, 1, 1), (7, 3, 1, 2, 1), (10, 3, 0, 1, 2), (11, 3, 2, 2, 3),
+    (5, 2, 0, 3, 2), (9, 4, 1, 1, 2),
+])
+def test_geometry_output_size_is_pytorchs_formula(n, f, p, s, d):
+    from playground.engine.shapes import ConvGeometry
+
+    want = (n + 2 * p - d * (f - 1) - 1) // s + 1
+    assert ConvGeometry(s, p, d).output_hw((n, n), (f, f)) == (want, want)
+    assert shapes.output_size(n, f, p, s, d) == want
+
+
+def test_geometry_refuses_a_kernel_that_does_not_fit_its_dilated_extent():
+    from playground.engine.shapes import ConvGeometry
+
+    assert ConvGeometry(1, 0).output_hw((5, 5), (3, 3)) == (3, 3)
+    with pytest.raises(ValueError, match=r"dilated to 7x7"):
+        ConvGeometry(1, 0, 3).output_hw((5, 5), (3, 3))
+
+
+def test_same_padding_accounts_for_dilation():
+    from playground.engine.shapes import ConvGeometry
+
+    g = ConvGeometry.resolve((3, 3), 1, "same", 2)
+    assert g.padding == (2, 2, 2, 2)
+    assert g.output_hw((9, 9), (3, 3)) == (9, 9)

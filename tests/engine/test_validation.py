@@ -86,9 +86,9 @@ def test_wrong_dimensions_and_settings(backend):
         engine.conv2d(np.ones(5), np.ones((1, 1)), backend=backend)
     with pytest.raises(ValueError, match="padding must be 'valid', 'same'"):
         engine.conv2d(np.ones((5, 5)), np.ones((3, 3)), padding="full", backend=backend)
-    with pytest.raises(ValueError, match="activation must be 'relu' or 'none'"):
+    with pytest.raises(ValueError, match="activation must be one of 'relu', 'none', got"):
         engine.feature_maps(np.ones((5, 5)), np.ones((3, 3)), activation="tanh", backend=backend)
-    with pytest.raises(ValueError, match="pool must be 'max', 'avg' or 'none'"):
+    with pytest.raises(ValueError, match="pool must be one of 'max', 'avg', 'none', got"):
         engine.feature_maps(np.ones((5, 5)), np.ones((3, 3)), pool="min", backend=backend)
     with pytest.raises(ValueError, match="feature_maps takes one image"):
         engine.feature_maps(np.ones((2, 1, 5, 5)), np.ones((3, 3)), backend=backend)
@@ -177,3 +177,16 @@ def test_conv2d_gradients_agree_with_torch(backend):
     dx, dw, _ = engine.conv2d_backward(x, w, dy, stride=2, padding=1, backend=backend)
     np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_registries_list_what_the_engine_computes_with_display_names():
+    from playground.engine.registry import ACTIVATIONS, POOLS
+
+    assert ACTIVATIONS.keys() == ("relu", "none") and POOLS.keys() == ("max", "avg", "none")
+    assert POOLS.label("avg") == "average pooling" and "max" in POOLS
+    img, w = np.ones((6, 6), np.float32), np.ones((1, 1, 3, 3), np.float32)
+    for act in ACTIVATIONS:
+        for pool in POOLS:  # every registered choice is one the engine accepts
+            engine.feature_maps(img, w, activation=act, pool=pool, backend="reference")
+    with pytest.raises(ValueError, match="pool must be one of"):
+        POOLS.check("median")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from playground.cli import main
-from playground.data.kernels import LECTURE_CONV_1D
+from playground.lessons.lecture import CONV_1D as LECTURE_CONV_1D
 from playground.ui.common import compile_progress
 
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from playground import engine
+from playground.engine.registry import ACTIVATIONS, POOLS
 
 log = logging.getLogger(__name__)
 MESSAGE = "Preparing fast kernels (first start only)…"
@@ -35,8 +36,8 @@ def warmup_cases() -> list[tuple[str, dict]]:
     w3 = np.ones((2, 3, 3, 3), np.float32) / 27
     b = np.zeros(6, np.float32)
     cases = []
-    for act in ("relu", "none"):
-        for pool in ("max", "avg", "none"):
+    for act in ACTIVATIONS:
+        for pool in POOLS:
             cases.append((f"convolution, {act}, {pool} pooling",
                           {"image": x1, "w": w1, "b": b, "padding": "same", "activation": act,
                            "pool": pool, "pool_size": 2, "pool_stride": 2}))

@@ -28,32 +28,14 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
+from playground.nn.registry import bundled_architectures, display_name
+from playground.nn.sessions import clone_model
 from playground.scene import Change
 from playground.ui.common.binding import observe_state
 from playground.ui.playground.state import PlaygroundState
 
-PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
 BUNDLED = "pre-trained, bundled with the app"
 """The ``source`` of a bundled pre-trained model."""
-DISPLAY_NAMES = {"fcnn": "FCNN", "lenet5-small": "LeNet5Small", "lenet5": "LeNet-5"}
-
-
-def display_name(arch: str) -> str:
-    """``lenet5`` -> ``LeNet-5`` (the names the lecture uses)."""
-    return DISPLAY_NAMES.get(arch, arch)
-
-
-def clone_model(model: nn.Model) -> nn.Model:
-    """An independent copy (same layers, weights, history) on the same backend."""
-    from playground.nn.model import model_from_specs
-
-    twin = model_from_specs(model.layer_specs(), model.name, model.be)
-    twin.load_state_dict(model.state_dict())
-    twin.history = [dict(h) for h in model.history]
-    twin.training = dict(model.training)
-    twin.data = dict(model.data)
-    twin.header = model.header
-    return twin
 
 
 def digit_input(image: np.ndarray) -> np.ndarray:
@@ -66,28 +48,6 @@ def digit_input(image: np.ndarray) -> np.ndarray:
 
         img = to_mnist_style(np.clip(img, 0.0, 1.0))
     return np.ascontiguousarray(np.clip(img, 0.0, 1.0), np.float32)
-
-
-def fit_conv1(kernels: np.ndarray, bias: np.ndarray, weight: np.ndarray, old_bias: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """The playground's kernels shaped like conv1 ``weight``: channels summed, each filter centre-
-    cropped or zero-padded, missing filters kept from ``weight``. Returns (w, b, exact)."""
-    k_out, c_out, fh, fw = weight.shape
-    k = np.asarray(kernels, np.float32)
-    exact = k.shape == weight.shape
-    if k.shape[1] != c_out:
-        k = k.sum(axis=1, keepdims=True) if c_out == 1 else np.repeat(k.mean(1, keepdims=True),
-                                                                      c_out, axis=1)
-    n = min(k.shape[0], k_out)
-    w = weight.copy()
-    b = old_bias.copy()
-    sh, sw = min(k.shape[2], fh), min(k.shape[3], fw)
-    si, sj = (k.shape[2] - sh) // 2, (k.shape[3] - sw) // 2
-    di, dj = (fh - sh) // 2, (fw - sw) // 2
-    w[:n] = 0.0
-    w[:n, :, di:di + sh, dj:dj + sw] = k[:n, :, si:si + sh, sj:sj + sw]
-    b[:n] = np.asarray(bias, np.float32)[:n]
-    return w, b, exact
 
 
 class ModelHolder(QObject):
@@ -204,7 +164,7 @@ class ModelHolder(QObject):
         if self.training:
             self.message.emit("Stop the training before going back to the bundled model.")
             return False
-        name = self.model.name if self.model.name in PRETRAINED else self._bundled
+        name = self.model.name if self.model.name in bundled_architectures() else self._bundled
         try:
             model = clone_model(self.pretrained(name))
         except nn.ModelFileError as exc:

@@ -1,18 +1,15 @@
 """Train a network from the window: settings, Start/Pause/Stop, progress, curves, the FCNN race.
 
-The work is a :class:`TrainingJob`: a plain generator (run by a :class:`GeneratorWorker`) that
-trains one or more models one after another with :func:`playground.nn.train` and yields a
-:class:`TrainingUpdate` per step; now and then (every epoch and every ``snapshot_s``) the update
-carries a ``state_dict()`` copy made between two steps, which the GUI loads into its own display
-copy of the network. The models being trained are never touched by the GUI thread until the job
+The work is a :class:`~playground.nn.sessions.TrainingJob`: a plain, Qt-free generator (run here by
+a :class:`GeneratorWorker`) that trains one or more models one after another and yields a
+:class:`~playground.nn.sessions.TrainingUpdate` per step; now and then the update carries a
+``state_dict()`` copy made between two steps, which the GUI loads into its own display copy of
+the network. The models being trained are never touched by the GUI thread until the job
 has ended; then the last one becomes the holder's model.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -33,106 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine, nn
+from playground.nn.registry import ARCHITECTURE_NAMES, display_name
+from playground.nn.sessions import (
+    RunSpec,
+    TrainingJob,
+    TrainingUpdate,
+    progress_line,
+    race_conclusion,
+    race_runs,
+)
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
-from playground.ui.network.model_holder import ModelHolder, display_name
-
-MODELS = (("fcnn", "FCNN"), ("lenet5-small", "LeNet5Small"), ("lenet5", "LeNet-5"))
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One model to train: architecture, its label on the curves, settings, initial-weight seed."""
-
-    arch: str
-    label: str
-    config: nn.TrainConfig
-    init_seed: int = 0
-
-
-@dataclass(frozen=True)
-class TrainingUpdate:
-    """What the job yields: a run starting (``progress`` None) or one step/epoch of it."""
-
-    run: int
-    label: str
-    arch: str
-    params: int
-    progress: nn.Progress | None = None
-    weights: dict | None = field(default=None, repr=False)
-
-
-class TrainingJob:
-    """Trains ``specs`` in order on ``data``; :meth:`generator` runs in the worker thread."""
-
-    def __init__(self, specs: list[RunSpec], data, snapshot_s: float = 0.5) -> None:
-        self.specs = list(specs)
-        self.data = data
-        self.snapshot_s = snapshot_s
-        self.models = [nn.build_model(s.arch, seed=s.init_seed) for s in self.specs]
-        self.results: list[nn.TrainResult] = []
-        self.done = False
-        """True once the generator has ended: the models are then the GUI's to use."""
-
-    def generator(self):
-        try:
-            for i, (spec, model) in enumerate(zip(self.specs, self.models, strict=False)):
-                params = model.n_params()
-                yield TrainingUpdate(i, spec.label, spec.arch, params)
-                gen = nn.train(model, self.data, spec.config)
-                last = time.perf_counter()
-                try:
-                    while True:
-                        try:
-                            p = next(gen)
-                        except StopIteration as stop:
-                            self.results.append(stop.value)
-                            break
-                        weights = None
-                        now = time.perf_counter()
-                        if p.phase == "epoch" or now - last >= self.snapshot_s:
-                            weights, last = model.state_dict(), now
-                        yield TrainingUpdate(i, spec.label, spec.arch, params, p, weights)
-                finally:
-                    gen.close()
-            return tuple(self.results)
-        finally:
-            self.done = True
-
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    s = round(max(0.0, seconds))
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def race_conclusion(runs) -> str:
-    """The lecture's conclusion for an FCNN-vs-CNN race, with the measured numbers.
-
-    ``runs`` are two :class:`~playground.ui.network.curves.Run` objects (FCNN first) with
-    finished epochs.
-    """
-    fc, cnn = runs
-    if not fc.val_acc or not cnn.val_acc:
-        return "The race was stopped before both networks finished an epoch."
-    name = cnn.label
-    fv, cv = fc.val_acc[-1], cnn.val_acc[-1]
-    f1, c1 = fc.val_acc[0], cnn.val_acc[0]
-    ratio = fc.params / max(cnn.params, 1)
-    epochs = min(len(fc.epochs), len(cnn.epochs))
-    text = (f"After {epochs} epoch{'s' if epochs > 1 else ''} on the same digits, {name} reached "
-            f"{cv:.1%} validation accuracy against the FCNN's {fv:.1%}, with {cnn.params:,} "
-            f"parameters instead of {fc.params:,} ({ratio:.1f}x fewer). After the first epoch it "
-            f"stood at {c1:.1%} against {f1:.1%}. One epoch took {cnn.seconds_per_epoch():.1f} s "
-            f"for {name} and {fc.seconds_per_epoch():.1f} s for the FCNN.")
-    if cv > fv and c1 >= f1 and cnn.params < fc.params:
-        text += (" As the lecture says: sliding a few shared 5x5 templates over the image "
-                 "converges faster and generalises better, with fewer parameters.")
-    else:
-        text += (" This run does not fully show the lecture's point yet; train longer or on more "
-                 "digits and compare again.")
-    return text
+from playground.ui.network.model_holder import ModelHolder
 
 
 class TrainingPanel(QWidget):
@@ -180,7 +89,7 @@ class TrainingPanel(QWidget):
     # ---- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model_combo = QComboBox()
-        for key, text in MODELS:
+        for key, text in ARCHITECTURE_NAMES.items():
             self.model_combo.addItem(text, key)
         self.model_combo.setCurrentIndex(1)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
@@ -349,9 +258,7 @@ class TrainingPanel(QWidget):
 
     def start_race(self) -> bool:
         """Trains the FCNN, then the chosen CNN (LeNet-5 if FCNN is chosen), on the same data."""
-        cnn = self.model_combo.currentData()
-        cnn = "lenet5" if cnn == "fcnn" else cnn
-        return self._launch([("fcnn", "FCNN"), (cnn, display_name(cnn))], race=True)
+        return self._launch(race_runs(self.model_combo.currentData()), race=True)
 
     def _launch(self, runs: list[tuple[str, str]], race: bool) -> bool:
         self.error = ""
@@ -476,9 +383,7 @@ class TrainingPanel(QWidget):
         if p is None:
             return
         self.progress.setValue(int(1000 * p.fraction))
-        label = getattr(self, "_latest_label", "")
-        self.progress.setFormat(f"{label}  epoch {p.epoch}/{p.epochs}  step {p.step}/"
-                                f"{p.steps_per_epoch}  ETA {_duration(p.eta_s)}")
+        self.progress.setFormat(progress_line(getattr(self, "_latest_label", ""), p))
         if self.worker.is_running() and not self.worker.is_paused():
             self.status.setText(f"loss {p.loss:.3f}   training accuracy {p.train_acc:.1%}   "
                                 f"{p.images_per_s:,.0f} images/s")

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from playground import engine
+from playground.lessons import lecture
 from playground.ui.common.formatting import fmt
 from playground.ui.common.theme import BIG_FONT_PT, follow_theme, scale_changed, ui_scale
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
@@ -46,8 +47,8 @@ class Conv1DStepper(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.vector_edit = QLineEdit("1, 2, 3, 4, 5, 6")
-        self.kernel_edit = QLineEdit("1, 2")
+        self.vector_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.VECTOR))
+        self.kernel_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.KERNEL_1D))
         self.message = QLabel()
         self.message.setStyleSheet("color: #c5221f")
         self.display = big_label(QLabel(), 1.5)
@@ -63,8 +64,8 @@ class Conv1DStepper(QWidget):
         layout.addWidget(self.products)
         layout.addWidget(self.controls)
         layout.addStretch(1)
-        self._x = np.array([1, 2, 3, 4, 5, 6], np.float32)
-        self._w = np.array([1, 2], np.float32)
+        self._x = np.array(lecture.VECTOR, np.float32)
+        self._w = np.array(lecture.KERNEL_1D, np.float32)
         self._y = engine.conv1d(self._x, self._w)
         self.vector_edit.textChanged.connect(self._on_edit_text_changed)
         self.kernel_edit.textChanged.connect(self._on_edit_text_changed)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.engine import shapes
+from playground.lessons.lecture import COST_EXAMPLES
 from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
@@ -48,16 +49,11 @@ class LayerShape:
 
 LIVE = "live"
 EXAMPLES: dict[str, LayerShape] = {
-    "unit_vs_filter": LayerShape.lecture(
-        "Lecture: one hidden unit vs one 5×5×3 filter on a 28×28×3 image", 1, 3, 28, 5,
-        "“For a single hidden unit with a 28 × 28 × 3 image, we need 2352 weights! For a 5 × 5 × 3 "
-        "filter slid over the image, we only have 75 parameters!”"),
-    "ten_filters": LayerShape.lecture(
-        "Lecture: 10 filters 5×5×3 on a 3×32×32 image, same padding", 10, 3, 32, 5,
-        "“10 × 3 × 5 × 5 = 750 weights plus 10 bias params … 75 × 1024 × 10 = 768,000 ops per "
-        "layer!”"),
+    key: LayerShape.lecture(e.title, e.k, e.c, e.n, e.f, e.note)
+    for key, e in COST_EXAMPLES.items()
 }
-"""The lecture's worked examples the combo box offers (display only)."""
+"""The lecture's worked examples (:data:`playground.lessons.lecture.COST_EXAMPLES`) the combo box
+offers (display only)."""
 
 
 def layer_from_state(state) -> LayerShape:

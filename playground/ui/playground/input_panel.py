@@ -157,28 +157,25 @@ class InputPanel(QWidget):
 
     def load_matrix_a(self) -> bool:
         """The lecture's 2-D example: 3x3 A (1..9) ⊛ a 2x2 W of ones, valid, no activation/pool."""
-        from playground.data.kernels import LECTURE_MATRIX_A
+        from playground.lessons.lecture import MATRIX_A_EXAMPLE
 
-        w = np.ones((1, 1, 2, 2), np.float32)
-        return self._example("Lecture matrix A", np.array(LECTURE_MATRIX_A, np.float32), w,
-                             "matrix")
+        return self._example(MATRIX_A_EXAMPLE, "matrix")
 
     def load_vector_example(self) -> bool:
         """The lecture's 1-D example as a 1x6 image and a 1x2 kernel (valid: 1x5 output)."""
-        from playground.data.kernels import LECTURE_KERNEL_1D, LECTURE_VECTOR
+        from playground.lessons.lecture import VECTOR_EXAMPLE
 
-        x = np.array(LECTURE_VECTOR, np.float32)[None]
-        w = np.array(LECTURE_KERNEL_1D, np.float32).reshape(1, 1, 1, -1)
-        ok = self._example("Lecture 1-D example", x, w, "vector")
+        ok = self._example(VECTOR_EXAMPLE, "vector")
         if ok:
             self.example_1d_requested.emit()
         return ok
 
-    def _example(self, text: str, image: np.ndarray, kernels: np.ndarray, kind: str) -> bool:
+    def _example(self, example, kind: str) -> bool:
+        """Shows a :class:`playground.lessons.lecture.Example` (one undo step)."""
+        text = example.title
         scene = self.state.scene().replace(
-            image=image, kernels=kernels, bias=np.zeros(len(kernels), np.float32),
-            input_kind=kind, selected=0,
-            layer=LayerSettings(padding_mode="valid", activation="none", pool="none"))
+            image=example.image, kernels=example.kernels, bias=example.bias(), input_kind=kind,
+            selected=0, layer=LayerSettings(**example.settings))
 
         def change() -> None:
             self.state.apply(scene)

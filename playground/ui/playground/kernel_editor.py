@@ -286,11 +286,12 @@ class KernelEditor(QWidget):
 
     def _on_preset_activated(self, index: int) -> None:
         from playground.data import kernels as dk
+        from playground.lessons import lecture
 
         name = self.presets.itemData(index)
         if name == "__lecture__":
             self._run("Load the lecture kernels",
-                      lambda: self.state.set_kernels(dk.lecture_kernels()))
+                      lambda: self.state.set_kernels(lecture.lecture_kernels()))
             return
         k = self.state.selected
         self._run(f"Load preset {name!r} into kernel {k + 1}",

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.engine.registry import ACTIVATIONS, POOLS
 from playground.scene import MAX_PADDING, MAX_POOL, MAX_STRIDE, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
@@ -22,8 +23,6 @@ from playground.ui.playground.state import PlaygroundState
 
 PADDINGS = (("valid", "valid (no padding)"), ("same", "same (output = input size)"),
             ("custom", "custom p"))
-ACTIVATIONS = (("relu", "ReLU  max(0, x)"), ("none", "none"))
-POOLS = (("max", "max pooling"), ("avg", "average pooling"), ("none", "none"))
 BACKEND_TIPS = {
     "auto": "The fastest backend present: CUDA with an NVIDIA GPU, else the Numba CPU kernels",
     "reference": "Plain NumPy loops: slow and obviously right (the specification)",
@@ -89,11 +88,11 @@ class SettingsPanel(QWidget):
             "s_h: skip every s-th row (strided convolution)",
             "s_w: skip every s-th column", 1, MAX_STRIDE)
         self.activation = QComboBox()
-        for key, text in ACTIVATIONS:
+        for key, text in ACTIVATIONS.items():
             self.activation.addItem(text, key)
         self.activation.setToolTip("ReLU keeps only positive similarity: max(0, q)")
         self.pool = QComboBox()
-        for key, text in POOLS:
+        for key, text in POOLS.items():
             self.pool.addItem(text, key)
         self.pool.setToolTip("Max pooling takes the strongest signal within each window;\n"
                              "average pooling returns the average value. No parameters!")

@@ -19,6 +19,7 @@ import numpy as np
 
 from playground import engine
 from playground.engine import shapes
+from playground.engine.channels import match_channels
 from playground.scene import (
     ACTIVATIONS,
     COMPUTED,
@@ -69,7 +70,7 @@ class PlaygroundState:
     """Everything the playground window shows about one conv layer, and its last computed maps."""
 
     def __init__(self, image: np.ndarray | None = None, kernels: np.ndarray | None = None) -> None:
-        from playground.data.kernels import lecture_kernels
+        from playground.lessons.lecture import lecture_kernels
 
         self.changed = Event()
         """Emitted with a :class:`Change` once the state (and ``result``) is up to date."""
@@ -150,7 +151,7 @@ class PlaygroundState:
                 f"a kernel must be (fh, fw) or (C, fh, fw), at most {MAX_KERNEL}x{MAX_KERNEL}"
             )
         if k.shape[0] != self.channels:
-            k = np.repeat(k[:1], self.channels, axis=0) / (self.channels if k.shape[0] == 1 else 1)
+            k = match_channels(k[None], self.channels)[0]
         kernels = self.kernels
         if k.shape[1:] != kernels.shape[2:]:
             kernels = np.stack([_fit(kk, k.shape[1:]) for kk in kernels])
@@ -297,13 +298,7 @@ class PlaygroundState:
         self.changed.emit(what)
 
     def _match_channels(self, kernels: np.ndarray) -> np.ndarray:
-        c = self.channels
-        if kernels.shape[1] == c:
-            return kernels.astype(np.float32, copy=True)
-        if kernels.shape[1] == 1:
-            return (np.repeat(kernels, c, axis=1) / c).astype(np.float32)
-        return kernels.sum(axis=1, keepdims=True).astype(np.float32) if c == 1 else \
-            np.repeat(kernels.mean(axis=1, keepdims=True), c, axis=1).astype(np.float32)
+        return match_channels(kernels, self.channels)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

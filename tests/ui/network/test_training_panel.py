@@ -10,9 +10,9 @@ from PySide6.QtCore import QCoreApplication
 from playground import nn
 from playground.data import load_bundled
 from playground.ui.common.worker import live_threads
-from playground.ui.network.curves import Run, TrainingCurves
+from playground.ui.network.curves import TrainingCurves
 from playground.ui.network.model_holder import ModelHolder
-from playground.ui.network.training_panel import TrainingPanel, race_conclusion
+from playground.ui.network.training_panel import TrainingPanel
 
 
 @pytest.fixture(scope="module")
@@ -131,17 +131,6 @@ def test_race_overlays_both_runs_and_states_the_conclusion(qtbot, panel, digits)
     text = panel.race_label.text()
     assert "11,926 parameters instead of 101,770" in text and "validation accuracy" in text
     assert panel.holder.model.name == "lenet5-small"
-
-
-def test_race_conclusion_states_the_lecture_point():
-    fc = Run("FCNN", "r", 101770, epochs=[1, 2], train_acc=[0.7, 0.8], val_acc=[0.80, 0.88],
-             seconds=[1.0, 1.0])
-    cnn = Run("LeNet-5", "b", 61706, epochs=[1, 2], train_acc=[0.8, 0.9],
-              val_acc=[0.90, 0.96], seconds=[3.0, 3.0])
-    text = race_conclusion([fc, cnn])
-    assert "96.0%" in text and "88.0%" in text and "1.6x fewer" in text
-    assert "As the lecture says" in text
-    assert "does not fully show" in race_conclusion([cnn, fc])
 
 
 def test_curves_export_csv_and_png(qtbot, tmp_path):

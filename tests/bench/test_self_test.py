@@ -19,8 +19,8 @@ def _pretrained_present() -> bool:
 @pytest.mark.skipif(not _pretrained_present(), reason="the bundled pre-trained LeNet-5 "
                     "(resources/lenet5.npz) is not built yet")
 def test_self_test_passes(qtbot, capsys):
+    from playground.bench.self_test import run_self_test
     from playground.ui.common.worker import live_threads
-    from playground.ui.self_test import run_self_test
 
     code = run_self_test()
     out = capsys.readouterr().out.strip().splitlines()
@@ -38,7 +38,7 @@ def test_self_test_reports_a_failure_with_its_reason(qtbot, capsys, monkeypatch)
         raise RuntimeError("no window today")
 
     monkeypatch.setattr(bench, "open_window_with_network_tab", broken)
-    from playground.ui.self_test import run_self_test
+    from playground.bench.self_test import run_self_test
 
     assert run_self_test() == 1
     assert capsys.readouterr().out.strip() == "self-test FAILED: RuntimeError: no window today"
