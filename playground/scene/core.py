@@ -166,6 +166,11 @@ class Scene:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def same_content(self, other: Scene) -> bool:
+        """Equal but for the display choices (``view``, ``shared_scale``): what undo compares."""
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
+                   if f.name not in ("view", "shared_scale"))
+
     def __repr__(self) -> str:
         k = "x".join(map(str, self.kernels.shape))
         img = "x".join(map(str, self.image.shape))

@@ -133,9 +133,11 @@ def test_an_old_session_with_a_huge_padding_is_refused_not_computed(new_window):
     s = QSettings()
     s.setValue("version", 1)
     s.setValue("playground/state", json.dumps(old))
+    s.setValue("view/shared_scale", False)
     s.sync()
     win = new_window()
     assert win.state.kernels.shape == (2, 1, 3, 3) and win.state.selected == 1  # kept
+    assert win.shared_scale is False and not win.maps_view.shared_scale()
     assert win.state.settings.padding_mode == "same"  # the bad layer went back to the default
     assert "layer.padding[0]: must be 0..20, got 5000" in win.statusBar().currentMessage()
     win.save_on_close = False
