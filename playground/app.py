@@ -70,13 +70,13 @@ def run_app(args: argparse.Namespace) -> int:
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
-    window = open_window(restore=not screenshot)
+    window = open_window(restore=not screenshot, backend=getattr(args, "backend", None))
     if screenshot:
         from playground.ui.common.screenshot import render_screenshot
 
         try:
-            window.warmup.start()
-            window.warmup.wait()
+            window.backend_session.start()
+            window.backend_session.wait()
             window.load_demo()
             render_screenshot(window, screenshot, args.size or DEFAULT_SIZE)
         finally:
@@ -84,7 +84,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     window.show()
     app.processEvents()
-    window.warmup.start()  # after the first paint: the compile thread competes for the GIL
+    window.backend_session.start()  # after the first paint: the compile thread competes for the GIL
     window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
     try:
         return app.exec()
@@ -92,17 +92,12 @@ def run_app(args: argparse.Namespace) -> int:
         _dispose(window)
 
 
-def open_window(restore: bool = True):
-    """A main window computing on the reference backend until ``window.warmup`` (not yet started)
-    has compiled or loaded the fast kernels."""
-    from playground import engine
-    from playground.ui.common.compile_progress import EngineWarmup
+def open_window(restore: bool = True, backend: str | None = None):
+    """A main window asking for ``backend`` (None: the saved choice), computing on the reference
+    backend until ``window.backend_session.start()`` has compiled or loaded the fast kernels."""
     from playground.ui.main_window import MainWindow
 
-    warm = EngineWarmup()
-    if warm.backends:
-        engine.set_backend("reference")
-    return MainWindow(restore=restore, warmup=warm)
+    return MainWindow(restore=restore, backend=backend)
 
 
 def _dispose(window) -> None:

@@ -40,6 +40,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, subcommands included."""
+    from playground.engine.config import BACKEND_ENV
     from playground.engine.dispatch import CHOICES
 
     parser = argparse.ArgumentParser(
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Convolution Playground: draw a digit, edit kernels, watch a CNN see it.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--backend", choices=CHOICES, default=None,
+    parser.add_argument("--backend", choices=CHOICES, default=os.environ.get(BACKEND_ENV) or None,
                         help="compute backend (default: $PLAYGROUND_BACKEND or auto)")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="render the main window offscreen to a PNG and exit")
@@ -66,13 +67,18 @@ def _command(name: str):
     return importlib.import_module(f"playground.commands.{name}")
 
 
-def _select_backend(name: str | None) -> None:
+def _select_backend(args: argparse.Namespace) -> None:
+    """Checks that ``--backend`` can run here. Subcommands compute on it; the window gets it as
+    ``args.backend`` (its backend session switches to it once the kernels are warm)."""
+    name = getattr(args, "backend", None)
     if name is None:
         return
-    os.environ["PLAYGROUND_BACKEND"] = name
     from playground import engine
 
-    engine.set_backend(name)
+    if args.command:
+        engine.set_backend(name)
+    else:
+        engine.get_backend(name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        _select_backend(getattr(args, "backend", None))
+        _select_backend(args)
         if args.command:
             return int(_command(args.command).run(args) or 0)
         from playground.app import run_app

@@ -65,8 +65,8 @@ def _startup_probe() -> None:
     app.processEvents()
     window.repaint()
     print("shown", flush=True)
-    window.warmup.start()  # a real start goes on warming; finish it so the cache stays complete
-    window.warmup.wait()
+    window.backend_session.start()  # a real start goes on warming; finish it (complete cache)
+    window.backend_session.wait()
     window.save_on_close = False
     window.close()
 
@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     window = open_window(restore=False)
     window.resize(1600, 1000)
     window.show()
-    window.warmup.start()
-    window.warmup.wait()
+    window.backend_session.start()
+    window.backend_session.wait()
     window.load_demo()
     app.processEvents()
     canvas = window.canvas

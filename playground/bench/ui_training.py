@@ -121,7 +121,7 @@ def wait_for(signal, timeout_s: float) -> tuple[bool, tuple]:
     return bool(got), (got[0] if got else ())
 
 
-def open_window_with_network_tab():
+def open_window_with_network_tab(backend: str | None = None):
     """The real main window with warm kernels, and its Network tab.
 
     Like a real start, the window computes on the reference backend until the engine warm-up has
@@ -132,18 +132,15 @@ def open_window_with_network_tab():
 
     from playground.app import open_window
 
-    window = open_window(restore=False)
+    window = open_window(restore=False, backend=backend)
     window.save_on_close = False
     tab = window.ensure_network_tab()
     window.resize(1600, 1000)
     window.show()
-    warmup = getattr(window, "warmup", None)
-    if warmup is not None:
-        warmup.start()
-        warmup.wait()
+    window.backend_session.start()
+    window.backend_session.wait()
     for _ in range(5):
         QApplication.processEvents()
-    tab.holder.warm()
     return window, tab
 
 
@@ -194,12 +191,9 @@ def run_while_training(args: argparse.Namespace) -> int:
 
     app = make_application()
     from playground import engine
-
-    if getattr(args, "backend", None):
-        engine.set_backend(args.backend)
     from playground.ui.common.worker import live_threads
 
-    window, tab = open_window_with_network_tab()
+    window, tab = open_window_with_network_tab(getattr(args, "backend", None))
     panel = tab.training_panel
     panel.model_combo.setCurrentIndex(panel.model_combo.findData("lenet5"))
     panel.epochs.setValue(getattr(args, "epochs", None) or 2)

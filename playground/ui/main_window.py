@@ -33,16 +33,13 @@ from PySide6.QtWidgets import (
 from playground import __version__, engine
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
-from playground.ui.common.compile_progress import EngineWarmup, WarmupIndicator
-from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
-
-try:  # TEMPORARY
-    from playground.ui.playground.channels_view import ChannelsView
-except ModuleNotFoundError:
-    ChannelsView = lambda st: QLabel("channels")  # noqa: E731
+from playground.ui.common.backend_session import BackendSession
+from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
 from playground.ui.network.model_holder import ModelHolder
+from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
+from playground.ui.playground.channels_view import ChannelsView
 from playground.ui.playground.cost_panel import CostPanel
 from playground.ui.playground.formula_panel import FormulaPanel, observe_state
 from playground.ui.playground.input_panel import InputPanel
@@ -73,11 +70,12 @@ class MainWindow(QMainWindow):
     """Top-level window of the playground."""
 
     def __init__(self, state: PlaygroundState | None = None, restore: bool = True,
-                 warmup: EngineWarmup | None = None) -> None:
+                 backend: str | None = None) -> None:
+        """``backend``: the one asked for on the command line (over the saved choice); the fast
+        kernels are warmed only once ``backend_session.start()`` is called (after the first paint).
+        """
         super().__init__()
-        self.warmup = warmup
-        self.pending_backend: str | None = None
-        self._warm_done = True
+        self.backend_session = BackendSession(parent=self)
         self.setWindowTitle(f"Convolution Playground {__version__}")
         self.state = state if state is not None else PlaygroundState()
         self.save_on_close = restore
@@ -85,6 +83,7 @@ class MainWindow(QMainWindow):
         self.render_ms = 0.0
         self._t_changed = 0.0
         observe_state(self, self.state, self._on_state_changed_first)
+        observe_state(self, self.state, self._follow_backend_choice)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
@@ -108,9 +107,11 @@ class MainWindow(QMainWindow):
             if problems:
                 self.statusBar().showMessage("Some saved settings could not be restored and were "
                                              "reset: " + "; ".join(problems), 10000)
+        if backend is not None:
+            self.state.set_backend(backend)
+        self._follow_backend_choice("backend")
         th.theme().changed.connect(self._on_scale_changed)
-        if warmup is not None:
-            self._watch_warmup(warmup)
+        self._watch_backend_session(self.backend_session)
 
     # ---- layout ------------------------------------------------------------------------------
     def _build_playground(self) -> QWidget:
@@ -431,31 +432,30 @@ class MainWindow(QMainWindow):
             f"Numba {numba.__version__}</p>"
         )
 
-    # ---- first-run compile -------------------------------------------------------------------
+    # ---- backend session ---------------------------------------------------------------------
     @property
     def warming(self) -> bool:
         """True while the fast kernels are being prepared (the reference backend computes)."""
-        return self.warmup is not None and self.warmup.backends != [] and not self._warm_done
+        return self.backend_session.warming
 
-    def _watch_warmup(self, warm: EngineWarmup) -> None:
-        self._warm_done = not warm.backends
-        self.warmup_indicator.attach(warm)
-        self.settings_panel.backend.setEnabled(False)
-        warm.done.connect(self._on_warmup_done)
+    def _watch_backend_session(self, session: BackendSession) -> None:
+        session.warmup_started.connect(self.warmup_indicator.attach)
+        session.message.connect(self.statusBar().showMessage)
+        session.changed.connect(self._on_backend_switched)
 
-    def _on_warmup_done(self, seconds: float, error: str) -> None:
-        self._warm_done = True
-        target = self.warmup.backends[0] if self.warmup.backends else None
-        if target is not None and not error:
-            engine.set_backend(target)
-        if self.pending_backend is not None:
-            self.state.backend, self.pending_backend = self.pending_backend, None
-        self.settings_panel.backend.setEnabled(True)
+    def _follow_backend_choice(self, what: str) -> None:
+        if what not in ("backend", "restored") or self.state.backend == self.backend_session.asked:
+            return
+        try:
+            self.backend_session.request(self.state.backend)
+        except (ValueError, engine.BackendUnavailable) as exc:  # e.g. a session saved on a GPU
+            self.statusBar().showMessage(f"Backend {self.state.backend} cannot run here ({exc}); "
+                                         "using auto", 10000)
+            self.state.set_backend("auto")
+
+    def _on_backend_switched(self, _name: str) -> None:
         self.state.recompute()
         self.state.changed.emit("backend")
-        self.statusBar().showMessage(
-            f"Engine warm-up failed, computing with the reference: {error}" if error else
-            f"Fast kernels ready ({seconds:.1f} s)", 6000)
 
     # ---- network tab ---------------------------------------------------------------------------
     def ensure_network_tab(self):
@@ -488,9 +488,10 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         b = self.state.backend
-        if b == "auto":
-            with contextlib.suppress(engine.BackendUnavailable):
-                b = f"auto ({self.state.preview_backend()})"
+        with contextlib.suppress(engine.BackendUnavailable):
+            on = self.state.preview_backend()
+            if on != b:
+                b = f"{b} ({on})" if not self.warming else f"{b} (on {on} while warming)"
         self.backend_label.setText(f"Backend: {b}")
         self.timing_label.setText(f"compute {self.state.compute_ms:.1f} ms · "
                                   f"views {self.render_ms:.1f} ms")
@@ -498,10 +499,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.network_tab is not None:
             self.network_tab.shutdown()
-        else:
-            self.holder.shutdown()
-        if self.warmup is not None and self.warmup.is_running():
-            self.warmup.wait()
+        self.backend_session.wait()
         if self.save_on_close:
             persistence.save(self)
         super().closeEvent(event)

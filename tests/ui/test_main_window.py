@@ -160,21 +160,46 @@ def test_warmup_runs_in_a_thread_and_finishes(qtbot):
     assert error == "" and seconds >= 0 and not warm.is_running()
 
 
-def test_window_switches_backend_after_warmup(qtbot, make_window):
+def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     from playground import engine
 
-    warm = compile_progress.EngineWarmup(["reference"])
-    win = make_window(warmup=warm)
-    assert win.warming and not win.settings_panel.backend.isEnabled()
-    with qtbot.waitSignal(warm.done, timeout=30_000):
-        warm.start()
-    assert not win.warming and win.settings_panel.backend.isEnabled()
-    assert engine.backend_name() == "reference"
+    monkeypatch.setattr(compile_progress, "warmup_jobs", lambda name: [("quick", lambda: None)])
+    win = make_window(backend="cpu")
+    session = win.backend_session
+    assert win.state.backend == "cpu" and engine.backend_name() == "reference"
+    assert "cpu (reference)" in win.backend_label.text()
+    with qtbot.waitSignal(session.warmup_done, timeout=30_000):
+        session.start()
+        assert win.warming
+    assert not win.warming and session.computing == "cpu"
+    assert engine.backend_name() == "cpu" and win.state.preview_backend() == "cpu"
+    assert win.backend_label.text() == "Backend: cpu"
+    assert "Fast kernels ready" in win.statusBar().currentMessage()
     win.close()
 
 
+def test_backend_reference_on_the_command_line_stays_reference(tmp_path, monkeypatch, qapp):
+    """``conv-playground --backend reference`` used to compute on cpu once the warm-up was done."""
+    from playground import engine
+    from playground.ui.common import screenshot
+
+    monkeypatch.delenv("PLAYGROUND_BACKEND", raising=False)  # restored after, whatever cli does
+    seen = []
+
+    def record(window, path, size):
+        seen.append((engine.backend_name(), window.state.preview_backend(),
+                     window.backend_session.asked))
+
+    monkeypatch.setattr(screenshot, "render_screenshot", record)
+    assert main(["--backend", "reference", "--screenshot", str(tmp_path / "shot.png")]) == 0
+    assert seen == [("reference", "reference", "reference")]
+    assert engine.backend_name() == "reference"
+
+
 def test_screenshot_cli(tmp_path, monkeypatch, qapp):
-    monkeypatch.setattr(compile_progress, "backends_to_warm", lambda *a: [])
+    from playground.ui.common import backend_session
+
+    monkeypatch.setattr(backend_session, "backends_to_warm", lambda asked: [])
     out = tmp_path / "shot.png"
     assert main(["--screenshot", str(out), "--size", "1280x800"]) == 0
     img = Image.open(out)

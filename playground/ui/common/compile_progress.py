@@ -1,16 +1,19 @@
 """First-run compile as progress, not a frozen window.
 
 Numba compiles the CPU (or CUDA) kernels the first time they run, which takes seconds; later starts
-load them from the on-disk cache. :class:`WarmupWorker` calls ``engine.feature_maps`` once for every
-code path the playground uses, in a ``QThread``, while the window is already up and computes with
-the NumPy reference; :class:`WarmupIndicator` says "Preparing fast kernels (first start only)…"
-in the status bar if that takes a while. When it is done the window switches to the fast backend.
+load them from the on-disk cache. :class:`WarmupWorker` runs every code path the app uses once
+(``engine.feature_maps`` for the playground, a prediction and a trace of each network), in a
+``QThread``, while the window is already up and computes with the NumPy reference;
+:class:`WarmupIndicator` says "Preparing fast kernels (first start only)…" in the status bar if that
+takes a while. :class:`~playground.ui.common.backend_session.BackendSession` decides what to warm
+and switches the engine once it is done.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from playground import engine
 
+log = logging.getLogger(__name__)
 MESSAGE = "Preparing fast kernels (first start only)…"
 DIALOG_DELAY_MS = 400
 """The indicator appears only if warming takes longer than this."""
@@ -60,29 +64,45 @@ class WarmupWorker(QObject):
     def run(self) -> None:
         start = time.perf_counter()
         error = ""
-        cases = warmup_cases()
-        total = len(cases) * len(self.backends)
-        done = 0
+        jobs = [(name, what, job) for name in self.backends for what, job in warmup_jobs(name)]
         try:
-            for name in self.backends:
-                for what, kwargs in cases:
-                    engine.feature_maps(**kwargs, backend=name)
-                    done += 1
-                    self.progress.emit(done, total, f"{name}: {what}")
+            for done, (name, what, job) in enumerate(jobs, 1):
+                job()
+                self.progress.emit(done, len(jobs), f"{name}: {what}")
         except Exception as exc:  # a broken backend must not stop the app from starting
+            log.warning("engine warm-up failed", exc_info=True)
             error = f"{type(exc).__name__}: {exc}"
         self.finished.emit(time.perf_counter() - start, error)
 
 
-def backends_to_warm(selected: str | None = None) -> list[str]:
-    """The compiled backends the app will use: the selected one, and the CPU one if present."""
+def warmup_jobs(backend: str) -> list[tuple[str, Callable[[], None]]]:
+    """Every warm-up call on ``backend``: the playground's cases, then each network's
+    prediction and trace (what the Network tab and the Playground's prediction run)."""
+    jobs: list[tuple[str, Callable[[], None]]] = [
+        (what, lambda kw=kwargs: engine.feature_maps(**kw, backend=backend))
+        for what, kwargs in warmup_cases()]
+    for arch in ("lenet5", "lenet5-small", "fcnn"):
+        jobs.append((f"network {arch}", lambda a=arch: _warm_network(a, backend)))
+    return jobs
+
+
+def _warm_network(arch: str, backend: str) -> None:
+    from playground import nn
+
+    blank = np.zeros((28, 28), np.float32)
+    model = nn.build_model(arch, backend=backend)
+    model.predict_proba(blank)
+    model.forward_trace(blank)
+
+
+def backends_to_warm(asked: str) -> list[str]:
+    """The compiled backends a choice needs: its own, and for ``auto`` also the CPU one (where
+    the small live preview runs). Empty for ``reference`` (nothing to compile)."""
     from playground.engine import dispatch
 
-    try:
-        names = [dispatch.resolve(selected or os.environ.get(dispatch.config.BACKEND_ENV, "auto"))]
-    except ValueError:
-        names = []
-    if "cpu" not in names and "cpu" in engine.available_backends():
+    target = dispatch.resolve(asked)
+    names = [target]
+    if asked == "auto" and target != "cpu" and "cpu" in engine.available_backends():
         names.append("cpu")
     return [n for n in names if n != "reference"]
 
@@ -93,9 +113,9 @@ class EngineWarmup(QObject):
     done = Signal(float, str)
     progress = Signal(int, int, str)
 
-    def __init__(self, backends: list[str] | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, backends: list[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.backends = backends_to_warm() if backends is None else backends
+        self.backends = list(backends)
         self.seconds = 0.0
         self.error = ""
         self._thread: QThread | None = None

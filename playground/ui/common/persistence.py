@@ -81,11 +81,7 @@ def load(window) -> list[str]:
     def state() -> None:
         text = s.value("playground/state")
         if text:
-            snap = json.loads(str(text))
-            if window.warming and snap.get("backend") not in ("auto", "reference", None):
-                window.pending_backend = snap["backend"]  # set once the kernels are compiled
-                snap["backend"] = "auto"
-            window.state.restore(snap)
+            window.state.restore(json.loads(str(text)))
 
     def canvas() -> None:
         data = s.value("canvas/png")

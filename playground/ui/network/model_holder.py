@@ -10,10 +10,10 @@ While conv1 is *linked* to the playground (:meth:`ModelHolder.link_conv1`), ever
 ``state.kernels`` (typed cells, presets, undo) is written into the model's conv1 and the digit is
 predicted again at once; :meth:`ModelHolder.revert_conv1` puts the trained filters back.
 
-Models follow the engine's selected backend (the window starts on the NumPy reference and switches
-to the compiled one once it is warm). The first time a compiled backend is selected, the network
-kernels are compiled in a worker thread while predictions stay on the reference, so the window
-never waits for the compiler.
+Models follow the engine's selected backend: the window's
+:class:`~playground.ui.common.backend_session.BackendSession` keeps the engine on the NumPy
+reference until its one warm-up has compiled the network kernels too, so the window never waits
+for the compiler.
 """
 
 from __future__ import annotations
@@ -26,22 +26,10 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
-from playground.ui.common.worker import GeneratorWorker
 from playground.ui.playground.state import PlaygroundState
 
 PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
 DISPLAY_NAMES = {"fcnn": "FCNN", "lenet5-small": "LeNet5Small", "lenet5": "LeNet-5"}
-
-
-def _warm_up_job(backend: str):
-    """Runs every architecture once on ``backend`` so its kernels are compiled (worker thread)."""
-    blank = np.zeros((28, 28), np.float32)
-    for arch in ("lenet5", "lenet5-small", "fcnn"):
-        model = nn.build_model(arch, backend=backend)
-        model.predict_proba(blank)
-        model.forward_trace(blank)
-    return backend
-    yield  # a generator that only returns
 
 
 def display_name(arch: str) -> str:
@@ -151,9 +139,6 @@ class ModelHolder(QObject):
         self._trace: dict[str, np.ndarray] | None = None
         self._trace_key: tuple | None = None
         self._version = 0
-        self._warm = {"reference"}
-        self._warmer = GeneratorWorker(self, "network-warm-up")
-        self._warmer.returned.connect(self._on_warmer_returned)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
@@ -214,32 +199,8 @@ class ModelHolder(QObject):
 
     # ---- predicting -------------------------------------------------------------------------
     def compute_backend(self) -> str:
-        """The backend to compute on now: the selected one once its kernels are compiled."""
-        target = self.backend or engine.backend_name()
-        if target in self._warm:
-            return target
-        if not self._warmer.is_running():
-            self._warmer.start(lambda: _warm_up_job(target))
-        return "reference"
-
-    def warm(self, timeout_ms: int = 120_000) -> bool:
-        """Blocks until the selected backend's kernels are compiled (scripts and the self-test)."""
-        self.compute_backend()
-        self._warmer.wait(timeout_ms)
-        from PySide6.QtCore import QCoreApplication
-
-        for _ in range(3):
-            QCoreApplication.processEvents()
-        return (self.backend or engine.backend_name()) in self._warm
-
-    def _on_warmer_returned(self, backend: str) -> None:
-        self._warm.add(backend)
-        self._version += 1
-        self.predict()
-
-    def shutdown(self) -> bool:
-        """Stops a running kernel warm-up (waits at most 2 s)."""
-        return self._warmer.quit()
+        """The backend to compute on now: this holder's own, else the engine's selected one."""
+        return self.backend or engine.backend_name()
 
     def input_image(self) -> np.ndarray:
         return digit_input(self.state.image)

@@ -139,8 +139,7 @@ class NetworkTab(QWidget):
         """Stops training and evaluation (waiting at most 2 s each); True when no thread is left."""
         a = self.training_panel.shutdown()
         b = self.evaluation_view.shutdown()
-        c = self.holder.shutdown()
-        return a and b and c
+        return a and b
 
     def closeEvent(self, event) -> None:
         self.shutdown()

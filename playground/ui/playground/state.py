@@ -271,12 +271,11 @@ class PlaygroundState:
         self.compute_ms = (time.perf_counter() - start) * 1000.0
 
     def preview_backend(self) -> str:
-        """The backend the preview runs on: the chosen one, or for ``auto`` the engine's, except
-        that a single small image stays on the CPU (host-device copies would dominate on CUDA)."""
-        if self.backend != "auto":
-            return self.backend
+        """The backend the preview runs on: the engine's (the window's backend session puts it on
+        the chosen one once that is ready), except that for ``auto`` a single small image stays
+        on the CPU (host-device copies would dominate on CUDA)."""
         current = engine.backend_name()
-        return "cpu" if current == "cuda" else current
+        return "cpu" if self.backend == "auto" and current == "cuda" else current
 
     def _notify(self, what: str) -> None:
         self.recompute()

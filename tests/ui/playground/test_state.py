@@ -110,6 +110,8 @@ def test_auto_keeps_the_small_preview_on_the_cpu(state, monkeypatch):
     assert state.preview_backend() == "cpu"
     monkeypatch.setattr(engine, "backend_name", lambda: "reference")
     assert state.preview_backend() == "reference"
-    state.backend = "reference"
+    state.backend = "cuda"  # asked for explicitly: the preview goes where the engine computes
     monkeypatch.setattr(engine, "backend_name", lambda: "cuda")
+    assert state.preview_backend() == "cuda"
+    monkeypatch.setattr(engine, "backend_name", lambda: "reference")  # not ready yet
     assert state.preview_backend() == "reference"
