@@ -8,6 +8,7 @@ input with a :class:`SceneError` that names the field. The limits the widgets en
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -50,6 +51,27 @@ _F32_MAX = float(np.finfo(np.float32).max)
 
 class SceneError(ValueError):
     """A scene (or its JSON) is invalid; the message names the field."""
+
+
+class Change(enum.Flag):
+    """Which aspects of a scene changed (what the Playground state's ``changed`` event carries)."""
+
+    IMAGE = enum.auto()
+    """The input (``image``, ``input_kind``)."""
+    KERNELS = enum.auto()
+    """Kernel weights, bias, their count or shape."""
+    SELECTED = enum.auto()
+    """Which kernel is selected."""
+    SETTINGS = enum.auto()
+    """Padding, stride, activation or pooling."""
+    BACKEND = enum.auto()
+    """The compute backend (or its readiness)."""
+    VIEW = enum.auto()
+    """Display only: the shared colour scale or the lower view (nothing is recomputed)."""
+
+
+COMPUTED = Change.IMAGE | Change.KERNELS | Change.SETTINGS | Change.BACKEND
+"""The aspects the feature maps depend on (only these make the state recompute)."""
 
 
 @dataclass(frozen=True)
@@ -398,6 +420,10 @@ def _check_rect(what: str, value: Any, shape: list[int], depth: int) -> None:
 
 
 def _array(what: str, value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray) and value.dtype == np.float32:  # the state's own arrays
+        if not np.isfinite(value).all():  # (finite float32 is within float32 by definition)
+            raise SceneError(f"{what}: must hold finite numbers")
+        return np.array(value, dtype=np.float32, order="C", copy=True)
     try:
         arr = np.array(value, dtype=np.float64, copy=True)
     except (TypeError, ValueError, OverflowError) as exc:

@@ -26,6 +26,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
+from playground.scene import Change
 from playground.ui.playground.state import PlaygroundState
 
 PRETRAINED = {"lenet5": "LeNet-5", "fcnn": "FCNN"}
@@ -229,10 +230,10 @@ class ModelHolder(QObject):
         self.weights_changed.emit()
         self.predict()
 
-    def _on_state_changed(self, what: str) -> None:
-        if what in ("image", "restored", "backend"):
+    def _on_state_changed(self, what: Change) -> None:
+        if what & (Change.IMAGE | Change.BACKEND):
             self._pending.start()
-        if self._linked and what in ("kernels", "restored") and not self._writing_state:
+        if self._linked and what & Change.KERNELS and not self._writing_state:
             self._write_state_kernels()
 
     # ---- conv1 linked to the kernel editor ---------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.engine import shapes
+from playground.scene import COMPUTED, Change
 from playground.ui.common.deferred import RichTextView
 from playground.ui.playground.formula_panel import (
     big_font,
@@ -190,5 +191,5 @@ class CostPanel(RichTextView, QWidget):
     def _on_combo_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _needs_refresh(self, what: str) -> bool:
-        return what != "selected" and self.example() is None
+    def _needs_refresh(self, what: Change) -> bool:
+        return bool(what & COMPUTED) and self.example() is None

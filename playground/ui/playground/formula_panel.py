@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import shapes
+from playground.scene import COMPUTED, Change
 from playground.ui.common.deferred import RichTextView
 
 MAX_WRITTEN_TERMS = 9
@@ -246,8 +247,8 @@ class FormulaPanel(RichTextView, QWidget):
             return
         self.label.setFont(big_font())
 
-    def _needs_refresh(self, what: str) -> bool:
-        return what != "selected"
+    def _needs_refresh(self, what: Change) -> bool:
+        return bool(what & COMPUTED)
 
     def refresh(self) -> None:
         """Rewrites the formulas from the state."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.state import PlaygroundState
+from playground.ui.playground.state import LayerSettings, PlaygroundState
 
 RGB_MAX_SIDE = 32
 """Colour images are shrunk to at most 32 px a side (the lecture's 3 x 32 x 32 example)."""
@@ -96,9 +96,10 @@ class InputPanel(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
-    def _set_input(self, text: str, image: np.ndarray, canvas_gray: np.ndarray | None) -> bool:
+    def _set_input(self, text: str, image: np.ndarray, canvas_gray: np.ndarray | None,
+                   kind: str) -> bool:
         def change() -> None:
-            self.state.set_image(image)
+            self.state.set_image(image, kind)
             if self.canvas is not None:
                 if canvas_gray is None:
                     self.canvas.show_array(np.zeros((28, 28), np.float32))
@@ -131,7 +132,7 @@ class InputPanel(QWidget):
         i = int(self._rng.integers(len(pool))) if index is None else index % len(pool)
         img = pool.images[i].astype(np.float32) / 255.0
         got = int(pool.labels[i])
-        self._set_input(f"MNIST digit {got}", img, img)
+        self._set_input(f"MNIST digit {got}", img, img, "digit")
         return got
 
     def open_dialog(self, rgb: bool = False) -> None:
@@ -155,7 +156,8 @@ class InputPanel(QWidget):
         except (OSError, ValueError) as exc:
             self.show_error(f"Could not open the image: {exc}")
             return False
-        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, gray)
+        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, gray,
+                             "rgb" if rgb else "image")
         if ok and rgb:
             self.rgb_loaded.emit()
         return ok
@@ -165,7 +167,8 @@ class InputPanel(QWidget):
         from playground.data.kernels import LECTURE_MATRIX_A
 
         w = np.ones((1, 1, 2, 2), np.float32)
-        return self._example("Lecture matrix A", np.array(LECTURE_MATRIX_A, np.float32), w)
+        return self._example("Lecture matrix A", np.array(LECTURE_MATRIX_A, np.float32), w,
+                             "matrix")
 
     def load_vector_example(self) -> bool:
         """The lecture's 1-D example as a 1x6 image and a 1x2 kernel (valid: 1x5 output)."""
@@ -173,22 +176,19 @@ class InputPanel(QWidget):
 
         x = np.array(LECTURE_VECTOR, np.float32)[None]
         w = np.array(LECTURE_KERNEL_1D, np.float32).reshape(1, 1, 1, -1)
-        ok = self._example("Lecture 1-D example", x, w)
+        ok = self._example("Lecture 1-D example", x, w, "vector")
         if ok:
             self.example_1d_requested.emit()
         return ok
 
-    def _example(self, text: str, image: np.ndarray, kernels: np.ndarray) -> bool:
-        snap = {
-            "image": image, "kernels": kernels, "bias": np.zeros(len(kernels), np.float32),
-            "selected": 0, "backend": self.state.backend,
-            "settings": {"padding_mode": "valid", "padding": (0, 0), "stride": (1, 1),
-                         "activation": "none", "pool": "none", "pool_size": (2, 2),
-                         "pool_stride": (2, 2)},
-        }
+    def _example(self, text: str, image: np.ndarray, kernels: np.ndarray, kind: str) -> bool:
+        scene = self.state.scene().replace(
+            image=image, kernels=kernels, bias=np.zeros(len(kernels), np.float32),
+            input_kind=kind, selected=0,
+            layer=LayerSettings(padding_mode="valid", activation="none", pool="none"))
 
         def change() -> None:
-            self.state.restore(snap)
+            self.state.apply(scene)
             if self.canvas is not None:
                 self.canvas.show_array(np.zeros((28, 28), np.float32))
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.scene import Change
 from playground.ui.common.undo import UndoableState
 from playground.ui.playground.formula_panel import observe_state
 from playground.ui.playground.state import PlaygroundState
@@ -156,8 +157,8 @@ class SettingsPanel(QWidget):
         self.backend.setToolTip("Where the convolutions run; results are identical on every one")
 
     # ---- state -> widgets --------------------------------------------------------------------
-    def _on_state_changed(self, what: str) -> None:
-        if what in ("settings", "backend", "restored", "kernels"):
+    def _on_state_changed(self, what: Change) -> None:
+        if what & (Change.SETTINGS | Change.BACKEND | Change.KERNELS):
             self.sync()
 
     def sync(self) -> None:

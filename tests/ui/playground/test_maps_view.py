@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from playground import engine
+from playground.scene import Change
 from playground.ui.playground.formula_panel import fmt
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.state import PlaygroundState
@@ -174,7 +175,7 @@ def test_update_is_cheap(view, digit_state):
         digit_state.kernels[0, 0, 1, 1] = float(t % 5)
         digit_state.recompute()
         start = time.perf_counter()
-        view._on_state_changed("kernels")
+        view._on_state_changed(Change.KERNELS)
         view.repaint()
         times.append(time.perf_counter() - start)
     _assert_shows_result(view, digit_state)
