@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.numbers import parse_number
 from playground.scene import Change
 from playground.ui.common import theme as th
 from playground.ui.common.undo import UndoableState
@@ -42,22 +43,6 @@ from playground.ui.playground.state import MAX_KERNEL, MAX_KERNELS, PlaygroundSt
 
 CHANNEL_NAMES = ("R", "G", "B")
 _ROOT = QModelIndex()
-_FRACTION = re.compile(r"^\s*([-+]?[\d.eE+-]+)\s*/\s*([-+]?[\d.eE+-]+)\s*$")
-
-
-def parse_number(text: str) -> float:
-    """A weight typed by the user: a finite number or a fraction like ``1/9``; ValueError else."""
-    t = str(text).strip().replace("−", "-")
-    if not t:
-        raise ValueError("a weight cannot be empty: type a number")
-    m = _FRACTION.match(t)
-    try:
-        value = float(m.group(1)) / float(m.group(2)) if m else float(t)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{text!r} is not a number") from None
-    if not np.isfinite(value):
-        raise ValueError("weights must be finite numbers (no NaN or infinity)")
-    return value
 
 
 def parse_matrix(text: str) -> np.ndarray:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine
+from playground.numbers import parse_number
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.steady_label import SteadyBox, SteadyLabel
@@ -484,24 +485,9 @@ def parse_vector(text: str) -> np.ndarray:
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     if not parts:
         raise ValueError("enter some numbers, separated by commas")
-    try:
-        values = np.array([float(p) for p in parts], np.float32)
-    except ValueError:
-        bad = next(p for p in parts if not _is_number(p))
-        raise ValueError(f"{bad.strip()!r} is not a number") from None
-    if not np.isfinite(values).all():
-        raise ValueError("only finite numbers, please")
-    if values.size > 40:
+    if len(parts) > 40:
         raise ValueError("at most 40 numbers")
-    return values
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return np.array([parse_number(p, "each value") for p in parts], np.float32)
 
 
 class Conv1DStepper(QWidget):
