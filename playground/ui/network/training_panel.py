@@ -281,15 +281,18 @@ class TrainingPanel(QWidget):
         from playground.data import DataError, find_idx_file, mnist_cache_dir
         from playground.data.idx import STANDARD_FILES
 
+        why = "not downloaded yet: run `conv-playground download`"
         try:
             for stem in STANDARD_FILES.values():
                 find_idx_file(mnist_cache_dir(), stem)
             ok = True
         except DataError:
             ok = False
+        except OSError as exc:  # no usable cache folder (read-only home, a file in its place)
+            ok, why = False, f"the cache folder cannot be used: {exc}"
         item = self.data_combo.model().item(1)
         item.setEnabled(ok)
-        item.setToolTip("" if ok else "not downloaded yet: run `conv-playground download`")
+        item.setToolTip("" if ok else why)
 
     # ---- settings -----------------------------------------------------------------------------
     def config(self) -> nn.TrainConfig:
