@@ -352,7 +352,8 @@ def _dict(what: str, value: Any, allowed: set[str], required: set[str] = frozens
         raise SceneError(f"{what}: expected an object, got {_short(value)}")
     for key in value:
         if not isinstance(key, str) or key not in allowed:
-            name = key if what == "scene" else f"{what}.{key}"
+            shown = key if isinstance(key, str) and key.isidentifier() else repr(key)
+            name = shown if what == "scene" else f"{what}.{shown}"
             raise SceneError(f"{name}: unknown field")
     for key in sorted(required - set(value)):
         raise SceneError(f"{key if what == 'scene' else what + '.' + key}: missing")

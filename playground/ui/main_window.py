@@ -36,6 +36,7 @@ from playground.scene import Change
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
+from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
@@ -43,9 +44,10 @@ from playground.ui.network.model_holder import ModelHolder
 from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
 from playground.ui.playground.channels_view import ChannelsView
 from playground.ui.playground.cost_panel import CostPanel
-from playground.ui.playground.formula_panel import FormulaPanel, observe_state
+from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.input_panel import InputPanel
 from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.link_banner import LinkBanner
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
@@ -186,6 +188,8 @@ class MainWindow(WindowSession, QMainWindow):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        self.link_banner = LinkBanner(self.holder)
+        rl.addWidget(self.link_banner)
         rl.addWidget(_group("Kernels (templates)", self.kernel_editor,
                             "Each kernel W_k is a template: the feature map is high where the "
                             "image patch looks like it."))

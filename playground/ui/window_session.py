@@ -40,7 +40,7 @@ class WindowSession:
         if session.window_state is not None and not self.restoreState(session.window_state):
             problems.append("window layout: unreadable window state")
         if session.scene is not None:
-            scene = session.scene
+            scene = session.scene  # the backend session follows its backend choice
             try:
                 self.state.apply(scene)
             except (ValueError, engine.BackendUnavailable) as exc:

@@ -1,11 +1,12 @@
-"""UI scale for projectors (100/125/150/200 %), fonts and the diverging colour map of weights."""
+"""UI scale for projectors (100/125/150/200 %), fonts, the diverging colour map of weights, and
+the helpers widgets use to follow the scale (``pt``, ``big_font``, ``follow_theme``)."""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 SCALES = (100, 125, 150, 200)
 """UI scales offered in the View menu, in percent."""
@@ -89,3 +90,44 @@ def text_color_on(bg: QColor) -> QColor:
     """Black or white, whichever reads better on ``bg``."""
     luma = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
     return QColor(0, 0, 0) if luma > 140 else QColor(255, 255, 255)
+
+
+BIG_FONT_PT = 13
+"""Point size of the formulas at 100 % UI scale (the View menu's scale multiplies it)."""
+
+
+def ui_scale() -> float:
+    """The application's UI scale (1.0 = 100 %)."""
+    return theme().scale / 100
+
+
+def pt(size: float) -> str:
+    """A pyqtgraph ``LabelItem`` size such as ``"9pt"``, scaled with the UI."""
+    return f"{size * ui_scale():g}pt"
+
+
+def big_font(factor: float = 1.0) -> QFont:
+    """The formulas' font (:data:`BIG_FONT_PT` times ``factor``), scaled with the UI."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(BIG_FONT_PT * factor * ui_scale())
+    return font
+
+
+def follow_theme(slot) -> None:
+    """Calls the bound Qt method ``slot(percent)`` when the UI scale changes (auto-disconnects).
+
+    The slot should start with ``if not scale_changed(self): return``: the theme also re-emits
+    the scale it already has.
+    """
+    owner = slot.__self__
+    owner._applied_ui_scale = theme().scale
+    theme().changed.connect(slot)
+
+
+def scale_changed(widget: QWidget) -> bool:
+    """True (and remembered) when the UI scale differs from the one ``widget`` last applied."""
+    scale = theme().scale
+    if getattr(widget, "_applied_ui_scale", None) == scale:
+        return False
+    widget._applied_ui_scale = scale
+    return True

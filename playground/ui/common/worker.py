@@ -6,8 +6,11 @@ yields it honours :meth:`~GeneratorWorker.pause`, :meth:`~GeneratorWorker.resume
 :meth:`~GeneratorWorker.stop` (which closes the generator, so its ``finally`` blocks run). Signals
 are queued to the GUI thread:
 
-``started`` -> ``yielded(value)``* -> ``returned(value)`` | ``errored(message)`` | ``aborted``
+``started`` -> ``yielded(value)``* -> ``returned(value)`` | ``errored(exception)`` | ``aborted``
 -> ``finished``
+
+An exception raised by the generator is logged with its traceback (``logging``, in the worker
+thread) and handed to ``errored`` as the exception object; :func:`describe` gives its one line.
 
 Values cross threads as they are yielded, so a generator must yield copies (frozen snapshots,
 ``state_dict()`` copies), never arrays it keeps writing to; NumPy arrays yielded directly are copied
@@ -19,6 +22,7 @@ Qt never destroys a running thread; it can no longer reach the worker.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import traceback
@@ -29,12 +33,19 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
+log = logging.getLogger(__name__)
+
 STOP_WAIT_MS = 2000
 """How long stopping waits for the generator to reach its next yield."""
 
 _LIVE: set[_GeneratorThread] = set()
 """Every thread started and not yet reaped: Python keeps them alive, so Qt never destroys a
 running thread even when its worker (or the window owning it) is gone."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for the user: ``ValueError: boom`` (the traceback went to the log)."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def _copy(value: Any) -> Any:
@@ -49,7 +60,7 @@ class _GeneratorThread(QThread):
     started_run = Signal()
     yielded = Signal(object)
     returned = Signal(object)
-    errored = Signal(str)
+    errored = Signal(object)
     aborted = Signal()
     ended = Signal(object)
     """Emitted last, from the thread, with the thread itself (queued to the GUI thread)."""
@@ -99,8 +110,8 @@ class _GeneratorThread(QThread):
                     return
                 self.yielded.emit(_copy(value))
         except Exception as exc:  # reported, never raised into Qt
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            self.errored.emit(detail)
+            log.error("%s failed: %s", self.objectName(), describe(exc), exc_info=exc)
+            self.errored.emit(exc)
         finally:
             close = getattr(gen, "close", None)
             if close is not None:
@@ -165,7 +176,8 @@ class GeneratorWorker(QObject):
     started = Signal()
     yielded = Signal(object)
     returned = Signal(object)
-    errored = Signal(str)
+    errored = Signal(object)
+    """The generator raised (the exception; its traceback is already logged)."""
     aborted = Signal()
     finished = Signal()
 

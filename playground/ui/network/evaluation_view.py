@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
-from playground.ui.common.worker import GeneratorWorker
+from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.model_holder import ModelHolder, clone_model, display_name
 from playground.ui.network.network_view import TileGrid
 
@@ -101,7 +101,8 @@ class EvaluationView(QWidget):
         lay.addLayout(top)
         lay.addLayout(body, 1)
         self.worker.returned.connect(self._on_worker_returned)
-        self.worker.errored.connect(lambda m: self.accuracy_label.setText(f"Failed: {m}"))
+        self.worker.errored.connect(
+            lambda exc: self.accuracy_label.setText(f"Failed: {describe(exc)}"))
         self.worker.finished.connect(lambda: self.run_button.setEnabled(True))
         holder.model_changed.connect(self._on_holder_model_changed)
 

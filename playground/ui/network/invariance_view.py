@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from playground import nn
 from playground.scene import Change
-from playground.ui.network.model_holder import ModelHolder, digit_input, observe
+from playground.ui.common.binding import observe_state
+from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
 from playground.ui.playground.prediction_view import ProbabilityBars
 from playground.ui.playground.state import PlaygroundState
@@ -144,7 +145,7 @@ class InvarianceView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(30)
         self._timer.timeout.connect(self.refresh)
-        observe(self, state, self._on_state_changed)
+        observe_state(self, state, self._on_state_changed)
 
     def _pretrained(self, name: str) -> nn.Model:
         try:

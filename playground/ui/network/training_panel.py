@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine, nn
-from playground.ui.common.worker import GeneratorWorker
+from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
 from playground.ui.network.model_holder import ModelHolder, display_name
 
@@ -148,6 +148,8 @@ class TrainingPanel(QWidget):
     """A run began (its label)."""
     training_finished = Signal(bool)
     """The job ended: True when it ran to completion, False when stopped or failed."""
+    training_failed = Signal(str)
+    """The training raised: what to tell the student (the traceback is in the log)."""
 
     def __init__(self, holder: ModelHolder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -447,9 +449,11 @@ class TrainingPanel(QWidget):
             self.status.setText(f"Done: validation accuracy {val}, training accuracy "
                                 f"{last.train_acc:.1%}, {last.images_per_s:,.0f} images/s.")
 
-    def _on_worker_errored(self, message: str) -> None:
-        self.error = message
-        self.status.setText(f"Training failed: {message}")
+    def _on_worker_errored(self, exc: BaseException) -> None:
+        self.error = describe(exc)
+        self.status.setText(f"Training failed: {self.error}")
+        self.training_failed.emit(f"The training stopped with an error, so the network on show "
+                                  f"keeps its last weights.\n\n{self.error}")
 
     def _on_worker_aborted(self) -> None:
         if not self.error:

@@ -14,16 +14,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground import engine
+from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
-from playground.ui.playground.formula_panel import (
-    big_font,
-    fmt,
-    follow_theme,
-    observe_state,
-    pt,
-    scale_changed,
-)
+from playground.ui.common.formatting import fmt
+from playground.ui.common.theme import big_font, follow_theme, pt, scale_changed
 
 MAP_CMAP = "CET-D1"
 CHANNEL_NAMES = ("R", "G", "B")

@@ -16,14 +16,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from playground.engine import shapes
 from playground.scene import COMPUTED, Change
+from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
-from playground.ui.playground.formula_panel import (
-    big_font,
-    follow_theme,
-    observe_state,
-    scale_changed,
-    scrolling,
-)
+from playground.ui.common.layout import scrolling
+from playground.ui.common.theme import big_font, follow_theme, scale_changed
 
 
 @dataclass(frozen=True)

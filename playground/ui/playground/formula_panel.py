@@ -1,24 +1,18 @@
 """Output-size formulas with the current numbers substituted, and the per-cell ``c_ij = Σ a·w + b``.
 
 Every size comes from :mod:`playground.engine.shapes` (``output_size``, ``dropped``,
-``pool_output_size``); this module only writes them out. The helpers at the top are shared with the
-maps view, the step-through and the channels view so every widget prints a cell the same way.
+``pool_output_size``); this module only writes them out. Numbers and cell formulas are printed by
+:mod:`playground.ui.common.formatting`, shared with every view that shows a cell.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 
-import numpy as np
-import shiboken6
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
     QLabel,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -26,127 +20,11 @@ from PySide6.QtWidgets import (
 
 from playground.engine import shapes
 from playground.scene import COMPUTED, Change
+from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
-
-MAX_WRITTEN_TERMS = 9
-"""Windows with at most this many products (3x3, or 2x2 on one channel) are written out in full."""
-
-BIG_FONT_PT = 13
-"""Point size of the formulas at 100 % UI scale (the View menu's scale multiplies it)."""
-
-
-def ui_scale() -> float:
-    """The application's UI scale (1.0 = 100 %), from :mod:`playground.ui.common.theme`."""
-    from playground.ui.common.theme import theme
-
-    return theme().scale / 100
-
-
-def pt(size: float) -> str:
-    """A pyqtgraph ``LabelItem`` size such as ``"9pt"``, scaled with the UI."""
-    return f"{size * ui_scale():g}pt"
-
-
-def big_font(factor: float = 1.0) -> QFont:
-    """The formulas' font (:data:`BIG_FONT_PT` times ``factor``), scaled with the UI."""
-    font = QFont(QApplication.font())
-    font.setPointSizeF(BIG_FONT_PT * factor * ui_scale())
-    return font
-
-
-def follow_theme(slot) -> None:
-    """Calls the bound Qt method ``slot(percent)`` when the UI scale changes (auto-disconnects).
-
-    The slot should start with ``if not scale_changed(self): return``: the theme also re-emits
-    the scale it already has.
-    """
-    from playground.ui.common.theme import theme
-
-    owner = slot.__self__
-    owner._applied_ui_scale = theme().scale
-    theme().changed.connect(slot)
-
-
-def scale_changed(widget: QWidget) -> bool:
-    """True (and remembered) when the UI scale differs from the one ``widget`` last applied."""
-    from playground.ui.common.theme import theme
-
-    scale = theme().scale
-    if getattr(widget, "_applied_ui_scale", None) == scale:
-        return False
-    widget._applied_ui_scale = scale
-    return True
-
-
-# ---- number and cell-formula helpers ------------------------------------------------------------
-def fmt(value: float) -> str:
-    """A short readable number: integers without decimals, others to 3 decimals at most."""
-    r = round(float(value), 3)
-    if r == 0:
-        return "0"
-    if r == int(r) and abs(r) < 1e12:
-        return str(int(r))
-    return f"{r:.3f}".rstrip("0").rstrip(".")
-
-
-def padded_window(image: np.ndarray, pads: shapes.Pads, kernel_hw: tuple[int, int],
-                  stride: tuple[int, int], i: int, j: int) -> np.ndarray:
-    """The ``(C, fh, fw)`` input patch under output cell (i, j); zeros where it is padding."""
-    x = image[None] if image.ndim == 2 else image
-    pt, _pb, pl, _pr = pads
-    (fh, fw), (sh, sw) = kernel_hw, stride
-    r0, c0 = i * sh - pt, j * sw - pl
-    patch = np.zeros((x.shape[0], fh, fw), np.float32)
-    rs, re = max(r0, 0), min(r0 + fh, x.shape[1])
-    cs, ce = max(c0, 0), min(c0 + fw, x.shape[2])
-    if rs < re and cs < ce:
-        patch[:, rs - r0 : re - r0, cs - c0 : ce - c0] = x[:, rs:re, cs:ce]
-    return patch
-
-
-def receptive_field(pads: shapes.Pads, kernel_hw: tuple[int, int], stride: tuple[int, int],
-                    i: int, j: int) -> tuple[int, int, int, int]:
-    """``(row, col, height, width)`` of output cell (i, j)'s window in input coordinates.
-
-    Row/col may be negative (the window starts in the top/left zero padding).
-    """
-    (fh, fw), (sh, sw) = kernel_hw, stride
-    return i * sh - pads[0], j * sw - pads[2], fh, fw
-
-
-def cell_formula_html(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
-                      value: float | None = None) -> str:
-    """``c_ij = (a)(w) + … + b = value`` with the real numbers, 1-based indices like the lecture.
-
-    Small windows (at most :data:`MAX_WRITTEN_TERMS` products) are written term by term; bigger
-    ones show the first terms, the count and the sum. ``value`` (the engine's result) is what is
-    printed after the last ``=``; without it the float64 sum is printed.
-    """
-    av, wv = np.asarray(a, np.float64).ravel(), np.asarray(w, np.float64).ravel()
-    dot = float(av @ wv)
-    total = dot + float(b) if value is None else float(value)
-    name = f"<i>c</i><sub>{i + 1},{j + 1}</sub>"
-    terms = [f"({fmt(x)})({fmt(y)})" for x, y in zip(av, wv, strict=True)]
-    bias = f"{fmt(b)}<sub>&nbsp;b</sub>"
-    if len(terms) <= MAX_WRITTEN_TERMS:
-        body = " + ".join([*terms, bias])
-        return f"{name} = {body} = <b>{fmt(total)}</b>"
-    nonzero = [t for t, x, y in zip(terms, av, wv, strict=True) if x != 0 and y != 0]
-    zeros = len(terms) - len(nonzero)
-    shown = " + ".join(nonzero[:4]) + (" + …" if len(nonzero) > 4 else "") if nonzero else "0"
-    count = (f"{len(terms)} products, {zeros} with a zero factor" if zeros else
-             f"{len(terms)} products")
-    return (f"{name} = Σ <i>a·w</i> + <i>b</i> = {shown} "
-            f"<span style='color:#666'>({count})</span> + {bias}"
-            f" = {fmt(dot)} + {fmt(b)} = <b>{fmt(total)}</b>")
-
-
-def cell_formula_text(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
-                      value: float | None = None) -> str:
-    """:func:`cell_formula_html` as plain text (tags stripped), for tooltips and tests."""
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", cell_formula_html(a, w, b, i, j, value)))
+from playground.ui.common.formatting import fmt
+from playground.ui.common.layout import scrolling
+from playground.ui.common.theme import big_font, follow_theme, scale_changed
 
 
 # ---- a small strip showing one axis of the padded input -----------------------------------------
@@ -363,28 +241,3 @@ def _pool_html(out: str, h: int, k: int, s: int, unit: str) -> str:
             f"({unit} {last}) {'is' if drop == 1 else 'are'} not pooled</span></p>")
 
 
-def scrolling(content: QWidget) -> QScrollArea:
-    """``content`` in a frameless, vertically scrolling area (long text never gets clipped)."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setWidget(content)
-    return area
-
-
-def observe_state(widget: QWidget, state, slot) -> None:
-    """Calls ``slot(what)`` on ``state.changed`` while ``widget`` lives; disconnects when it dies.
-
-    The state is plain Python and outlives widgets, so a slot must never reach a deleted widget.
-    """
-    def relay(what: str) -> None:
-        if shiboken6.isValid(widget):
-            slot(what)
-
-    def drop(*_args) -> None:
-        with contextlib.suppress(ValueError):
-            state.changed.disconnect(relay)
-
-    state.changed.connect(relay)
-    widget.destroyed.connect(drop)

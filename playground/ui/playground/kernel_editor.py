@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.numbers import parse_number
-from playground.scene import Change
+from playground.scene import MAX_KERNEL, MAX_KERNELS, Change
 from playground.ui.common import theme as th
+from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.formula_panel import observe_state
-from playground.ui.playground.state import MAX_KERNEL, MAX_KERNELS, PlaygroundState
+from playground.ui.playground.state import PlaygroundState
 
 CHANNEL_NAMES = ("R", "G", "B")
 _ROOT = QModelIndex()

@@ -25,20 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from playground.scene import COMPUTED, Change
+from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
+from playground.ui.common.formatting import cell_formula_html, fmt
+from playground.ui.common.geometry import padded_window, receptive_field
 from playground.ui.common.steady_label import SteadyBox
-from playground.ui.playground.formula_panel import (
-    big_font,
-    cell_formula_html,
-    fmt,
-    follow_theme,
-    observe_state,
-    padded_window,
-    pt,
-    receptive_field,
-    scale_changed,
-    ui_scale,
-)
+from playground.ui.common.theme import big_font, follow_theme, pt, scale_changed, ui_scale
 
 ROWS = ("conv", "activated", "pooled")
 MAP_CMAP = "CET-D1"

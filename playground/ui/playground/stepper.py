@@ -28,17 +28,16 @@ from PySide6.QtWidgets import (
 
 from playground import engine
 from playground.numbers import parse_number
+from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
+from playground.ui.common.formatting import cell_formula_html, fmt
+from playground.ui.common.geometry import padded_window
 from playground.ui.common.steady_label import SteadyBox, SteadyLabel
-from playground.ui.playground.formula_panel import (
+from playground.ui.common.theme import (
     BIG_FONT_PT,
     big_font,
-    cell_formula_html,
-    fmt,
     follow_theme,
-    observe_state,
-    padded_window,
     pt,
     scale_changed,
     ui_scale,

@@ -7,7 +7,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject
 
-from playground.ui.common.worker import GeneratorWorker, live_threads, stop_all
+from playground.ui.common.worker import GeneratorWorker, describe, live_threads, stop_all
 
 
 def _record(worker: GeneratorWorker) -> list[tuple]:
@@ -94,8 +94,8 @@ def test_stop_while_paused(qtbot):
     assert flags["closed"]
 
 
-def test_error_is_reported(qtbot):
-    worker = GeneratorWorker()
+def test_error_is_reported_with_its_traceback_logged(qtbot, caplog):
+    worker = GeneratorWorker(name="training-test")
     events = _record(worker)
 
     def gen():
@@ -104,8 +104,11 @@ def test_error_is_reported(qtbot):
 
     with qtbot.waitSignal(worker.finished, timeout=5000):
         worker.start(gen)
-    assert ("errored", "ValueError: boom") in events
+    (exc,) = [e[1] for e in events if e[0] == "errored"]
+    assert isinstance(exc, ValueError) and describe(exc) == "ValueError: boom"
     assert events[-1] == ("finished",)
+    assert "training-test failed: ValueError: boom" in caplog.text
+    assert "Traceback" in caplog.text and "in gen" in caplog.text
 
 
 def test_starting_again_stops_the_old_run(qtbot):

@@ -177,3 +177,13 @@ def test_deleting_the_tab_while_training_leaves_no_thread(qtbot, state, digits):
         panel.start()
     shiboken6.delete(t)  # no close event: destruction alone must stop the worker
     qtbot.waitUntil(lambda: live_threads() == 0, timeout=2000)
+
+
+def test_a_failed_training_opens_a_message(qtbot, tab):
+    panel = tab.training_panel
+    panel.training_failed.emit("The training stopped with an error.\n\nIndexError: boom")
+    assert tab.error_box is not None and tab.error_box.isVisible()
+    assert tab.error_box.windowTitle() == "Training failed"
+    assert "IndexError: boom" in tab.error_box.text()
+    assert "IndexError: boom" in tab.message_label.text()
+    tab.error_box.close()

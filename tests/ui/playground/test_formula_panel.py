@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playground.engine import shapes
-from playground.ui.playground.formula_panel import FormulaPanel, cell_formula_text, fmt
+from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.state import PlaygroundState
 
 
@@ -65,14 +65,6 @@ def test_no_output_is_explained(panel, state):
     text = panel.plain_text()
     assert "is larger than the padded input (6)" in text
     assert "No output:" in text
-
-
-def test_cell_formula_helper_matches_the_lecture():
-    import numpy as np
-
-    text = cell_formula_text(np.array([1, 2]), np.array([1, 2]), 0.0, 0, 0)
-    assert text == "c1,1 = (1)(1) + (2)(2) + 0\xa0b = 5"
-    assert fmt(2.0) == "2" and fmt(-0.1234) == "-0.123" and fmt(-0.0001) == "0"
 
 
 def test_follows_state_until_deleted(qtbot):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from playground import engine
 from playground.scene import Change
-from playground.ui.playground.formula_panel import fmt
+from playground.ui.common.formatting import fmt
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.state import PlaygroundState
 
@@ -168,15 +166,12 @@ def test_rgb_input_is_shown_in_colour(view, digit_state):
     _assert_shows_result(view, digit_state)
 
 
-def test_update_is_cheap(view, digit_state):
-    """The view's own work per change (update images + synchronous repaint) is far under a frame."""
-    times = []
+def test_a_burst_of_updates_shows_the_last_result(view, digit_state):
+    """Many changes in a row (a spin-box burst) leave the view on the latest result; how long each
+    takes is measured by ``conv-playground bench ui``, not here."""
     for t in range(30):
         digit_state.kernels[0, 0, 1, 1] = float(t % 5)
         digit_state.recompute()
-        start = time.perf_counter()
         view._on_state_changed(Change.KERNELS)
         view.repaint()
-        times.append(time.perf_counter() - start)
     _assert_shows_result(view, digit_state)
-    assert np.percentile(times, 50) < 0.016

@@ -8,7 +8,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF
 
 from playground import engine
-from playground.ui.playground.formula_panel import fmt
+from playground.ui.common.formatting import fmt
 from playground.ui.playground.stepper import Conv1DStepper, StepThroughWidget, parse_vector
 
 
