@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from playground.app import make_application, open_window
 
     app = make_application()
-    window = open_window(restore=False)
+    window = open_window(restore=False, backend=getattr(args, "backend", None))
     window.resize(1600, 1000)
     window.show()
     window.backend_session.start()

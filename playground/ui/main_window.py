@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -40,9 +40,11 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
+from playground.ui.menus import build_menus
 from playground.ui.network.model_holder import ModelHolder
 from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
 from playground.ui.playground.channels_view import ChannelsView
+from playground.ui.playground.conv1d_stepper import Conv1DStepper
 from playground.ui.playground.cost_panel import CostPanel
 from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.input_panel import InputPanel
@@ -52,7 +54,7 @@ from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
 from playground.ui.playground.state import PlaygroundState
-from playground.ui.playground.stepper import Conv1DStepper, StepThroughWidget
+from playground.ui.playground.stepper import StepThroughWidget
 from playground.ui.window_session import WindowSession
 
 log = logging.getLogger(__name__)
@@ -222,95 +224,10 @@ class MainWindow(WindowSession, QMainWindow):
         self.statusBar().addPermanentWidget(self.timing_label)
         self.statusBar().addPermanentWidget(self.backend_label)
 
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "",
-                checkable: bool = False) -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            act.setShortcuts([QKeySequence(k) for k in keys])
-        act.setToolTip(tip or text)
-        act.setStatusTip(tip or text)
-        act.setCheckable(checkable)
-        (act.toggled if checkable else act.triggered).connect(slot)
-        menu.addAction(act)
-        return act
-
     def _build_menus(self) -> None:
-        mb = self.menuBar()
-        ip, ke = self.input_panel, self.kernel_editor
-        m = mb.addMenu("&File")
-        self._action(m, "&Open image…", lambda: ip.open_dialog(False),
-                     QKeySequence.StandardKey.Open,
-                     "Open a PNG or JPEG of a digit (made MNIST-style)")
-        self._action(m, "Open image as &RGB…", lambda: ip.open_dialog(True), "Ctrl+Shift+O",
-                     "Open a colour image: 3 channels, one kernel slice per channel")
-        self._action(m, "Random &digit", lambda: ip.random_digit(), "Ctrl+R",
-                     "A handwritten digit from the bundled MNIST sample")
-        m.addSeparator()
-        self._action(m, "Reset to &defaults", self.reset_to_defaults, "Ctrl+Shift+R",
-                     "Forget the saved session: default kernels, settings and view")
-        m.addSeparator()
-        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        m = mb.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        m.addAction(self.undo_action)
-        m.addAction(self.redo_action)
-        m.addSeparator()
-        self._action(m, "&Clear canvas", self.clear_canvas, ["Ctrl+Backspace", "Ctrl+Delete"],
-                     "Erase the drawing")
-        self.eraser_action = self._action(m, "&Eraser", self.eraser.setChecked, "Ctrl+E",
-                                          "Draw with black", checkable=True)
+        self.menu_actions = build_menus(self)
         self.eraser.toggled.connect(self.eraser_action.setChecked)
-        m.addSeparator()
-        self._action(m, "Copy kernel as text", ke.copy, "Ctrl+Shift+C")
-        self._action(m, "Paste kernel", lambda: ke.paste(), "Ctrl+Shift+V",
-                     "Paste rows of numbers (tabs, spaces, commas or numpy-style)")
-
-        m = mb.addMenu("&Kernel")
-        self._action(m, "&Next kernel", lambda: self.next_kernel(1), ["Ctrl+K", "Ctrl+]"])
-        self._action(m, "&Previous kernel", lambda: self.next_kernel(-1),
-                     ["Ctrl+Shift+K", "Ctrl+["])
-        m.addSeparator()
-        self._action(m, "&Randomise", lambda: ke.randomise(), "Ctrl+Alt+R")
-        self._action(m, "Normalise: sum to &1", lambda: ke.normalise("sum"))
-        self._action(m, "Normalise: &L1 = 1", lambda: ke.normalise("l1"))
-        self._action(m, "&Flip 180°", ke.flip, "Ctrl+F",
-                     "Rotate the kernel by 180°: cross-correlation with the flipped kernel is a "
-                     "true convolution")
-
-        m = mb.addMenu("&Layer")
-        self._action(m, "Toggle padding &same / valid", self.toggle_padding, "Ctrl+P",
-                     "same: zero-pad so the output is the size of the input; valid: no padding")
-        self._action(m, "Toggle &pooling max / none", self.toggle_pooling, "Ctrl+M",
-                     "Max pooling takes the strongest signal within each window")
-        self._action(m, "Toggle &ReLU", self.toggle_relu, "Ctrl+Shift+U",
-                     "ReLU: max(0, q) keeps only positive similarity")
-
-        m = mb.addMenu("&View")
-        scale_menu = m.addMenu("UI &scale (projector)")
-        group = QActionGroup(self)
-        self.scale_actions = {}
-        for pct in th.SCALES:
-            act = QAction(f"{pct} %", self, checkable=True)
-            act.setChecked(pct == th.theme().scale)
-            act.triggered.connect(lambda _=False, p=pct: self.set_ui_scale(p))
-            group.addAction(act)
-            scale_menu.addAction(act)
-            self.scale_actions[pct] = act
-        self._action(m, "Zoom &in", lambda: self.zoom(1), [QKeySequence.StandardKey.ZoomIn,
-                                                           "Ctrl+="])
-        self._action(m, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
-        self.shared_action = self._action(m, "S&hared colour scale", self.set_shared_scale,
-                                          "Ctrl+Shift+H", "One colour scale for all feature maps",
-                                          checkable=True)
         self.shared_action.setChecked(True)
-
-        m = mb.addMenu("&Help")
-        self._action(m, "&About", self.show_about)
 
     def _default_size(self) -> None:
         w, h = 1600, 1000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -168,12 +170,14 @@ def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     session = win.backend_session
     assert win.state.backend == "cpu" and engine.backend_name() == "reference"
     assert "cpu (reference)" in win.backend_label.text()
+    assert "reference until the cpu kernels are ready" in win.settings_panel.note.text()
     with qtbot.waitSignal(session.warmup_done, timeout=30_000):
         session.start()
         assert win.warming
     assert not win.warming and session.computing == "cpu"
     assert engine.backend_name() == "cpu" and win.state.preview_backend() == "cpu"
     assert win.backend_label.text() == "Backend: cpu"
+    assert win.settings_panel.note.text() == "Computing on: cpu"
     assert "Fast kernels ready" in win.statusBar().currentMessage()
     win.close()
 
@@ -194,6 +198,7 @@ def test_backend_reference_on_the_command_line_stays_reference(tmp_path, monkeyp
     assert main(["--backend", "reference", "--screenshot", str(tmp_path / "shot.png")]) == 0
     assert seen == [("reference", "reference", "reference")]
     assert engine.backend_name() == "reference"
+    assert "PLAYGROUND_BACKEND" not in os.environ  # the choice reaches the window as an argument
 
 
 def test_screenshot_cli(tmp_path, monkeypatch, qapp):

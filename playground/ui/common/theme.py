@@ -14,6 +14,12 @@ SCALES = (100, 125, 150, 200)
 CELL_PX = 34
 """Side of one kernel-editor cell at 100 %."""
 
+MAP_CMAP = "CET-D1"
+"""Diverging blue-white-red for maps and weights: zero is white, so a ReLU map is the red half of
+its conv map."""
+INPUT_CMAP = "CET-L1"
+"""Grey ramp for the input image."""
+
 
 class Theme(QObject):
     """The app's UI scale; widgets size themselves with :meth:`px` and follow ``changed``."""
@@ -63,7 +69,7 @@ def diverging_lut(n: int = 256) -> np.ndarray:
     try:
         import pyqtgraph as pg
 
-        lut = pg.colormap.get("CET-D1").getLookupTable(nPts=n, alpha=False)
+        lut = pg.colormap.get(MAP_CMAP).getLookupTable(nPts=n, alpha=False)
         return np.asarray(lut, np.uint8)[:, :3]
     except Exception:  # a stripped pyqtgraph install: fall back to a plain red-white-blue ramp
         t = np.linspace(-1.0, 1.0, n)[:, None]

@@ -18,9 +18,8 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import fmt
-from playground.ui.common.theme import big_font, follow_theme, pt, scale_changed
+from playground.ui.common.theme import MAP_CMAP, big_font, follow_theme, pt, scale_changed
 
-MAP_CMAP = "CET-D1"
 CHANNEL_NAMES = ("R", "G", "B")
 CHANNEL_COLORS = ((255, 0, 0), (0, 200, 0), (0, 90, 255))
 TITLE_COLOR = "#202124"

@@ -9,20 +9,11 @@ hovering a pooled cell outlines its window in the activated map.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QGraphicsRectItem,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
@@ -30,197 +21,19 @@ from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field
 from playground.ui.common.steady_label import SteadyBox
-from playground.ui.common.theme import big_font, follow_theme, pt, scale_changed, ui_scale
-
-ROWS = ("conv", "activated", "pooled")
-MAP_CMAP = "CET-D1"
-"""Diverging blue-white-red: zero is white, so a ReLU map is the red half of its conv map."""
-INPUT_CMAP = "CET-L1"
-SELECT_PEN = pg.mkPen("#f9ab00", width=3)
-HOVER_PEN = pg.mkPen("#00c853", width=2)
-RF_PEN = pg.mkPen("#d50000", width=2)
-TITLE_COLOR = "#202124"
-
-
-def _rect_item(pen: QPen, brush: QBrush | None = None, z: float = 10.0) -> QGraphicsRectItem:
-    item = QGraphicsRectItem()
-    item.setPen(pen)
-    item.setBrush(brush if brush is not None else QBrush(Qt.BrushStyle.NoBrush))
-    item.setZValue(z)
-    item.hide()
-    return item
-
-
-@contextlib.contextmanager
-def _one_layout_pass(layout: pg.GraphicsLayout):
-    """Adds items to ``layout`` with one layout pass at the end instead of one per item.
-
-    pyqtgraph's ``GraphicsLayout.addItem`` activates the whole grid after every item, which made
-    building the 22-cell grid quadratic (most of the view's start-up time).
-    """
-    grid = layout.layout
-    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
-    try:
-        yield layout
-    finally:
-        del grid.activate
-        grid.activate()
-
-
-def _symmetric(m: float) -> tuple[float, float]:
-    m = float(m) if np.isfinite(m) and m > 1e-12 else 1.0
-    return -m, m
-
-
-class _Title(pg.LabelItem):
-    """A LabelItem that may be squeezed narrower than its text instead of widening the grid."""
-
-    def updateMin(self) -> None:
-        super().updateMin()
-        self.setMinimumWidth(0)
-
-
-class _Cell:
-    """One map: title, view box, image, hover outline and (per-map scale) its colour bar."""
-
-    def __init__(self, row: str, k: int, per_map_bar: bool) -> None:
-        self.row, self.k = row, k
-        self.layout = pg.GraphicsLayout()
-        self.layout.setContentsMargins(1, 1, 1, 1)
-        self.layout.setSpacing(0)
-        self.title = _Title("", size=pt(9))
-        self.layout.addItem(self.title, 0, 0, 1, 2)
-        self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
-        self.vb.disableAutoRange()
-        self.layout.addItem(self.vb, 1, 0)
-        self.image = FastImageItem(axisOrder="row-major")
-        self.vb.addItem(self.image)
-        self.hover = _rect_item(HOVER_PEN, z=20)
-        self.hover.setParentItem(self.vb.childGroup)
-        self.window = _rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 40)), z=19)
-        self.window.setParentItem(self.vb.childGroup)
-        self.image.setColorMap(_cmap())
-        self.bar: _MiniBar | None = None
-        if per_map_bar:
-            self.bar = _MiniBar()
-            self.layout.addItem(self.bar, 1, 1)
-        self.shape: tuple[int, int] | None = None
-        self.title_text = ""
-
-
-def _cmap() -> pg.ColorMap:
-    return pg.colormap.get(MAP_CMAP)
-
-
-class _Bar(pg.GraphicsWidget):
-    """A colour bar of the maps' colour map, painted by hand (see :class:`_SharedBar`)."""
-
-    def __init__(self, width: float) -> None:
-        super().__init__()
-        lut = _cmap().getLookupTable(nPts=256, alpha=False)[::-1]
-        strip = np.ascontiguousarray(np.repeat(lut[:, None, :3], 2, axis=1).astype(np.uint8))
-        self._pixmap = QPixmap.fromImage(pg.functions.ndarray_to_qimage(
-            strip, QImage.Format.Format_RGB888))
-        self._levels = (-1.0, 1.0)
-        self._font = _small_font()
-        self._metrics = QFontMetricsF(self._font)
-        self.setMinimumWidth(width)  # never squeeze the tick labels away
-        self.setMaximumWidth(width)
-
-    def levels(self) -> tuple[float, float]:
-        """The (low, high) values at the bottom and top of the bar."""
-        return self._levels
-
-    def setLevels(self, levels: tuple[float, float]) -> None:
-        levels = (float(levels[0]), float(levels[1]))
-        if levels != self._levels:
-            self._levels = levels
-            self.update()
-
-
-class _MiniBar(_Bar):
-    """A slim colour bar with min / 0 / max labels: cheap enough to give every map its own."""
-
-    def __init__(self) -> None:
-        super().__init__(QFontMetricsF(_small_font()).horizontalAdvance("-0.000") + 14)
-
-    def paint(self, p: QPainter, *_args) -> None:
-        r = self.boundingRect()
-        bar = QRectF(r.left() + 1, r.top() + 6, 7, max(r.height() - 12, 1))
-        p.drawPixmap(bar, self._pixmap, QRectF(self._pixmap.rect()))
-        p.setPen(pg.mkPen("#5f6368"))
-        p.drawRect(bar)
-        p.setFont(self._font)
-        lo, hi = self._levels
-        x = bar.right() + 3
-        p.drawText(QPointF(x, bar.top() + 4), _tick(hi))
-        p.drawText(QPointF(x, bar.bottom() + 4), _tick(lo))
-        if lo < 0 < hi:
-            p.drawText(QPointF(x, bar.top() + bar.height() * hi / (hi - lo) + 4), "0")
-
-
-def _tick(v: float) -> str:
-    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-
-class _SharedBar(_Bar):
-    """The shared colour bar with round-number ticks, painted directly.
-
-    pyqtgraph's ColorBarItem regenerates its AxisItem (tick values, strings, text metrics) on every
-    level change, about 1 ms; the levels change with nearly every stroke, so this draws the same
-    picture (gradient, axis line, ticks, labels) with a handful of QPainter calls instead.
-    """
-
-    BAR = 12
-    AXIS = 40
-
-    def __init__(self) -> None:
-        super().__init__(self.BAR + self.AXIS + 14)
-
-    def paint(self, p: QPainter, *_args) -> None:
-        r = self.boundingRect()
-        half = self._metrics.height() / 2
-        bar = QRectF(r.left() + 6, r.top() + half + 2, self.BAR, max(r.height() - 2 * half - 4, 1))
-        p.drawPixmap(bar, self._pixmap, QRectF(self._pixmap.rect()))
-        lo, hi = self._levels
-        x = bar.right()
-        p.setPen(pg.mkPen("#5f6368"))
-        p.drawRect(bar)
-        if hi <= lo:
-            return
-        p.setFont(self._font)
-        ticks, step, decimals = nice_ticks(lo, hi, max(2, int(bar.height() // 45)))
-        per_px = bar.height() / (hi - lo)
-        minor = step / (4 if round(step / 10 ** np.floor(np.log10(step))) == 2 else 5)
-        v = np.ceil(lo / minor - 1e-9) * minor
-        while v <= hi + minor * 1e-6:
-            y = bar.bottom() - (v - lo) * per_px
-            p.drawLine(QPointF(x, y), QPointF(x + 2, y))
-            v += minor
-        for v in ticks:
-            y = bar.bottom() - (v - lo) * per_px
-            p.drawLine(QPointF(x, y), QPointF(x + 5, y))
-            p.drawText(QPointF(x + 7, y + half * 0.7), f"{v:.{decimals}f}")
-
-
-def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], float, int]:
-    """About ``count`` round ticks (1, 2 or 5 times a power of ten) in [lo, hi]: values, step and
-    the decimals their labels need."""
-    raw = (hi - lo) / max(count, 1)
-    p10 = 10.0 ** np.floor(np.log10(raw))
-    step = float(next(m * p10 for m in (1.0, 2.0, 5.0, 10.0) if m * p10 >= raw * 0.75))
-    first = np.ceil(lo / step - 1e-9) * step
-    ticks = [float(v) for v in np.arange(first, hi + step * 1e-6, step)]
-    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
-    return [0.0 if abs(v) < step * 1e-9 else v for v in ticks], step, decimals
-
-
-def _small_font():
-    from PySide6.QtGui import QFont
-
-    f = QFont()
-    f.setPointSizeF(7 * ui_scale())
-    return f
+from playground.ui.common.theme import INPUT_CMAP, big_font, follow_theme, pt, scale_changed
+from playground.ui.playground.map_items import (
+    RF_PEN,
+    ROWS,
+    SELECT_PEN,
+    TITLE_COLOR,
+    MapCell,
+    SharedBar,
+    Title,
+    one_layout_pass,
+    rect_item,
+    symmetric,
+)
 
 
 class FeatureMapsView(QWidget):
@@ -243,8 +56,8 @@ class FeatureMapsView(QWidget):
         self._shared = True
         self._structure: tuple | None = None
         self._hovered: tuple[str, int, int, int] | None = None
-        self.cells: dict[str, list[_Cell]] = {r: [] for r in ROWS}
-        self.shared_bar: _SharedBar | None = None
+        self.cells: dict[str, list[MapCell]] = {r: [] for r in ROWS}
+        self.shared_bar: SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
 
         self.banner = QLabel()
@@ -355,7 +168,7 @@ class FeatureMapsView(QWidget):
 
     # ---- building ------------------------------------------------------------------------------
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
-        with _one_layout_pass(self.glw.ci):
+        with one_layout_pass(self.glw.ci):
             self._build_grid(n_kernels, pooled, shared)
 
     def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
@@ -366,23 +179,23 @@ class FeatureMapsView(QWidget):
         rows = ROWS if pooled else ROWS[:2]
         # the input, in its own column, spanning the rows
         inp = pg.GraphicsLayout()
-        self.input_title = _Title("", size=pt(10))
+        self.input_title = Title("", size=pt(10))
         inp.addItem(self.input_title, 0, 0)
         self.input_vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False,
                                    enableMenu=False)
         self.input_vb.disableAutoRange()
         inp.addItem(self.input_vb, 1, 0)
-        self.pad_rect = _rect_item(pg.mkPen("#5f6368", width=1, style=Qt.PenStyle.DashLine),
+        self.pad_rect = rect_item(pg.mkPen("#5f6368", width=1, style=Qt.PenStyle.DashLine),
                                    QBrush(QColor("#9aa0a6"), Qt.BrushStyle.BDiagPattern), z=-5)
         self.pad_rect.setParentItem(self.input_vb.childGroup)
         self.input_item = FastImageItem(axisOrder="row-major")
         self._input_mode = ""
         self.input_vb.addItem(self.input_item)
-        self.input_outline = _rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
+        self.input_outline = rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
         self.input_outline.setParentItem(self.input_vb.childGroup)
-        self.rf_rect = _rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 50)), z=20)
+        self.rf_rect = rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 50)), z=20)
         self.rf_rect.setParentItem(self.input_vb.childGroup)
-        self.footprint_rect = _rect_item(
+        self.footprint_rect = rect_item(
             pg.mkPen("#d50000", width=2, style=Qt.PenStyle.DashLine), z=21)
         self.footprint_rect.setParentItem(self.input_vb.childGroup)
         self._input_extent: tuple | None = None
@@ -396,13 +209,13 @@ class FeatureMapsView(QWidget):
             self.row_labels[row] = label
             ci.addItem(label, r, 1)
             for k in range(n_kernels):
-                cell = _Cell(row, k, per_map_bar=not shared)
+                cell = MapCell(row, k, per_map_bar=not shared)
                 self.cells[row].append(cell)
                 ci.addItem(cell.layout, r, 2 + k)
                 ci.layout.setColumnStretchFactor(2 + k, 1)
         self.shared_bar = None
         if shared:
-            self.shared_bar = _SharedBar()
+            self.shared_bar = SharedBar()
             ci.addItem(self.shared_bar, 0, 2 + n_kernels, rowspan=len(rows), colspan=1)
 
     # ---- updating ------------------------------------------------------------------------------
@@ -456,7 +269,7 @@ class FeatureMapsView(QWidget):
             text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
             if label.text != text:
                 label.setText(text, color=TITLE_COLOR)
-        shared = _symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
+        shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
             if arr is None:
@@ -469,7 +282,7 @@ class FeatureMapsView(QWidget):
                     cell.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
                     cell.title.setText(f"k{cell.k + 1}", color=TITLE_COLOR)
                 if cell.bar is not None:
-                    levels = _symmetric(np.abs(data).max())
+                    levels = symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)
                     cell.bar.setLevels(levels)
         if self.shared_bar is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
@@ -188,10 +186,11 @@ class SettingsPanel(QWidget):
             _set_index(self.backend, max(self.backend.findData(self.state.backend), 0))
         finally:
             self._syncing = False
-        concrete = self.state.backend
-        if concrete == "auto":
-            with contextlib.suppress(engine.BackendUnavailable):
-                concrete = f"auto → {engine.backend_name()}"
+        asked, on = self.state.backend, engine.backend_name()
+        if asked == "auto":
+            concrete = f"auto → {on}"
+        else:
+            concrete = asked if on == asked else f"{on} until the {asked} kernels are ready"
         _set_text(self.note, f"Computing on: {concrete}")
 
     # ---- widgets -> state --------------------------------------------------------------------

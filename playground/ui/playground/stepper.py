@@ -1,50 +1,35 @@
-"""Step-through animations of the sliding window: the 2-D layer and the lecture's 1-D example.
+"""The 2-D layer stepped through: the window sliding over the padded input, the kernel, and the
+output revealed cell by cell with its sum written out.
 
-Both use :class:`PlayControls` (play/pause, step back/forward, speed, scrub). Its QTimer is a child
-of the controls and is stopped whenever the widget is hidden, closed or destroyed, so no timer
-outlives what it animates. The numbers come from the engine (``state.result`` and
-``engine.conv1d``); the windows are only cut out for display.
+Driven by :class:`~playground.ui.playground.play_controls.PlayControls`; the lecture's 1-D example
+is :mod:`playground.ui.playground.conv1d_stepper`. The numbers come from the engine
+(``state.result``); the windows are only cut out for display.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QApplication,
-    QFormLayout,
     QGraphicsPathItem,
     QGraphicsRectItem,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
-from playground import engine
-from playground.numbers import parse_number
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window
-from playground.ui.common.steady_label import SteadyBox, SteadyLabel
-from playground.ui.common.theme import (
-    BIG_FONT_PT,
-    big_font,
-    follow_theme,
-    pt,
-    scale_changed,
-    ui_scale,
-)
+from playground.ui.common.steady_label import SteadyBox
+from playground.ui.common.theme import INPUT_CMAP, MAP_CMAP, follow_theme, pt, scale_changed
+from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
-MAP_CMAP = "CET-D1"
-INPUT_CMAP = "CET-L1"
 MAX_NUMBERED = 7
 """Kernels with up to 7x7 weights in all (e.g. 7x7, or 3x3 on 3 channels) show them as numbers."""
 
@@ -54,149 +39,6 @@ def _short(v: float) -> str:
     if float(v).is_integer():
         return str(int(v))
     return f"{v:.2f}".rstrip("0").replace("0.", ".", 1)
-
-
-class PlayControls(QWidget):
-    """Play/pause, step back/forward, a speed slider and a scrub slider over ``count`` steps.
-
-    Signals
-    -------
-    step_changed(int)
-        The current step (0-based) changed.
-    """
-
-    step_changed = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._on_timer_timeout)
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setCheckable(True)
-        self.play_button.toggled.connect(self._on_play_toggled)
-        self.back_button = QPushButton("◀ Back")
-        self.back_button.clicked.connect(self.step_back)
-        self.forward_button = QPushButton("Step ▶")
-        self.forward_button.clicked.connect(self.step_forward)
-        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
-        self.speed_slider.setRange(1, 30)
-        self.speed_slider.setValue(4)
-        self.speed_slider.setToolTip("steps per second")
-        self.speed_slider.valueChanged.connect(self._on_speed_slider_changed)
-        self.scrub_slider = QSlider(Qt.Orientation.Horizontal)
-        self.scrub_slider.setRange(0, 0)
-        self.scrub_slider.valueChanged.connect(self._on_scrub_slider_changed)
-        self.step_label = SteadyLabel("step 00000 / 00000")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for w in (self.play_button, self.back_button, self.forward_button):
-            row.addWidget(w)
-        row.addWidget(QLabel("speed"))
-        row.addWidget(self.speed_slider, 1)
-        row.addWidget(self.scrub_slider, 3)
-        row.addWidget(self.step_label)
-        self._count = 0
-        self._on_speed_slider_changed(self.speed_slider.value())
-        self._update_label()
-
-    # ---- public ------------------------------------------------------------------------------
-    def count(self) -> int:
-        """How many steps there are."""
-        return self._count
-
-    def step(self) -> int:
-        """The current step (0-based)."""
-        return self.scrub_slider.value()
-
-    def set_count(self, count: int) -> None:
-        """Sets the number of steps (keeps the current step where it still exists)."""
-        count = max(int(count), 0)
-        self._count = count
-        self.scrub_slider.setRange(0, max(count - 1, 0))
-        enabled = count > 0
-        for w in (self.play_button, self.back_button, self.forward_button, self.scrub_slider):
-            w.setEnabled(enabled)
-        if not enabled:
-            self.pause()
-        self._update_label()
-
-    def set_step(self, step: int) -> None:
-        """Jumps to ``step`` (clamped)."""
-        self.scrub_slider.setValue(min(max(int(step), 0), max(self._count - 1, 0)))
-
-    def step_forward(self) -> None:
-        """One step on; at the end stays there (and stops playing)."""
-        if self.step() >= self._count - 1:
-            self.pause()
-        else:
-            self.set_step(self.step() + 1)
-
-    def step_back(self) -> None:
-        """One step back."""
-        self.set_step(self.step() - 1)
-
-    def play(self) -> None:
-        """Starts the animation (from the start when at the end)."""
-        if self._count > 0:
-            self.play_button.setChecked(True)
-
-    def pause(self) -> None:
-        """Stops the animation."""
-        self.play_button.setChecked(False)
-        self.timer.stop()
-
-    def is_playing(self) -> bool:
-        """Whether the timer is running."""
-        return self.timer.isActive()
-
-    def steps_per_second(self) -> int:
-        """The animation speed."""
-        return self.speed_slider.value()
-
-    # ---- slots -------------------------------------------------------------------------------
-    def _on_play_toggled(self, on: bool) -> None:
-        if on:
-            if self.step() >= self._count - 1:
-                self.set_step(0)
-            self.timer.start()
-            self.play_button.setText("⏸ Pause")
-        else:
-            self.timer.stop()
-            self.play_button.setText("▶ Play")
-
-    def _on_timer_timeout(self) -> None:
-        self.step_forward()
-
-    def _on_speed_slider_changed(self, value: int) -> None:
-        self.timer.setInterval(int(1000 / max(value, 1)))
-
-    def _on_scrub_slider_changed(self, value: int) -> None:
-        self._update_label()
-        self.step_changed.emit(value)
-
-    def _update_label(self) -> None:
-        self.step_label.setText(f"step {self.step() + 1} / {self._count}" if self._count else
-                                "no steps")
-
-    def hideEvent(self, event) -> None:
-        self.pause()
-        super().hideEvent(event)
-
-
-def _big(label: QLabel, scale: float = 1.0) -> QLabel:
-    label.setFont(big_font(scale))
-    label.setProperty("font_factor", scale)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    return label
-
-
-def _refont(widget: QWidget) -> None:
-    """Re-applies the scaled big font to the labels :func:`_big` made (after a UI-scale change)."""
-    for label in widget.findChildren(QLabel):
-        factor = label.property("font_factor")
-        if factor is not None:
-            label.setFont(big_font(float(factor)))
 
 
 def _rect(color: str, fill: QColor | None = None, width: float = 2.0) -> QGraphicsRectItem:
@@ -318,7 +160,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
         self.numbers = _NumberGrid()
         self.kernel_vb.addItem(self.numbers, ignoreBounds=True)
-        self.formula_label = _big(QLabel())
+        self.formula_label = big_label(QLabel())
         formula_box = SteadyBox(self.formula_label, min_height=60)
         self.message = QLabel()
         self.message.setStyleSheet("color: #c5221f; font-weight: bold")
@@ -466,7 +308,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):
             return
-        _refont(self)
+        refont_big_labels(self)
         for label in (self.input_title, self.kernel_title, self.output_title):
             label.setText(label.text, size=pt(10), color="#202124")
 
@@ -479,114 +321,3 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         super().closeEvent(event)
 
 
-def parse_vector(text: str) -> np.ndarray:
-    """Comma- (or space-) separated numbers as float32; ValueError with a readable message."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
-    if not parts:
-        raise ValueError("enter some numbers, separated by commas")
-    if len(parts) > 40:
-        raise ValueError("at most 40 numbers")
-    return np.array([parse_number(p, "each value") for p in parts], np.float32)
-
-
-class Conv1DStepper(QWidget):
-    """The lecture's 1-D example ``[1,2,3,4,5,6] ⊛ [1,2] = [5,8,11,14,17]``, one output per step.
-
-    The vector and kernel are editable (comma-separated); invalid text shows a message and the
-    previous valid values stay. Outputs are computed with :func:`playground.engine.conv1d`.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.vector_edit = QLineEdit("1, 2, 3, 4, 5, 6")
-        self.kernel_edit = QLineEdit("1, 2")
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #c5221f")
-        self.display = _big(QLabel(), 1.5)
-        self.products = _big(QLabel(), 1.5)
-        self.controls = PlayControls(self)
-        form = QFormLayout()
-        form.addRow("vector", self.vector_edit)
-        form.addRow("kernel", self.kernel_edit)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.display)
-        layout.addWidget(self.products)
-        layout.addWidget(self.controls)
-        layout.addStretch(1)
-        self._x = np.array([1, 2, 3, 4, 5, 6], np.float32)
-        self._w = np.array([1, 2], np.float32)
-        self._y = engine.conv1d(self._x, self._w)
-        self.vector_edit.textChanged.connect(self._on_edit_text_changed)
-        self.kernel_edit.textChanged.connect(self._on_edit_text_changed)
-        self.controls.step_changed.connect(self._on_controls_step_changed)
-        self.controls.set_count(self._y.size)
-        follow_theme(self._on_theme_changed)
-        self._show_step(0)
-
-    def _on_theme_changed(self, _percent: int) -> None:
-        if not scale_changed(self):
-            return
-        _refont(self)
-
-    def outputs(self) -> list[float]:
-        """The whole output, from the engine."""
-        return [float(v) for v in self._y]
-
-    def shown_outputs(self) -> list[float]:
-        """The outputs revealed up to the current step."""
-        return self.outputs()[: self.controls.step() + 1]
-
-    def set_inputs(self, vector: str, kernel: str) -> None:
-        """Sets both line edits (as if typed)."""
-        self.vector_edit.setText(vector)
-        self.kernel_edit.setText(kernel)
-
-    def _on_edit_text_changed(self, _text: str) -> None:
-        try:
-            x = parse_vector(self.vector_edit.text())
-            w = parse_vector(self.kernel_edit.text())
-            if w.size > x.size:
-                raise ValueError(f"the kernel ({w.size} numbers) is longer than the vector "
-                                 f"({x.size}): there is no output")
-            y = engine.conv1d(x, w)
-        except ValueError as exc:
-            self.message.setText(f"{exc} — still showing the last valid example")
-            self.message.show()
-            return
-        self.message.setText("")
-        self.message.hide()
-        self._x, self._w, self._y = x, w, y
-        self.controls.set_count(y.size)
-        self.controls.set_step(0)
-        self._show_step(0)
-
-    def _on_controls_step_changed(self, step: int) -> None:
-        self._show_step(step)
-
-    def _show_step(self, step: int) -> None:
-        x, w, y = self._x, self._w, self._y
-        f = w.size
-        red = "<span style='color:#d50000;background-color:#fde7e7'><b>{}</b></span>"
-        xs = [fmt(v) for v in x]
-        x_txt = ", ".join(red.format(v) if step <= n < step + f else v for n, v in enumerate(xs))
-        w_txt = red.format(", ".join(fmt(v) for v in w))
-        ys = [red.format(fmt(v)) if n == step else fmt(v) if n < step else "·"
-              for n, v in enumerate(y)]
-        self.display.setText(f"[{x_txt}] ⊛ [{w_txt}] = [{', '.join(ys)}]")
-        window = x[step : step + f]
-        terms = " + ".join(f"({fmt(a)}*{fmt(b)})" for a, b in zip(window, w, strict=True))
-        done = "" if step < y.size - 1 else (
-            f"<br><span style='font-size:{(BIG_FONT_PT - 1) * ui_scale():g}pt;color:#555'>"
-            f"[{', '.join(fmt(v) for v in y)}]: a {x.size}-vector with a {f}-vector gives "
-            f"{x.size} − {f} + 1 = {y.size} outputs</span>")
-        self.products.setText(f"{terms} = <b>{fmt(y[step])}</b>{done}")
-
-    def hideEvent(self, event) -> None:
-        self.controls.pause()
-        super().hideEvent(event)
-
-    def closeEvent(self, event) -> None:
-        self.controls.pause()
-        super().closeEvent(event)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.steady_label import SteadyBox, SteadyLabel
 from playground.ui.playground.kernel_editor import KernelEditor
-from playground.ui.playground.maps_view import nice_ticks
+from playground.ui.playground.map_items import nice_ticks
 
 
 def _pixels(item: pg.ImageItem) -> QImage:

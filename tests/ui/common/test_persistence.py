@@ -170,3 +170,39 @@ def test_persistence_reads_no_window_attributes(new_window):
     assert persistence.load(stand_in) == []
     assert stand_in.got.scene == win.state.scene()
     assert stand_in.got.drawing is not None and stand_in.got.tab == 0
+
+
+def test_a_saved_backend_is_asked_for_again_and_the_command_line_wins(new_window):
+    from playground import engine
+
+    win = new_window()
+    win.state.set_backend("cpu")
+    win.close()
+    again = new_window()
+    assert again.state.backend == "cpu" and again.backend_session.asked == "cpu"
+    assert engine.backend_name() == "reference"  # not warmed yet: nothing compiles at start
+    again.close()
+    told = new_window(backend="reference")
+    assert told.state.backend == "reference" and told.backend_session.asked == "reference"
+    told.save_on_close = False
+
+
+def test_a_saved_backend_that_cannot_run_here_falls_back_to_auto(new_window):
+    import json
+
+    from playground import engine
+
+    if "cuda" in engine.available_backends():
+        pytest.skip("this machine can run the CUDA backend")
+    win = new_window()
+    win.close()
+    s = QSettings()
+    doc = json.loads(s.value("playground/scene"))
+    doc["backend"] = "cuda"
+    s.setValue("playground/scene", json.dumps(doc))
+    s.sync()
+    again = new_window()
+    assert again.state.backend == "auto" and again.backend_session.asked == "auto"
+    message = again.statusBar().currentMessage()
+    assert "backend 'cuda'" in message and "using auto" in message, message
+    again.save_on_close = False

@@ -8,12 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from playground.data import kernels as dk
-from playground.ui.playground.kernel_editor import (
-    KernelEditor,
-    format_matrix,
-    parse_matrix,
-    parse_number,
-)
+from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.kernel_grid import format_matrix, parse_matrix, parse_number
 
 
 @pytest.fixture

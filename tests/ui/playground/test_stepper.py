@@ -9,7 +9,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QRectF
 
 from playground import engine
 from playground.ui.common.formatting import fmt
-from playground.ui.playground.stepper import Conv1DStepper, StepThroughWidget, parse_vector
+from playground.ui.playground.conv1d_stepper import Conv1DStepper, parse_vector
+from playground.ui.playground.stepper import StepThroughWidget
 
 
 @pytest.fixture
