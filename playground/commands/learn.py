@@ -73,6 +73,8 @@ def _check_save_target(text: str) -> Path:
     if save.suffix != ".npz":
         raise UserError(f"--save must name a .npz file, got {text!r}")
     folder = save.parent if str(save.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--save: {str(folder)!r} is a file, not a folder")
     if not folder.is_dir():
         raise UserError(f"--save: folder {str(folder)!r} does not exist")
     if save.is_dir():
@@ -191,6 +193,8 @@ def run_predict(args: argparse.Namespace) -> int:
     from playground.data.images import image_to_digit_input
 
     model = _load_model(args.model, args.backend)
+    if Path(args.image).is_dir():
+        raise UserError(f"image {args.image!r} is a folder; give an image file")
     if not Path(args.image).is_file():
         raise UserError(f"image {args.image!r} does not exist")
     digit = image_to_digit_input(args.image)

@@ -26,6 +26,10 @@ class ModelFileError(ValueError):
     """A model file is missing, truncated, corrupt, of another version or architecture."""
 
 
+class _Refused(ValueError):
+    """Something in a model file's archive that the reader refuses (said as it is)."""
+
+
 def _jsonable(obj):
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
@@ -47,6 +51,7 @@ def header_for(model) -> dict:
         "input_shape": list(model.input_shape),
         "layers": model.layer_specs(),
         "params": model.n_params(),
+        "n_classes": model.n_classes,
         "training": _jsonable(model.training),
         "history": _jsonable(model.history),
         "data": _jsonable(model.data),
@@ -119,25 +124,25 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> np.
         elif version == (2, 0):
             shape, fortran, dtype = fmt.read_array_header_2_0(fp, max_header_size=10_000)
         else:
-            raise ValueError(f"array {info.filename!r} has unknown .npy version {version}")
+            raise _Refused(f"array {info.filename!r} has unknown .npy version {version}")
         if dtype.hasobject:
-            raise ValueError(f"array {info.filename!r} holds Python objects (pickled data); "
+            raise _Refused(f"array {info.filename!r} holds Python objects (pickled data); "
                              "model files hold numbers only")
         if dtype.kind not in "fu" or dtype.itemsize > 8:
-            raise ValueError(f"array {info.filename!r} has dtype {dtype}; expected float32")
+            raise _Refused(f"array {info.filename!r} has dtype {dtype}; expected float32")
         count = 1
         for d in shape:
             count *= int(d)
         nbytes = count * dtype.itemsize
         if nbytes > budget:
-            raise ValueError(f"array {info.filename!r} declares shape {shape} "
+            raise _Refused(f"array {info.filename!r} declares shape {shape} "
                              f"({nbytes:,} bytes), over the {MAX_ARRAY_BYTES:,}-byte limit")
         data = fp.read(nbytes)
         if len(data) != nbytes:
-            raise ValueError(f"array {info.filename!r} is truncated ({len(data):,} of "
+            raise _Refused(f"array {info.filename!r} is truncated ({len(data):,} of "
                              f"{nbytes:,} bytes)")
         if fp.read(1):
-            raise ValueError(f"array {info.filename!r} has data after its end")
+            raise _Refused(f"array {info.filename!r} has data after its end")
     arr = np.frombuffer(data, dtype).reshape(shape, order="F" if fortran else "C")
     return arr
 
@@ -154,17 +159,17 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         with zipfile.ZipFile(fh) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ARRAYS:
-                raise ValueError(f"it holds {len(infos)} entries, more than {MAX_ARRAYS}")
+                raise _Refused(f"it holds {len(infos)} entries, more than {MAX_ARRAYS}")
             budget = MAX_ARRAY_BYTES
             arrays: dict[str, np.ndarray] = {}
             for info in infos:
                 name = info.filename
                 if not name.endswith(".npy") or name[:-4] in arrays or info.is_dir():
-                    raise ValueError(f"unexpected entry {name!r}")
+                    raise _Refused(f"unexpected entry {name!r}")
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    raise ValueError(f"entry {name!r} uses an unsupported compression")
+                    raise _Refused(f"entry {name!r} uses an unsupported compression")
                 if info.file_size > budget + 10_000:
-                    raise ValueError(f"entry {name!r} declares {info.file_size:,} bytes, over "
+                    raise _Refused(f"entry {name!r} declares {info.file_size:,} bytes, over "
                                      f"the {MAX_ARRAY_BYTES:,}-byte limit")
                 arr = _read_member(zf, info, budget)
                 budget -= arr.nbytes
@@ -221,6 +226,8 @@ def _read(path) -> tuple[dict, dict[str, np.ndarray]]:
         if str(exc).startswith("not a model file"):
             raise ModelFileError(f"{where} is {exc}") from None
         raise
+    except _Refused as exc:
+        raise ModelFileError(f"{where} is not a valid model file: {exc}") from None
     except Exception as exc:  # any failure to parse untrusted bytes means a corrupt file
         raise ModelFileError(f"{where} is truncated or not a model file ({exc})") from None
     raw = arrays.pop(HEADER_KEY, None)
@@ -298,6 +305,9 @@ def load_model(path, architecture: str | None = None, backend=None):
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ModelFileError(f"{where} has invalid layer specs ({exc})") from None
     _check_model(model, where)
+    if header.get("n_classes", model.n_classes) != model.n_classes:
+        raise ModelFileError(f"{where} says {header['n_classes']!r} classes but its last layer "
+                             f"has {model.n_classes} outputs")
     if arch in ARCHITECTURES:
         expected = [layer.spec() for layer in ARCHITECTURES[arch](model.n_classes)]
         if _jsonable(expected) != header["layers"]:

@@ -67,6 +67,8 @@ class TrainConfig:
         if self.train_size is not None and (not isinstance(self.train_size, int)
                                             or self.train_size < 1):
             raise bad("train size must be a whole number >= 1", self.train_size)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise bad("seed must be a whole number >= 0", self.seed)
         if self.schedule not in ("cosine", "constant"):
             raise bad("schedule must be 'cosine' or 'constant'", self.schedule)
 
