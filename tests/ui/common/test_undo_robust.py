@@ -128,7 +128,7 @@ def test_state_refuses_values_beyond_float32(state, value):
 
 
 def test_stepper_vectors_refuse_values_beyond_float32():
-    from playground.ui.playground.stepper import parse_vector
+    from playground.ui.playground.conv1d_stepper import parse_vector
 
     for text in ("1, 1e39", "3.5e38", "1, nan", "1, 1/0"):
         with pytest.raises(ValueError):
