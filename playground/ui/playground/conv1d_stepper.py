@@ -84,7 +84,11 @@ class Conv1DStepper(QWidget):
             if w.size > x.size:
                 raise ValueError(f"the kernel ({w.size} numbers) is longer than the vector "
                                  f"({x.size}): there is no output")
-            y = engine.conv1d(x, w)
+            with np.errstate(over="ignore", invalid="ignore"):
+                y = engine.conv1d(x, w)
+            if not np.isfinite(y).all():
+                raise ValueError("the products are too large for float32 (beyond ±3.4e38): "
+                                 "use smaller numbers")
         except ValueError as exc:
             self.message.setText(f"{exc} — still showing the last valid example")
             self.message.show()

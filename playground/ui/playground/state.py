@@ -277,10 +277,11 @@ class PlaygroundState:
         start = time.perf_counter()
         try:
             backend = self.preview_backend()
-            self.result = engine.feature_maps(
-                self.image, self.kernels, self.bias, s.stride, s.padding_spec(), s.activation,
-                s.pool, s.pool_size, s.pool_stride, backend=backend,
-            )
+            with np.errstate(over="ignore", invalid="ignore"):  # huge weights: ±inf, clipped
+                self.result = engine.feature_maps(  # by the views, as the cpu backend gives
+                    self.image, self.kernels, self.bias, s.stride, s.padding_spec(),
+                    s.activation, s.pool, s.pool_size, s.pool_stride, backend=backend,
+                )
             self.error = None
         except (ValueError, engine.BackendUnavailable) as exc:
             self.error = str(exc)

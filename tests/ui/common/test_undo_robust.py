@@ -134,3 +134,33 @@ def test_stepper_vectors_refuse_values_beyond_float32():
         with pytest.raises(ValueError):
             parse_vector(text)
     assert parse_vector("1, 3e38").tolist() == [1.0, np.float32(3e38)]
+
+
+def test_stepper_products_beyond_float32_are_refused(qtbot):
+    """Each number fits float32 but their products do not: a message, the old example stays
+    (the conv1d overflow warning escaped the slot before)."""
+    from playground.ui.playground.conv1d_stepper import Conv1DStepper
+
+    s = Conv1DStepper()
+    qtbot.addWidget(s)
+    s.vector_edit.setText("3e38, 3e38, 1")
+    s.kernel_edit.setText("3e38, 2")
+    assert "too large for float32" in s.message.text()
+    assert np.isfinite(s._y).all()
+
+
+def test_huge_but_valid_weights_draw_everywhere(window, qtbot):
+    """Weights of ±3e38 on a white image: maps overflow to ±inf, and every view still draws
+    (warnings are errors here, so an overflow warning in any view fails the test)."""
+    window.state.set_image(np.ones((28, 28), np.float32))
+    m = window.kernel_editor.model
+    for r in range(3):
+        for c in range(3):
+            assert m.setData(m.index(r, c), "3e38" if (r + c) % 2 else "-3e38")
+    for i in range(window.lower_tabs.count()):
+        window.lower_tabs.setCurrentIndex(i)
+        qtbot.wait(5)
+    window.tabs.setCurrentIndex(1)
+    qtbot.wait(20)
+    assert not window.grab().isNull() and window.state.result is not None
+    window.save_on_close = False
