@@ -386,10 +386,10 @@ class MainWindow(WindowSession, QMainWindow):
                 self.statusBar().showMessage(f"The Network tab could not be opened: {exc}", 15000)
 
     # ---- status ------------------------------------------------------------------------------
-    def _on_state_changed_first(self, _what: str) -> None:
+    def _on_state_changed_first(self, _what: Change) -> None:
         self._t_changed = time.perf_counter()
 
-    def _on_state_changed_last(self, _what: str) -> None:
+    def _on_state_changed_last(self, _what: Change) -> None:
         self.render_ms = (time.perf_counter() - self._t_changed) * 1000.0
         self._update_status()
 

@@ -44,7 +44,7 @@ class WindowSession:
             try:
                 self.state.apply(scene)
             except (ValueError, engine.BackendUnavailable) as exc:
-                problems.append(f"backend {scene.backend!r}: {exc}; using auto")
+                problems.append(f"backend {scene.backend} cannot run here ({exc}); using auto")
                 self.state.apply(scene.replace(backend="auto"))
         if session.drawing is not None:
             size = self.canvas.buffer().size()

@@ -44,6 +44,7 @@ class BackendSession(QObject):
         self._failed: dict[str, str] = {}
         self._started = False
         self._warmup: EngineWarmup | None = None
+        self._computing: str | None = None
         self.request(asked)
 
     # ---- what the window reads ---------------------------------------------------------------
@@ -81,7 +82,8 @@ class BackendSession(QObject):
         """Asks for ``name``; ValueError for an unknown name, ``engine.BackendUnavailable`` when it
         cannot run here (the choice is then unchanged). Switches at once if it is ready, else
         after its warm-up (started here when the session has been started)."""
-        engine.get_backend(name)  # validates: unknown or unavailable backends raise
+        if dispatch.resolve(name) == "cuda":  # ValueError for an unknown name
+            engine.get_backend("cuda")  # BackendUnavailable without a GPU
         self._asked = name
         self._update()
 
@@ -110,9 +112,12 @@ class BackendSession(QObject):
         self._apply()
 
     def _apply(self) -> None:
+        # compared with what the session set, not engine.backend_name(): asking the engine would
+        # import the compiled backend (Numba) on the GUI thread before the window is shown
         computing = self.computing
-        if engine.backend_name() != computing:
+        if computing != self._computing:
             engine.set_backend(computing)
+            self._computing = computing
             self.changed.emit(computing)
 
     def _on_warmup_done(self, seconds: float, error: str) -> None:

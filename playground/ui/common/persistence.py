@@ -105,6 +105,11 @@ def read(fallback: Scene | None = None) -> tuple[Session, list[str]]:
         text = s.value("playground/scene")
         if text is None and s.value("playground/state") is not None:
             data = _from_version_1(parse(_text(s.value("playground/state"))))
+            old_shared = s.value("view/shared_scale")  # the version-1 key of the colour scale
+            shared = {True: True, False: False, "true": True, "false": False}.get(
+                old_shared) if isinstance(old_shared, bool | str) else None
+            if shared is not None:
+                data.setdefault("view", {})["shared_scale"] = shared
         elif text is None:
             return None
         else:

@@ -41,8 +41,7 @@ class Snapshot:
     def same_as(self, other: Snapshot) -> bool:
         """Whether restoring ``other`` would change nothing the user can see (display choices
         such as the colour scale are not undone)."""
-        view = {"view": self.scene.view, "shared_scale": self.scene.shared_scale}
-        return self.scene == other.scene.replace(**view) and self.canvas == other.canvas
+        return self.scene.same_content(other.scene) and self.canvas == other.canvas
 
 
 class SnapshotCommand(QUndoCommand):

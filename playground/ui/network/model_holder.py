@@ -274,6 +274,11 @@ class ModelHolder(QObject):
             raise ValueError(f"{display_name(self.model.name)} has no convolution layer to edit")
         if self.training:
             raise ValueError("stop the training before editing its filters")
+        c_in = self.model.get_weights("conv1")["weight"].shape[1]
+        if self.state.channels != c_in:
+            raise ValueError(f"conv1 of {display_name(self.model.name)} takes {c_in} channel(s) "
+                             f"but the Playground shows a {self.state.channels}-channel image: "
+                             "draw a digit or open a grey image first")
         if self.edited_from is None:  # edit a copy, never the model it came from
             twin = clone_model(self.model)
             self.edited_from, self.model = self.source, twin

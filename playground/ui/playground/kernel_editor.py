@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.scene import Change
+from playground.scene import MAX_KERNEL, MAX_KERNELS, Change
 from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
@@ -41,7 +41,7 @@ from playground.ui.playground.kernel_grid import (
     kernel_pixmap,
     parse_matrix,
 )
-from playground.ui.playground.state import MAX_KERNEL, MAX_KERNELS, PlaygroundState
+from playground.ui.playground.state import PlaygroundState
 
 CHANNEL_NAMES = ("R", "G", "B")
 

@@ -89,3 +89,19 @@ def test_the_warmup_covers_the_playground_and_the_networks():
     assert {"network lenet5", "network lenet5-small", "network fcnn"} <= set(names)
     assert compile_progress.backends_to_warm("reference") == []
     assert compile_progress.backends_to_warm("cpu") == ["cpu"]
+
+
+def test_opening_the_window_compiles_and_imports_nothing_fast():
+    """The compiled backends (Numba) are imported by the warm-up thread, never before the window
+    is shown: importing Numba on the GUI thread costs about a second of every start."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen';"
+            "from playground.app import make_application, open_window;"
+            "app = make_application(); w = open_window(restore=False); w.save_on_close = False;"
+            "w.show(); app.processEvents();"
+            "print(w.backend_session.computing, 'numba' in sys.modules); w.close()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert out.stdout.split() == ["reference", "False"]

@@ -133,9 +133,11 @@ def test_an_old_session_with_a_huge_padding_is_refused_not_computed(new_window):
     s = QSettings()
     s.setValue("version", 1)
     s.setValue("playground/state", json.dumps(old))
+    s.setValue("view/shared_scale", False)
     s.sync()
     win = new_window()
     assert win.state.kernels.shape == (2, 1, 3, 3) and win.state.selected == 1  # kept
+    assert win.shared_scale is False and not win.maps_view.shared_scale()
     assert win.state.settings.padding_mode == "same"  # the bad layer went back to the default
     assert "layer.padding[0]: must be 0..20, got 5000" in win.statusBar().currentMessage()
     win.save_on_close = False
@@ -188,8 +190,6 @@ def test_a_saved_backend_is_asked_for_again_and_the_command_line_wins(new_window
 
 
 def test_a_saved_backend_that_cannot_run_here_falls_back_to_auto(new_window):
-    import json
-
     from playground import engine
 
     if "cuda" in engine.available_backends():
@@ -197,9 +197,9 @@ def test_a_saved_backend_that_cannot_run_here_falls_back_to_auto(new_window):
     win = new_window()
     win.close()
     s = QSettings()
-    doc = json.loads(s.value("playground/scene"))
-    doc["backend"] = "cuda"
-    s.setValue("playground/scene", json.dumps(doc))
+    snap = json.loads(s.value("playground/scene"))
+    snap["backend"] = "cuda"
+    s.setValue("playground/scene", json.dumps(snap))
     s.sync()
     again = new_window()
     assert again.state.backend == "auto" and again.backend_session.asked == "auto"

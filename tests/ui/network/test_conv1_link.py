@@ -103,3 +103,11 @@ def test_unlink_keeps_the_edited_copy(linked):
     window.state.set_kernel_cell(0, 0, 1, 1, 7.0)  # no longer written into the network
     assert holder.model.get_weights("conv1")["weight"][0, 0, 1, 1] == 3.0
     assert holder.title == "LeNet-5, conv1 edited"
+
+
+def test_linking_is_refused_while_a_colour_image_is_on_show(window, tmp_path):
+    assert window.input_panel.open_file(_rgb_file(tmp_path), rgb=True)
+    tab = window.ensure_network_tab()
+    assert not tab.edit_in_kernel_editor(0)
+    assert "3-channel image" in tab.message_label.text()
+    assert not tab.holder.linked and tab.holder.is_bundled  # no copy was made

@@ -15,42 +15,37 @@ from typing import Any
 
 import numpy as np
 
+from playground.scene.fields import (
+    SceneError,
+    array,
+    choice,
+    int_pair,
+    integer,
+    kernel_shape,
+    known,
+    nested_array,
+    obj,
+    short,
+)
+from playground.scene.limits import (
+    ACTIVATIONS,
+    BACKENDS,
+    INPUT_KINDS,
+    MAX_CHANNELS,
+    MAX_INPUT_SIDE,
+    MAX_JSON_CHARS,
+    MAX_KERNEL,
+    MAX_KERNELS,
+    MAX_PADDING,
+    MAX_POOL,
+    MAX_STRIDE,
+    PADDING_MODES,
+    POOLS,
+    VIEWS,
+)
+
 FORMAT = "conv-playground-scene"
 VERSION = 1
-
-# ---- limits (the kernel editor, settings panel and state read these) -------------------------
-MAX_KERNEL = 11
-"""Largest kernel side (rows or columns)."""
-MAX_KERNELS = 16
-"""Most kernels (filters) in the layer."""
-MAX_CHANNELS = 3
-"""Most input channels (RGB)."""
-MAX_INPUT_SIDE = 512
-"""Largest input height or width."""
-MAX_PADDING = 20
-"""Largest custom zero padding per side."""
-MAX_STRIDE = 10
-"""Largest convolution stride."""
-MAX_POOL = 10
-"""Largest pooling window side and pooling stride."""
-MAX_JSON_CHARS = 16_000_000
-"""Longest scene text :func:`loads` parses (a 3x512x512 input with 16 digits a number fits)."""
-
-PADDING_MODES = ("valid", "same", "custom")
-ACTIVATIONS = ("relu", "none")
-POOLS = ("max", "avg", "none")
-INPUT_KINDS = ("drawing", "digit", "image", "rgb", "matrix", "vector")
-"""What the input is: the canvas drawing, an MNIST digit, an image file (grey or RGB), the
-lecture's matrix A or its 1-D vector."""
-VIEWS = ("step-2d", "output-size", "step-1d", "channels", "cost")
-"""The Playground's lower views (step-through, output size, 1-D, colour channels, cost)."""
-BACKENDS = ("auto", "reference", "cpu", "cuda")
-
-_F32_MAX = float(np.finfo(np.float32).max)
-
-
-class SceneError(ValueError):
-    """A scene (or its JSON) is invalid; the message names the field."""
 
 
 class Change(enum.Flag):
@@ -87,12 +82,12 @@ class LayerSettings:
     pool_stride: tuple[int, int] = (2, 2)
 
     def __post_init__(self) -> None:
-        _name("layer.padding_mode", self.padding_mode, PADDING_MODES)
-        _name("layer.activation", self.activation, ACTIVATIONS)
-        _name("layer.pool", self.pool, POOLS)
+        known("layer.padding_mode", self.padding_mode, PADDING_MODES)
+        known("layer.activation", self.activation, ACTIVATIONS)
+        known("layer.pool", self.pool, POOLS)
         for key, lo, hi in (("padding", 0, MAX_PADDING), ("stride", 1, MAX_STRIDE),
                             ("pool_size", 1, MAX_POOL), ("pool_stride", 1, MAX_POOL)):
-            object.__setattr__(self, key, _int_pair(f"layer.{key}", getattr(self, key), lo, hi))
+            object.__setattr__(self, key, int_pair(f"layer.{key}", getattr(self, key), lo, hi))
 
     def padding_spec(self) -> str | tuple[int, int]:
         """What the engine takes as ``padding``."""
@@ -123,9 +118,9 @@ class Scene:
     backend: str = "auto"
 
     def __post_init__(self) -> None:
-        image = _array("image", self.image)
-        kernels = _array("kernels", self.kernels)
-        bias = _array("bias", self.bias)
+        image = array("image", self.image)
+        kernels = array("kernels", self.kernels)
+        bias = array("bias", self.bias)
         if image.ndim == 2:
             channels = 1
         elif image.ndim == 3 and 1 <= image.shape[0] <= MAX_CHANNELS:
@@ -136,19 +131,19 @@ class Scene:
         if not all(1 <= s <= MAX_INPUT_SIDE for s in image.shape[-2:]):
             raise SceneError(f"image: height and width must be 1..{MAX_INPUT_SIDE}, "
                              f"got {image.shape[-2]}x{image.shape[-1]}")
-        _kernel_shape(kernels.shape, channels)
+        kernel_shape(kernels.shape, channels)
         if bias.shape != (kernels.shape[0],):
             raise SceneError(f"bias: needs one value per kernel ({kernels.shape[0]}), "
                              f"got shape {bias.shape}")
-        _name("input_kind", self.input_kind, INPUT_KINDS)
-        _name("view", self.view, VIEWS)
-        _name("backend", self.backend, BACKENDS)
+        known("input_kind", self.input_kind, INPUT_KINDS)
+        known("view", self.view, VIEWS)
+        known("backend", self.backend, BACKENDS)
         if not isinstance(self.layer, LayerSettings):
             raise SceneError("layer: must be LayerSettings")
         if not isinstance(self.shared_scale, bool | np.bool_):
             raise SceneError("shared_scale: must be true or false")
         object.__setattr__(self, "shared_scale", bool(self.shared_scale))
-        sel = _int("selected", self.selected, 0, kernels.shape[0] - 1)
+        sel = integer("selected", self.selected, 0, kernels.shape[0] - 1)
         for key, arr in (("image", image), ("kernels", kernels), ("bias", bias)):
             arr.setflags(write=False)
             object.__setattr__(self, key, arr)
@@ -170,6 +165,11 @@ class Scene:
         return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
 
     __hash__ = None  # type: ignore[assignment]
+
+    def same_content(self, other: Scene) -> bool:
+        """Equal but for the display choices (``view``, ``shared_scale``): what undo compares."""
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
+                   if f.name not in ("view", "shared_scale"))
 
     def __repr__(self) -> str:
         k = "x".join(map(str, self.kernels.shape))
@@ -193,11 +193,11 @@ class Scene:
     @classmethod
     def from_json(cls, data: Any) -> Scene:
         """The scene ``data`` describes; SceneError (naming the field) if anything is off."""
-        top = _dict("scene", data, {"format", "version", "input", "kernels", "bias", "layer",
+        top = obj("scene", data, {"format", "version", "input", "kernels", "bias", "layer",
                                     "view", "backend"}, required={"format", "version"})
         if top["format"] != FORMAT:
-            raise SceneError(f"format: expected {FORMAT!r}, got {_short(top['format'])}")
-        if _int("version", top["version"], 1, 10**6) != VERSION:
+            raise SceneError(f"format: expected {FORMAT!r}, got {short(top['format'])}")
+        if integer("version", top["version"], 1, 10**6) != VERSION:
             raise SceneError(f"version: this app reads version {VERSION}, got {top['version']}")
         default = default_scene()
         parts = _parts(top)
@@ -224,7 +224,7 @@ class Scene:
             try:
                 parts.update(_parts(data, only=key))
             except SceneError as exc:
-                problems.append(str(exc))
+                problems.append(f"{exc} (so the {_PART_NAMES[key]} stayed at the default)")
         for key in set(data) - _TOP_KEYS:
             problems.append(f"{key}: unknown field")
         for drop in ((), ("arrays",), ("input",), ("input", "arrays")):
@@ -277,6 +277,8 @@ def parse(text: Any) -> Any:
 _TOP_KEYS = {"format", "version", "input", "kernels", "bias", "layer", "view", "backend"}
 _LAYER_KEYS = {f.name for f in fields(LayerSettings)}
 _VIEW_KEYS = {"selected_kernel", "view", "shared_scale"}
+_PART_NAMES = {"input": "input", "arrays": "kernels", "layer": "layer settings",
+               "view": "selection and view", "backend": "backend"}
 _PART_OF = {"image": "input", "input_kind": "input", "kernels": "arrays", "bias": "arrays"}
 
 
@@ -284,49 +286,49 @@ def _parts(top: dict, only: str | None = None) -> dict[str, Any]:
     """Scene constructor arguments read from the JSON dict (only one part when ``only``)."""
     out: dict[str, Any] = {}
     if only in (None, "input") and "input" in top:
-        inp = _dict("input", top["input"], {"kind", "data"}, required={"data"})
+        inp = obj("input", top["input"], {"kind", "data"}, required={"data"})
         if "kind" in inp:
-            out["input_kind"] = _str("input.kind", inp["kind"], INPUT_KINDS)
-        out["image"] = _nested("input.data", inp["data"], (2, 3),
+            out["input_kind"] = choice("input.kind", inp["kind"], INPUT_KINDS)
+        out["image"] = nested_array("input.data", inp["data"], (2, 3),
                                (MAX_CHANNELS, MAX_INPUT_SIDE, MAX_INPUT_SIDE))
     if only in (None, "arrays"):
         if ("kernels" in top) != ("bias" in top):
             raise SceneError("kernels and bias: give both or neither")
         if "kernels" in top:
-            out["kernels"] = _nested("kernels", top["kernels"], (4,),
+            out["kernels"] = nested_array("kernels", top["kernels"], (4,),
                                      (MAX_KERNELS, MAX_CHANNELS, MAX_KERNEL, MAX_KERNEL))
-            out["bias"] = _nested("bias", top["bias"], (1,), (MAX_KERNELS,))
+            out["bias"] = nested_array("bias", top["bias"], (1,), (MAX_KERNELS,))
     if only in (None, "layer") and "layer" in top:
-        lay = _dict("layer", top["layer"], _LAYER_KEYS)
+        lay = obj("layer", top["layer"], _LAYER_KEYS)
         names = {"padding_mode": PADDING_MODES, "activation": ACTIVATIONS, "pool": POOLS}
         settings = {}
         for key, value in lay.items():
             if key in names:
-                settings[key] = _str(f"layer.{key}", value, names[key])
+                settings[key] = choice(f"layer.{key}", value, names[key])
             else:
                 if not isinstance(value, list):
                     raise SceneError(f"layer.{key}: expected a list of two integers, got "
-                                     f"{_short(value)}")
+                                     f"{short(value)}")
                 settings[key] = tuple(value)
         out["layer"] = LayerSettings(**settings)
     if only in (None, "view") and "view" in top:
-        view = _dict("view", top["view"], _VIEW_KEYS)
+        view = obj("view", top["view"], _VIEW_KEYS)
         if "selected_kernel" in view:
-            out["selected"] = _int("view.selected_kernel", view["selected_kernel"], 0,
+            out["selected"] = integer("view.selected_kernel", view["selected_kernel"], 0,
                                    MAX_KERNELS - 1)
             k = out.get("kernels")
             if k is not None and out["selected"] >= k.shape[0]:
                 raise SceneError(f"view.selected_kernel: must be 0..{k.shape[0] - 1}, got "
                                  f"{out['selected']}")
         if "view" in view:
-            out["view"] = _str("view.view", view["view"], VIEWS)
+            out["view"] = choice("view.view", view["view"], VIEWS)
         if "shared_scale" in view:
             if not isinstance(view["shared_scale"], bool):
                 raise SceneError("view.shared_scale: expected true or false, got "
-                                 f"{_short(view['shared_scale'])}")
+                                 f"{short(view['shared_scale'])}")
             out["shared_scale"] = view["shared_scale"]
     if only in (None, "backend") and "backend" in top:
-        out["backend"] = _str("backend", top["backend"], BACKENDS)
+        out["backend"] = choice("backend", top["backend"], BACKENDS)
     return out
 
 
@@ -347,114 +349,8 @@ def _build(base: Scene, parts: dict[str, Any]) -> Scene:
         raise SceneError(f"scene: {exc}") from None
 
 
-def _dict(what: str, value: Any, allowed: set[str], required: set[str] = frozenset()) -> dict:
-    if not isinstance(value, dict):
-        raise SceneError(f"{what}: expected an object, got {_short(value)}")
-    for key in value:
-        if not isinstance(key, str) or key not in allowed:
-            shown = key if isinstance(key, str) and key.isidentifier() else repr(key)
-            name = shown if what == "scene" else f"{what}.{shown}"
-            raise SceneError(f"{name}: unknown field")
-    for key in sorted(required - set(value)):
-        raise SceneError(f"{key if what == 'scene' else what + '.' + key}: missing")
-    return value
-
-
-def _str(what: str, value: Any, allowed: tuple[str, ...]) -> str:
-    if not isinstance(value, str):
-        raise SceneError(f"{what}: expected one of {', '.join(allowed)}, got {_short(value)}")
-    return _name(what, value, allowed)
-
-
-def _name(what: str, value: Any, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise SceneError(f"{what}: unknown {_short(value)}; choose one of {', '.join(allowed)}")
-    return value
-
-
-def _int(what: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise SceneError(f"{what}: expected an integer, got {_short(value)}")
-    if not lo <= value <= hi:
-        raise SceneError(f"{what}: must be {lo}..{hi}, got {value}")
-    return int(value)
-
-
-def _int_pair(what: str, value: Any, lo: int, hi: int) -> tuple[int, int]:
-    if not isinstance(value, tuple | list) or len(value) != 2:
-        raise SceneError(f"{what}: expected two integers, got {_short(value)}")
-    return _int(f"{what}[0]", value[0], lo, hi), _int(f"{what}[1]", value[1], lo, hi)
-
-
-def _nested(what: str, value: Any, ndims: tuple[int, ...], limits: tuple[int, ...]) -> np.ndarray:
-    """A float32 array from nested lists, every length checked before anything is allocated."""
-    shape: list[int] = []
-    level = value
-    while isinstance(level, list):
-        if len(shape) >= max(ndims):
-            raise SceneError(f"{what}: nested more than {max(ndims)} levels deep")
-        shape.append(len(level))
-        if not level:
-            raise SceneError(f"{what}: an empty list")
-        level = level[0]
-    if len(shape) not in ndims:
-        want = " or ".join(str(n) for n in ndims)
-        raise SceneError(f"{what}: expected {want} levels of nested lists, got {len(shape)}")
-    lim = limits[-len(shape):]
-    for axis, (n, top) in enumerate(zip(shape, lim, strict=True)):
-        if n > top:
-            raise SceneError(f"{what}: axis {axis} has {n} entries, at most {top} allowed")
-    _check_rect(what, value, shape, 0)
-    return _array(what, np.array(value, dtype=np.float64))
-
-
-def _check_rect(what: str, value: Any, shape: list[int], depth: int) -> None:
-    if depth == len(shape):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SceneError(f"{what}: expected numbers, got {_short(value)}")
-        return
-    if not isinstance(value, list) or len(value) != shape[depth]:
-        raise SceneError(f"{what}: rows of different lengths (expected {shape[depth]} "
-                         f"entries at depth {depth})")
-    for v in value:
-        _check_rect(what, v, shape, depth + 1)
-
-
-def _array(what: str, value: Any) -> np.ndarray:
-    if isinstance(value, np.ndarray) and value.dtype == np.float32:  # the state's own arrays
-        if not np.isfinite(value).all():  # (finite float32 is within float32 by definition)
-            raise SceneError(f"{what}: must hold finite numbers")
-        return np.array(value, dtype=np.float32, order="C", copy=True)
-    try:
-        arr = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise SceneError(f"{what}: not an array of numbers ({exc})") from None
-    if not np.isfinite(arr).all():
-        raise SceneError(f"{what}: must hold finite numbers")
-    if arr.size and np.abs(arr).max() > _F32_MAX:
-        raise SceneError(f"{what}: values beyond float32 (|x| > {_F32_MAX:.3g})")
-    return np.ascontiguousarray(arr, dtype=np.float32)
-
-
-def _kernel_shape(shape: tuple[int, ...], channels: int) -> None:
-    if len(shape) != 4:
-        raise SceneError(f"kernels: must be (K, C, kh, kw), got shape {shape}")
-    k, c, kh, kw = shape
-    if not 1 <= k <= MAX_KERNELS:
-        raise SceneError(f"kernels: 1..{MAX_KERNELS} kernels, got {k}")
-    if not (1 <= kh <= MAX_KERNEL and 1 <= kw <= MAX_KERNEL):
-        raise SceneError(f"kernels: each side must be 1..{MAX_KERNEL}, got {kh}x{kw}")
-    if c != channels:
-        raise SceneError(f"kernels: {c} channel(s) but the input has {channels}")
-
-
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
                 and np.array_equal(a, b))
     return a == b
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, list | dict) else type(value).__name__
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -201,3 +201,10 @@ def test_lenient_reading_keeps_the_default_input_when_kernels_do_not_fit_it() ->
     got, problems = Scene.from_json_lenient(doc)
     assert got.channels == 1 and got.kernels.shape[1] == 1
     assert any(p.startswith("kernels") for p in problems)
+
+
+def test_same_content_ignores_only_the_display_choices() -> None:
+    s = sc.default_scene()
+    assert s.same_content(s.replace(view="cost", shared_scale=False))
+    assert not s.same_content(s.replace(selected=1))
+    assert not s.same_content(s.replace(layer=LayerSettings(pool="avg")))
