@@ -129,8 +129,8 @@ def _parse(path: Path, stream, compressed: bool) -> np.ndarray:
     array = np.empty(shape, dtype=dtype)
     view = memoryview(array.reshape(-1).view(np.uint8))
     got = 0
-    while got < expected:
-        n = stream.readinto(view[got:])
+    while got < expected:  # in slices: gzip's readinto inflates into a temporary of the size
+        n = stream.readinto(view[got:got + (16 << 20)])
         if not n:
             break
         got += n

@@ -232,7 +232,14 @@ class Model:
 
     # -- computing ---------------------------------------------------------------------------
     def forward(self, x, train: bool = False):
-        """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches."""
+        """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches.
+
+        The batch must match :attr:`input_shape` (ValueError otherwise): the backend kernels index
+        their inputs by the layers' sizes unchecked.
+        """
+        if tuple(x.shape[1:]) != self.input_shape:
+            raise ValueError(f"model {self.name!r} takes inputs {self.input_shape}, got a batch "
+                             f"of {tuple(x.shape[1:])}")
         for layer in self.layers:
             x = layer.forward(x, train)
         return x

@@ -203,9 +203,12 @@ def _check_header(header, where: str) -> dict:
     if not all(isinstance(h, dict) for h in history):
         raise ModelFileError(f"{where} has a corrupt header: 'history' must hold one dict "
                              "per epoch")
-    if header.get("input_shape", [1, 28, 28]) != [1, 28, 28]:
-        raise ModelFileError(f"{where} is for inputs {header.get('input_shape')!r}; this app "
-                             "reads models of 1x28x28 images")
+    shape = header.get("input_shape", [1, 28, 28])
+    if (not isinstance(shape, list) or len(shape) != 3
+            or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape)
+            or shape[0] * shape[1] * shape[2] > MAX_ACTIVATION):
+        raise ModelFileError(f"{where} has a corrupt header: 'input_shape' must be 3 sizes "
+                             f"(C, H, W) of at most {MAX_ACTIVATION:,} values, got {shape!r}")
     return header
 
 
@@ -285,12 +288,15 @@ def _check_model(model, where: str) -> None:
                              f"{'x'.join(map(str, shapes[-1]))})")
 
 
-def load_model(path, architecture: str | None = None, backend=None):
+def load_model(path, architecture: str | None = None, backend=None,
+               input_shape: tuple[int, int, int] | None = (1, 28, 28)):
     """Reads a model saved by :func:`save_model`.
 
-    ``architecture``, when given, must match the file's. Raises :class:`ModelFileError` for a
-    missing, truncated, corrupt, wrong-version or wrong-architecture file, a missing, extra or
-    misshapen array, or sizes over the limits above, all checked before anything big is allocated.
+    ``architecture``, when given, must match the file's; so must ``input_shape`` (the app's
+    digits by default; None accepts any, for models of other inputs). Raises
+    :class:`ModelFileError` for a missing, truncated, corrupt, wrong-version or wrong-architecture
+    file, a missing, extra or misshapen array, or sizes over the limits above, all checked before
+    anything big is allocated.
     """
     from playground.nn.model import ARCHITECTURES, model_from_specs
 
@@ -299,9 +305,13 @@ def load_model(path, architecture: str | None = None, backend=None):
     arch = header["architecture"]
     if architecture is not None and arch != architecture:
         raise ModelFileError(f"{where} holds a {arch!r} model, expected {architecture!r}")
+    shape = tuple(header.get("input_shape", (1, 28, 28)))
+    if input_shape is not None and shape != tuple(input_shape):
+        raise ModelFileError(f"{where} is for inputs {'x'.join(map(str, shape))}; this app "
+                             f"needs {'x'.join(map(str, input_shape))}")
     try:
         check_specs(header["layers"])
-        model = model_from_specs(header["layers"], arch, backend, (1, 28, 28))
+        model = model_from_specs(header["layers"], arch, backend, shape)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ModelFileError(f"{where} has invalid layer specs ({exc})") from None
     _check_model(model, where)

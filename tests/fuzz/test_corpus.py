@@ -171,6 +171,9 @@ def test_fuzz_campaign(tmp_path):
         print(f"peak memory over {len(peaks)} files under 10 MB: worst "
               f"{peaks[worst] / 2**20:.0f} MiB ({Path(worst).parent.name}/{Path(worst).name}), "
               f"median {sorted(peaks.values())[len(peaks) // 2] / 2**20:.0f} MiB")
+        top = sorted(peaks, key=peaks.get, reverse=True)[:6]
+        print("largest: " + ", ".join(f"{Path(p).parent.name}/{Path(p).name} "
+                                      f"{peaks[p] / 2**20:.0f} MiB" for p in top))
         over = {p: v for p, v in peaks.items() if v >= MEMORY_LIMIT}
         assert not over, over
     print(totals.line("TOTAL"))
