@@ -203,6 +203,5 @@ def test_a_saved_backend_that_cannot_run_here_falls_back_to_auto(new_window):
     s.sync()
     again = new_window()
     assert again.state.backend == "auto" and again.backend_session.asked == "auto"
-    message = again.statusBar().currentMessage()
-    assert "backend 'cuda'" in message and "using auto" in message, message
+    assert "cuda cannot run here" in again.statusBar().currentMessage()
     again.save_on_close = False
