@@ -349,7 +349,7 @@ class TrainingPanel(QWidget):
         if update.progress is None:  # a run begins: show a fresh copy of its network
             self._curve_runs.append(self.curves.begin_run(update.label, update.params))
             self._shown_run = update.run
-            n_classes = self.job.n_classes if self.job is not None else nn.N_CLASSES
+            n_classes = self.job.n_classes if self.job is not None else 10
             self.holder.set_model(nn.build_model(update.arch, backend=self.holder.backend,
                                                  n_classes=n_classes), "training…")
             return
