@@ -60,6 +60,17 @@ def _ours_rows(backend: str, repeat: int, batch: int) -> dict[str, float]:
 
         both = _median_us(bwd, repeat)
         rows[f"{layer.name} bwd"] = max(0.0, both - rows[f"{layer.name} fwd"])
+    for start, block in getattr(model, "_blocks", {}).items():  # the fused training path
+        names = "+".join(la.name for la in model.layers[start:start + 3])
+        xi, gi = inputs[start], grads[start + 2]
+        fwd = _median_us(lambda b=block, xi=xi: b.forward(xi), repeat)
+
+        def fused_bwd(b=block, xi=xi, gi=gi):
+            b.forward(xi)
+            b.backward(gi)
+
+        rows[f"{names} fwd"] = fwd
+        rows[f"{names} bwd"] = max(0.0, _median_us(fused_bwd, repeat) - fwd)
     rows["loss"] = _median_us(lambda: cross_entropy(be, h, labels), repeat)
     opt = SGD(model.parameters(), be, 0.01, 0.9)
     model.forward(x, train=True)
@@ -143,22 +154,27 @@ def profile(backend: str, repeat: int = 50, batch: int = BATCH, with_torch: bool
 
 
 def format_profile(result: dict, label: str) -> str:
-    """A table: one row per layer and direction, ours, PyTorch CPU and their ratio."""
+    """A table: one row per layer and direction, ours, PyTorch CPU and their ratio; then our
+    fused blocks (which replace their layers' rows in a training step) and the whole step."""
     ours, ref = result["ours"], result["torch"]
     lines = [f"LeNet-5 training step, batch {result['batch']}, {label}: median µs per call"]
-    head = f"{'':14}{'ours':>10}" + (f"{'PyTorch CPU':>13}{'ratio':>8}" if ref else "")
+    head = f"{'':24}{'ours':>10}" + (f"{'PyTorch CPU':>13}{'ratio':>8}" if ref else "")
     lines += [head, "-" * len(head)]
-    layer_keys = [k for k in ours if k != "whole step"]
-    for key in [*layer_keys, "whole step"]:
-        row = f"{key:14}{ours[key]:10.0f}"
+
+    def row(key: str, mine: float, theirs: float | None) -> str:
+        text = f"{key:24}{mine:10.0f}"
         if ref:
-            t = ref.get(key)
-            row += f"{t:13.0f}" + (f"{ours[key] / t:8.2f}" if t else f"{'-':>8}")
-        lines.append(row)
+            text += f"{theirs:13.0f}{mine / theirs:8.2f}" if theirs else f"{'-':>13}{'-':>8}"
+        return text
+
+    layer_keys = [k for k in ours if k != "whole step" and "+" not in k]
+    fused_keys = [k for k in ours if "+" in k]
+    lines += [row(k, ours[k], (ref or {}).get(k)) for k in layer_keys]
     total = sum(ours[k] for k in layer_keys)
-    row = f"{'sum of rows':14}{total:10.0f}"
-    if ref:
-        rt = sum(ref.get(k, 0.0) for k in layer_keys)
-        row += f"{rt:13.0f}{total / rt:8.2f}"
-    lines.append(row)
+    lines.append(row("sum of rows", total, sum(ref.get(k, 0.0) for k in layer_keys)
+                     if ref else None))
+    if fused_keys:
+        lines.append("fused training path (ours; replaces the three layers' rows):")
+        lines += [row(k, ours[k], None) for k in fused_keys]
+    lines.append(row("whole step", ours["whole step"], (ref or {}).get("whole step")))
     return "\n".join(lines)

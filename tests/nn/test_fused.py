@@ -1,0 +1,46 @@
+"""The training fast path (:mod:`playground.nn.fused`) gives the layer-by-layer gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.nn import build_model
+from playground.nn.fused import fused_blocks
+from playground.nn.losses import cross_entropy
+
+
+def _grads(model, x, y):
+    loss, d = cross_entropy(model.be, model.forward(x, train=True), y)
+    model.backward(d)
+    return loss, [np.array(model.be.to_host(p.grad)) for p in model.parameters()]
+
+
+def test_lenet5_on_cpu_fuses_both_conv_blocks_and_reference_fuses_none():
+    assert sorted(build_model("lenet5", backend="cpu")._blocks) == [0, 3]
+    assert build_model("lenet5", backend="reference")._blocks == {}
+    assert fused_blocks(build_model("fcnn", backend="cpu").layers, build_model("fcnn").be) == {}
+
+
+def test_fused_step_matches_the_reference_backend_over_changing_batch_sizes():
+    rng = np.random.default_rng(0)
+    ours = build_model("lenet5", seed=1, backend="cpu")
+    spec = build_model("lenet5", seed=1, backend="reference")
+    for n in (5, 3, 5):  # a shape change between steps remakes the kept buffers
+        x = rng.random((n, 1, 28, 28), dtype=np.float32)
+        y = rng.integers(0, 10, n)
+        (la, ga), (lb, gb) = _grads(ours, x, y), _grads(spec, x, y)
+        assert abs(la - lb) < 1e-5
+        for a, b in zip(ga, gb, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_an_evaluation_forward_between_steps_leaves_the_training_caches_alone():
+    rng = np.random.default_rng(2)
+    model = build_model("lenet5", seed=0, backend="cpu")
+    x, y = rng.random((4, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 4)
+    _, want = _grads(model, x, y)
+    _, d = cross_entropy(model.be, model.forward(x, train=True), y)
+    model.forward(rng.random((7, 1, 28, 28), dtype=np.float32))  # e.g. a preview while training
+    model.backward(d)
+    for p, w in zip(model.parameters(), want, strict=True):
+        np.testing.assert_allclose(p.grad, w, rtol=1e-5, atol=1e-7)
