@@ -51,9 +51,11 @@ def conv_fwd_gemm(x, w, b, pt, pl, hp, wp, y, chunk_floats):
     per = _chunk(taps, span, nb, chunk_floats)
     xp = np.zeros((cc, hp, wp), np.float32)
     has_b = b.shape[0] > 0
+    cols = np.empty((taps, per * span), np.float32)
     for n0 in range(0, nb, per):
         n1 = min(nb, n0 + per)
-        cols = np.empty((taps, (n1 - n0) * span), np.float32)
+        if n1 - n0 < per:  # a shorter last chunk
+            cols = np.empty((taps, (n1 - n0) * span), np.float32)
         _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
         res = np.dot(w2, cols)
         for n in range(n0, n1):
@@ -66,12 +68,52 @@ def conv_fwd_gemm(x, w, b, pt, pl, hp, wp, y, chunk_floats):
 
 
 @njit(**FAST)
+def _bwd_chunk(x, dy, n0, n1, w2t, pt, pl, fh, fw, span, xp, cols, dywt, dyw, dxp, dx, dwt, db,
+               need_dx):
+    """Images ``n0:n1`` of :func:`conv_bwd_gemm`; ``cols``, ``dywt``, ``dyw`` C-contiguous, sized
+    for exactly these images, zero outside the output pixels (kept so between calls)."""
+    kk = dywt.shape[1]
+    ho, wo = dy.shape[2], dy.shape[3]
+    cc, wp = xp.shape[0], xp.shape[2]
+    _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
+    for n in range(n0, n1):
+        base = (n - n0) * span
+        for k in range(kk):
+            s = f32(0.0)
+            for i in range(ho):
+                for j in range(wo):
+                    g = dy[n, k, i, j]
+                    dywt[base + i * wp + j, k] = g
+                    if need_dx:
+                        dyw[k, base + i * wp + j] = g
+                    s += g
+            db[k] += s
+    dwt += np.dot(cols, dywt)
+    if not need_dx:
+        return
+    dcols = np.dot(w2t, dyw)
+    dxf = dxp.reshape((cc, dxp.shape[1] * wp))
+    for n in range(n0, n1):
+        base = (n - n0) * span
+        dxp[:] = 0.0
+        for c in range(cc):
+            for u in range(fh):
+                for v in range(fw):
+                    src = dcols[(c * fh + u) * fw + v, base : base + span]
+                    dst = dxf[c, u * wp + v : u * wp + v + span]
+                    for p in range(span):
+                        dst[p] += src[p]
+        _crop_into(dxp, n, pt, pl, dx)
+
+
+@njit(**FAST)
 def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
     """Stride-1 gradients: ``dW.T += cols @ dYw.T`` and ``dcols = W.T @ dYw`` scattered back.
 
     The weight gradient is formed transposed, ``(taps, K) = cols (taps, m) @ dYwT (m, K)`` with
     ``dYwT`` written contiguous: OpenBLAS runs that shape ~2.7x faster than ``dYw @ cols.T``
     (a long reduction into a small transposed-operand product), measured at LeNet's conv2.
+    The chunk buffers are made once per call (a shorter last chunk gets its own).
     """
     nb = x.shape[0]
     kk, cc, fh, fw = w.shape
@@ -83,45 +125,19 @@ def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
     per = _chunk(taps, span, nb, chunk_floats)
     xp = np.zeros((cc, hp, wp), np.float32)
     dxp = np.empty((cc, hp, wp), np.float32)
-    dxf = dxp.reshape((cc, hp * wp))
-    cols_all = np.empty((taps, per * span), np.float32)
-    dywt_all = np.zeros((per * span, kk), np.float32)
-    dyw_all = np.zeros((kk, per * span if need_dx else 0), np.float32)
+    m = per * span
+    cols = np.empty((taps, m), np.float32)
+    dywt = np.zeros((m, kk), np.float32)
+    dyw = np.zeros((kk, m if need_dx else 0), np.float32)
     for n0 in range(0, nb, per):
         n1 = min(nb, n0 + per)
-        m = (n1 - n0) * span
-        cols = cols_all[:, :m] if m < per * span else cols_all
-        dywt = dywt_all[:m]
-        _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
-        for n in range(n0, n1):
-            base = (n - n0) * span
-            for k in range(kk):
-                s = f32(0.0)
-                for i in range(ho):
-                    for j in range(wo):
-                        g = dy[n, k, i, j]
-                        dywt[base + i * wp + j, k] = g
-                        s += g
-                db[k] += s
-        dwt += np.dot(np.ascontiguousarray(cols), dywt)
-        if not need_dx:
-            continue
-        dyw = dyw_all[:, :m]
-        for q in range(m):
-            for k in range(kk):
-                dyw[k, q] = dywt[q, k]
-        dcols = np.dot(w2t, np.ascontiguousarray(dyw))
-        for n in range(n0, n1):
-            base = (n - n0) * span
-            dxp[:] = 0.0
-            for c in range(cc):
-                for u in range(fh):
-                    for v in range(fw):
-                        src = dcols[(c * fh + u) * fw + v, base : base + span]
-                        dst = dxf[c, u * wp + v : u * wp + v + span]
-                        for p in range(span):
-                            dst[p] += src[p]
-            _crop_into(dxp, n, pt, pl, dx)
+        if n1 - n0 < per:
+            m = (n1 - n0) * span
+            cols = np.empty((taps, m), np.float32)
+            dywt = np.zeros((m, kk), np.float32)
+            dyw = np.zeros((kk, m if need_dx else 0), np.float32)
+        _bwd_chunk(x, dy, n0, n1, w2t, pt, pl, fh, fw, span, xp, cols, dywt, dyw, dxp, dx, dwt,
+                   db, need_dx)
     dw2 = dw.reshape((kk, taps))
     for k in range(kk):
         for t in range(taps):
