@@ -122,14 +122,15 @@ class FusedTraining(Protocol):
 
     def conv_relu_maxpool(self, x: Array, w: Array, b: Array | None, geometry: ConvGeometry,
                           size: tuple[int, int], stride: tuple[int, int],
-                          act: Array | None = None) -> tuple[Array, Array]:
+                          act: Array | None = None,
+                          pooled: Array | None = None) -> tuple[Array, Array]:
         """``(pooled, act)``."""
         ...
 
     def conv_relu_maxpool_backward(self, x: Array, w: Array, act: Array, dpool: Array,
                                    geometry: ConvGeometry, size: tuple[int, int],
                                    stride: tuple[int, int], need_dx: bool = True,
-                                   dact: Array | None = None,
+                                   dact: Array | None = None, dx: Array | None = None,
                                    ) -> tuple[Array | None, Array, Array]:
         """``(dx, dw, db)``; ``dx`` is None when not ``need_dx``."""
         ...

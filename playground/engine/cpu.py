@@ -122,12 +122,17 @@ def _conv_into(x, w, b, geometry: ConvGeometry, y) -> None:
 def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
     geometry.require_undilated(name)
+    return _conv_backward(x, w, dy, geometry, need_dx, None)
+
+
+def _conv_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool, dx_buf):
+    """:func:`conv2d_backward`, writing ``dx`` into ``dx_buf`` when it has ``x``'s shape."""
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     _, _, ho, wo = dy.shape
     sh, sw = geometry.stride
     pt, pb, pl, pr = geometry.padding
-    dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
+    dx = _buffer(dx_buf, x.shape) if need_dx else np.empty((0, 0, 0, 0), f32)
     dw = np.zeros(w.shape, f32)
     db = np.zeros(kk, f32)
     if _use_gemm(w, (sh, sw)):
@@ -158,29 +163,33 @@ def _buffer(buf, shape):
 
 
 def conv_relu_maxpool(x, w, b, geometry: ConvGeometry, size: tuple[int, int],
-                      stride: tuple[int, int], act=None):
+                      stride: tuple[int, int], act=None, pooled=None):
     """Conv (+bias) -> ReLU -> max pool in two compiled passes: ``(pooled, act)``.
 
-    ``act`` (N, K, H', W'), the ReLU's output that :func:`conv_relu_maxpool_backward` needs, is
-    written into the ``act`` argument when it has that shape (a buffer kept between steps).
+    ``act`` (N, K, H', W'), the ReLU's output that :func:`conv_relu_maxpool_backward` needs, and
+    ``pooled`` are written into the arrays given when their shapes fit (buffers kept between
+    steps: no allocation, and no page faults, inside a training step), else made new.
     """
     geometry.require_undilated(name)
     kk, _, fh, fw = w.shape
     ho, wo = geometry.output_hw(x.shape[2:], (fh, fw))
     act = _buffer(act, (x.shape[0], kk, ho, wo))
     _conv_into(x, w, b, geometry, act)
-    pooled = _pooled(act, size, stride)
+    n, c, h, wd = act.shape
+    pooled = _buffer(pooled, (n, c, *pool2d_output_hw((h, wd), size, stride)))
     relu_maxpool_fwd(act, pooled, size[0], size[1], stride[0], stride[1])
     return pooled, act
 
 
 def conv_relu_maxpool_backward(x, w, act, dpool, geometry: ConvGeometry, size: tuple[int, int],
-                               stride: tuple[int, int], need_dx: bool = True, dact=None):
+                               stride: tuple[int, int], need_dx: bool = True, dact=None,
+                               dx=None):
     """``(dx, dw, db)`` of :func:`conv_relu_maxpool` from the kept ``act`` and ``dL/dpooled``;
-    ``dact`` is an optional scratch buffer of ``act``'s shape."""
+    ``dact`` (``act``'s shape) and ``dx`` (``x``'s) are optional buffers, used when they fit."""
+    geometry.require_undilated(name)
     dact = _buffer(dact, act.shape)
     relu_maxpool_bwd(act, dpool, size[0], size[1], stride[0], stride[1], dact)
-    return conv2d_backward(x, w, dact, geometry, need_dx)
+    return _conv_backward(x, w, dact, geometry, need_dx, dx)
 
 
 def max_pool2d(x, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:

@@ -15,18 +15,22 @@ from playground.nn.layers import Conv2d, Layer, MaxPool2d, ReLU
 class FusedBlock:
     """Runs ``layers[start:start+3]`` (Conv2d, ReLU, MaxPool2d) through the backend's fused ops."""
 
-    __slots__ = ("act", "conv", "dact", "pool", "x")
+    __slots__ = ("act", "conv", "dact", "dx", "inner", "pool", "pooled", "x")
 
-    def __init__(self, conv: Conv2d, pool: MaxPool2d) -> None:
+    def __init__(self, conv: Conv2d, pool: MaxPool2d, inner: bool) -> None:
         self.conv, self.pool = conv, pool
-        self.x = None
-        self.act = None
-        self.dact = None
+        self.inner = inner
+        """True when layers follow: its output and input gradient stay inside one step, so
+        their buffers can be reused too (the network's own output is always a fresh array)."""
+        self.x = self.act = self.dact = self.pooled = self.dx = None
 
     def forward(self, x):
         conv, pool = self.conv, self.pool
         pooled, self.act = conv.be.conv_relu_maxpool(
-            x, conv.weight.data, conv.bias.data, conv.geometry, pool.size, pool.stride, self.act)
+            x, conv.weight.data, conv.bias.data, conv.geometry, pool.size, pool.stride, self.act,
+            self.pooled if self.inner else None)
+        if self.inner:
+            self.pooled = pooled
         self.x = x
         return pooled
 
@@ -38,12 +42,14 @@ class FusedBlock:
             self.dact = conv.be.zeros(tuple(self.act.shape))
         dx, conv.weight.grad, conv.bias.grad = conv.be.conv_relu_maxpool_backward(
             self.x, conv.weight.data, self.act, dpool, conv.geometry, pool.size, pool.stride,
-            conv.need_input_grad, self.dact)
+            conv.need_input_grad, self.dact, self.dx)
+        if dx is not None:
+            self.dx = dx  # consumed by the layer before within this backward pass
         self.x = None
         return dx
 
     def clear(self) -> None:
-        self.x = self.act = self.dact = None
+        self.x = self.act = self.dact = self.pooled = self.dx = None
 
 
 def fused_blocks(layers: list[Layer], be) -> dict[int, FusedBlock]:
@@ -54,7 +60,7 @@ def fused_blocks(layers: list[Layer], be) -> dict[int, FusedBlock]:
     while i + 2 < len(layers):
         a, b, c = layers[i:i + 3]
         if isinstance(a, Conv2d) and type(b) is ReLU and isinstance(c, MaxPool2d):
-            out[i] = FusedBlock(a, c)
+            out[i] = FusedBlock(a, c, inner=i + 3 < len(layers))
             i += 3
         else:
             i += 1

@@ -62,3 +62,17 @@ def test_training_on_the_fast_path_follows_the_layer_by_layer_curve(small_digits
         assert abs(a["train_loss"] - b["train_loss"]) < 1e-3
         assert abs(a["val_acc"] - b["val_acc"]) <= 0.02
     assert fast.history[-1]["train_loss"] < fast.history[0]["train_loss"]
+
+
+def test_a_network_ending_in_a_fused_block_returns_a_fresh_output_each_step():
+    from playground.nn.layers import Conv2d, MaxPool2d, ReLU
+    from playground.nn.model import Model
+
+    model = Model([Conv2d(1, 3, 3), ReLU(), MaxPool2d(2)], backend="cpu",
+                  input_shape=(1, 8, 8))
+    assert [b.inner for b in model._blocks.values()] == [False]
+    rng = np.random.default_rng(4)
+    first = model.forward(rng.random((2, 1, 8, 8), dtype=np.float32), train=True)
+    kept = first.copy()
+    second = model.forward(rng.random((2, 1, 8, 8), dtype=np.float32), train=True)
+    assert second is not first and np.array_equal(first, kept)
