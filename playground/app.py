@@ -6,11 +6,16 @@ Also the first-run compile flow.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 ORG_NAME = "ConvPlayground"
 APP_NAME = "Convolution Playground"
+DESKTOP_NAME = "conv-playground"
+"""The .desktop file's name (packaging/linux/conv-playground.desktop) and the X11 WM_CLASS
+instance name, so docks and task bars match the window to its launcher and icon."""
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 DEFAULT_SIZE = (1600, 1000)
 
 
@@ -35,8 +40,30 @@ def _import_pyqtgraph():
     return pyqtgraph
 
 
+def app_icon():
+    """The app's icon (resources/icons): every PNG size, so each place Qt draws it stays sharp."""
+    from PySide6.QtGui import QIcon
+
+    from playground.paths import resource_dir
+
+    icon = QIcon()
+    folder = resource_dir() / "icons"
+    for size in ICON_SIZES:
+        path = folder / f"conv-playground-{size}.png"
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
 def make_application(argv: list[str] | None = None):
-    """The one QApplication, configured once (names, pyqtgraph row-major images, high DPI)."""
+    """The one QApplication, configured once (names, icon, pyqtgraph row-major images, high DPI).
+
+    Raises :class:`playground.system_libs.MissingSystemLibrary` (one line: the packages to install)
+    before Qt would crash on a system that lacks its libraries.
+    """
+    from playground.system_libs import ensure_qt_can_start
+
+    ensure_qt_can_start()
     pg = _import_pyqtgraph()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -45,10 +72,14 @@ def make_application(argv: list[str] | None = None):
     if QApplication.instance() is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        os.environ.setdefault("RESOURCE_NAME", DESKTOP_NAME)  # X11 WM_CLASS instance name
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(DESKTOP_NAME)
+    if app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     return app
 
@@ -66,8 +97,6 @@ def run_app(args: argparse.Namespace) -> int:
         return run_self_test()
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
-        import os
-
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
     window = open_window(restore=not screenshot)
@@ -82,14 +111,21 @@ def run_app(args: argparse.Namespace) -> int:
         finally:
             _dispose(window)
         return 0
-    window.show()
-    app.processEvents()
-    window.warmup.start()  # after the first paint: the compile thread competes for the GIL
-    window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
+    from playground.ui.quit_signals import SignalQuitter
+
+    quitter = SignalQuitter(app)  # SIGTERM/SIGINT/SIGHUP: leave the loop, save, exit 128 + n
+    app.aboutToQuit.connect(lambda: _save_session(window))
     try:
+        window.show()
+        app.processEvents()
+        window.warmup.start()  # after the first paint: the compile thread competes for the GIL
+        window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
+        if quitter.received is not None:  # arrived before the loop ran: exit() would be lost
+            return quitter.exit_code
         return app.exec()
     finally:
         _dispose(window)
+        quitter.uninstall()
 
 
 def open_window(restore: bool = True):
@@ -103,6 +139,16 @@ def open_window(restore: bool = True):
     if warm.backends:
         engine.set_backend("reference")
     return MainWindow(restore=restore, warmup=warm)
+
+
+def _save_session(window) -> None:
+    """Saves the last session now (``aboutToQuit``: the loop is ending, by a signal or a quit)."""
+    import shiboken6
+
+    from playground.ui import persistence
+
+    if shiboken6.isValid(window) and window.save_on_close:
+        persistence.save(window)
 
 
 def _dispose(window) -> None:

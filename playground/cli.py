@@ -77,6 +77,13 @@ def _select_backend(name: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``conv-playground`` and ``python -m playground``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from playground.bench.child import CHILD_FLAG
+
+    if argv[:1] == [CHILD_FLAG]:  # a benchmark's child process (frozen apps have no -m)
+        from playground.bench.child import run_child
+
+        return run_child(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -182,7 +182,9 @@ def _spawn(mode: str, backend: str, threads: int, repeat: int | None, cache_dir:
         env[var] = str(threads)
     if cache_dir is not None:
         env["NUMBA_CACHE_DIR"] = cache_dir
-    cmd = [sys.executable, "-m", "playground.bench.engine", mode, backend, str(repeat or 0)]
+    from playground.bench.child import child_command
+
+    cmd = child_command("playground.bench.engine", mode, backend, str(repeat or 0))
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"bench worker failed ({' '.join(cmd[3:])}):\n{proc.stderr.strip()}")

@@ -147,7 +147,9 @@ def _spawn(spec: dict, threads: int | None) -> dict:
     env = dict(os.environ)
     if threads is not None:
         env.update({var: str(threads) for var in _THREAD_VARS})
-    proc = subprocess.run([sys.executable, "-m", "playground.bench.train", json.dumps(spec)],
+    from playground.bench.child import child_command
+
+    proc = subprocess.run(child_command("playground.bench.train", json.dumps(spec)),
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 TRAIN_DIGITS = 800
 EPOCHS = 5
+TRAIN_TIMEOUT_S = 300.0
+"""Only a worker that hangs waits this long; one that dies ends the self-test at once."""
 P99_LIMIT_MS = 250.0
 """Fail only on a clearly frozen window (the benchmark holds the stricter 50 ms target)."""
 
@@ -26,6 +29,51 @@ class SelfTestError(Exception):
 def _check(ok: bool, why: str) -> None:
     if not ok:
         raise SelfTestError(why)
+
+
+def _first_of(outcomes: list[tuple[object, Callable[..., str]]], timeout_s: float) -> str:
+    """Runs the event loop until one of the signals fires; returns what its function makes of the
+    signal's arguments ("" = fine), or a timeout message. Several signals, so that a worker that
+    dies ends the wait at once instead of after ``timeout_s``."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    got: list[str] = []
+
+    def ender(describe: Callable[..., str]) -> Callable[..., None]:
+        def end(*args) -> None:
+            if not got:
+                got.append(describe(*args))
+                loop.quit()
+        return end
+
+    slots = [(signal, ender(describe)) for signal, describe in outcomes]
+    for signal, slot in slots:
+        signal.connect(slot)
+    QTimer.singleShot(int(timeout_s * 1000), ender(lambda: f"nothing happened within "
+                                                        f"{timeout_s:.0f} s"))
+    try:
+        if not got:
+            loop.exec()
+    finally:
+        for signal, slot in slots:
+            signal.disconnect(slot)
+    return got[0] if got else f"nothing happened within {timeout_s:.0f} s"
+
+
+def _training_outcomes(panel) -> list[tuple[object, Callable[..., str]]]:
+    """How a training run can end, as (signal, describe) pairs for :func:`_first_of`."""
+
+    def finished(ok: bool) -> str:
+        return "" if ok and panel.last_result else f"training failed: {panel.error or 'stopped'}"
+
+    def worker_ended() -> str:  # the panel did not report the end itself
+        return "" if panel.last_result else f"the training worker ended without a result: " \
+                                            f"{panel.error or 'no reason given'}"
+
+    return [(panel.training_finished, finished),
+            (panel.worker.errored, lambda message: f"the training worker died: {message}"),
+            (panel.worker.finished, worker_ended)]
 
 
 def _pump(app, seconds: float = 0.0) -> None:
@@ -96,11 +144,10 @@ def run_self_test() -> int:
         scribbler.start()
         t0 = time.perf_counter()
         _check(panel.start(), f"training did not start: {panel.error}")
-        done, got = wait_for(panel.training_finished, 300)
+        failure = _first_of(_training_outcomes(panel), TRAIN_TIMEOUT_S)
         probe.stop()
         scribbler.stop()
-        _check(done, "training did not finish within 300 s")
-        _check(bool(got[0]) and panel.last_result, f"training failed: {panel.error}")
+        _check(not failure, failure.replace("nothing happened", "training did not finish"))
         result = panel.last_result[-1]
         seconds = time.perf_counter() - t0
         steps = sum(len(r.step_x) for r in panel.curves.runs[-1:])
@@ -113,7 +160,9 @@ def run_self_test() -> int:
 
         # 3. start again and stop: the worker must end within 2 s
         _check(panel.start(), f"second training did not start: {panel.error}")
-        wait_for(panel.worker.yielded, 60)
+        failure = _first_of([(panel.worker.yielded, lambda _update: ""),
+                             *_training_outcomes(panel)[1:]], 60)
+        _check(not failure, f"second training: {failure}")
         t_stop = time.perf_counter()
         panel.stop()
         stopped, _ = wait_for(panel.training_finished, 2.0)

@@ -42,3 +42,33 @@ def test_self_test_reports_a_failure_with_its_reason(qtbot, capsys, monkeypatch)
 
     assert run_self_test() == 1
     assert capsys.readouterr().out.strip() == "self-test FAILED: RuntimeError: no window today"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _pretrained_present(), reason="needs the bundled pre-trained LeNet-5")
+def test_self_test_fails_fast_when_the_training_worker_dies(qtbot, capsys, monkeypatch):
+    """The worker's error ends the wait at once, even when the panel never reports the end (the
+    old wait for ``training_finished`` sat out its 300 s timeout)."""
+    import time
+
+    from playground import nn
+    from playground.ui import training_panel
+    from playground.ui.self_test import run_self_test
+
+    real_train = nn.train
+    started: list[float] = []
+
+    def dying_train(*args, **kwargs):
+        started.append(time.perf_counter())
+        steps = real_train(*args, **kwargs)
+        yield next(steps)
+        raise RuntimeError("out of memory in the worker")
+
+    monkeypatch.setattr(nn, "train", dying_train)
+    monkeypatch.setattr(training_panel.TrainingPanel, "_on_worker_finished", lambda self: None)
+    code = run_self_test()
+    seconds = time.perf_counter() - started[0]
+    assert code == 1
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        "self-test FAILED: the training worker died: RuntimeError: out of memory in the worker")
+    assert seconds < 15.0
