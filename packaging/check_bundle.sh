@@ -8,12 +8,11 @@
 #   --no-build  test the bundle already in dist/conv-playground
 #   --no-tar    skip the tar.xz (xz of ~500 MB takes minutes on a small machine)
 #
-# Checks: every library the bundle needs resolves (packaging/bundle_deps.py); --version;
-# --screenshot renders text with real fonts (packaging/png_text_check.py); --self-test;
-# train --epochs 1 --save m.npz and eval m.npz; from a second folder the same again, where the
-# start must take under 6 s (Numba's cache from the first folder is reused); and after both, exactly
-# ONE Numba cache folder exists, inside the app's per-user cache (none in ~/.cache/numba, none in
-# the working folders or the bundle). Prints sizes and timings; exits 1 if any check failed.
+# Checks: every library the bundle needs resolves (packaging/bundle_deps.py), then
+# packaging/smoke_test.sh with a fresh HOME from two working folders: --version, --self-test,
+# train --epochs 1 --save m.npz, eval m.npz, --screenshot rendering real text (against a no-fonts
+# twin), a second start under 6 s, exactly ONE Numba cache folder, in the app's per-user cache.
+# Prints sizes and timings; exits 1 if any check failed.
 #
 # The build runs in its own venv (build/bundle-venv, made on first use) with the project
 # pip-installed as a wheel would be, never editable, and nothing from the test extras.
@@ -83,78 +82,15 @@ else
 fi
 
 # ---------------------------------------------------------------- smoke test
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/check_bundle.XXXXXX")
-export HOME=$WORK/home QT_QPA_PLATFORM=offscreen
-unset NUMBA_CACHE_DIR PLAYGROUND_CACHE_DIR XDG_CACHE_HOME XDG_CONFIG_HOME XDG_DATA_HOME \
-    PLAYGROUND_BACKEND PYTHONPATH PYTHONHOME
-mkdir -p "$HOME" "$WORK/first folder" "$WORK/second" "$WORK/logs"
-printf '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>%s</cachedir></fontconfig>\n' \
-    "$WORK/nofonts-cache" > "$WORK/nofonts.conf"
-
-# step NAME LIMIT_S CMD... : runs CMD in the current folder, prints its time, fails on rc != 0
-# or on a run longer than LIMIT_S (0: no limit); the output goes to logs/NAME.log.
-step() {
-    local name=$1 limit=$2; shift 2
-    local t rc secs
-    t=$(now)
-    "$@" > "$WORK/logs/$name.log" 2>&1; rc=$?
-    secs=$(since "$t")
-    printf '  %-34s rc=%s %6s s  %s\n' "$name" "$rc" "$secs" "$(grep -v propagateSizeHints "$WORK/logs/$name.log" | tail -1 | cut -c1-90)"
-    if [ "$rc" != 0 ]; then
-        tail -15 "$WORK/logs/$name.log" | sed 's/^/      /'
-        fail "$name exited with $rc"
-    elif [ "$limit" != 0 ] && awk -v s="$secs" -v l="$limit" 'BEGIN { exit !(s >= l) }'; then
-        fail "$name took $secs s (limit $limit s)"
-    fi
-}
-
-folder_checks() {  # LABEL START_LIMIT
-    local label=$1 limit=$2
-    step "$label: --screenshot" "$limit" "$DIST/conv-playground" --screenshot shot.png
-    if grep -q "Cannot find font directory\|no longer ships fonts" "$WORK/logs/$label: --screenshot.log"; then
-        fail "$label: Qt found no fonts"
-    fi
-    step "$label: --version" 0 "$DIST/conv-playground" --version
-    step "$label: --self-test" 0 "$DIST/conv-playground" --self-test
-    step "$label: train --epochs 1" 0 "$DIST/conv-playground" train --epochs 1 --save m.npz
-    step "$label: eval m.npz" 0 "$DIST/conv-playground" eval m.npz
-}
-
-echo "== smoke test (HOME=$HOME, QT_QPA_PLATFORM=offscreen)"
-cd "$WORK/first folder" && folder_checks "first folder" 0
-cd "$WORK/second" && folder_checks "second folder" "$START_LIMIT_S"
-step "second folder: no-fonts twin" 0 env FONTCONFIG_FILE="$WORK/nofonts.conf" \
-    "$DIST/conv-playground" --screenshot nofonts.png
-step "gui executable --version" 0 "$DIST/conv-playground-gui" --version
-cd "$ROOT"
-
-echo "== screenshot"
-if [ -s "$WORK/second/shot.png" ] && [ -s "$WORK/second/nofonts.png" ]; then
-    out=$("$VENV/bin/python" packaging/png_text_check.py "$WORK/second/shot.png" \
-        "$WORK/second/nofonts.png") || fail "screenshot text: $out"
-    echo "  $out"
-else
-    fail "no screenshot to check"
-fi
-
-echo "== Numba cache"
-mapfile -t caches < <(find "$HOME" "$WORK/first folder" "$WORK/second" "$DIST" -name '*.nbi' \
-    -printf '%h\n' | sort -u)
-for dir in "${caches[@]}"; do echo "  $dir ($(find "$dir" -name '*.nbi' | wc -l) index files)"; done
-if [ "${#caches[@]}" != 1 ]; then
-    fail "expected exactly one Numba cache folder, found ${#caches[@]}"
-elif [[ ${caches[0]} != "$HOME/.cache/ConvPlayground/"* ]]; then
-    fail "the Numba cache is not in the app's per-user cache: ${caches[0]}"
-fi
-[ -e "$HOME/.cache/numba" ] && fail "Numba wrote to ~/.cache/numba (keyed by the working folder)"
+PYTHON="$VENV/bin/python" packaging/smoke_test.sh "$DIST/conv-playground" "$DIST/conv-playground-gui" \
+    || fail "smoke test (packaging/smoke_test.sh)"
 
 echo "== result"
 if [ "${#FAILURES[@]}" = 0 ]; then
-    rm -rf "$WORK"
     echo "check_bundle: all checks passed ($DIST, version $VERSION)"
 else
     printf '  - %s\n' "${FAILURES[@]}"
-    echo "check_bundle: ${#FAILURES[@]} check(s) FAILED (logs kept in $WORK/logs)"
+    echo "check_bundle: ${#FAILURES[@]} check(s) FAILED"
     exit 1
 fi
 if [ "$DEB" = 1 ]; then
