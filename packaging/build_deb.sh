@@ -14,7 +14,8 @@
 # hicolor icon cache triggers fire on the installed paths by themselves.
 #
 #   packaging/build_deb.sh [DIST_DIR]   ->  dist/conv-playground_<version>_<arch>.deb
-#   DEB_MAINTAINER="Name <mail>" overrides the Maintainer field.
+#   DEB_MAINTAINER="Name <mail>" overrides the Maintainer field; DEB_COMPRESS=zstd builds in
+#   seconds instead of minutes (~180 MB instead of ~130 MB; dpkg >= 1.21.18, Ubuntu >= 21.10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -72,6 +73,6 @@ EOF
 
 mkdir -p "$ROOT/dist"
 OUTPUT=$ROOT/dist/${PKG}_${VERSION}_$ARCH.deb
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$OUTPUT" > /dev/null
+dpkg-deb --root-owner-group "-Z${DEB_COMPRESS:-xz}" --build "$STAGE" "$OUTPUT" > /dev/null
 echo "build_deb: $(basename "$OUTPUT"): $(du -h "$OUTPUT" | cut -f1), installed $(( $(du -sk --exclude=DEBIAN "$STAGE" | cut -f1) / 1024 )) MiB, built in $(( $(date +%s) - t0 )) s"
 echo "  Depends: $DEPENDS"

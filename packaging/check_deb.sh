@@ -55,7 +55,7 @@ cp "$DEB" "$R/tmp/"
 t=$(now)
 if in_root apt-get update -qq > "$R/tmp/apt.log" 2>&1 \
         && in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$DEB")" >> "$R/tmp/apt.log" 2>&1; then
-    echo "  installed in $(since "$t") s; pulled in: $(grep -o '^Setting up [^ ]*' "$R/tmp/apt.log" | awk '{print $3}' | grep -v '^conv-playground' | tr '\n' ' ')"
+    echo "  installed in $(since "$t") s; pulled in: $(grep -o '^Setting up [^ ]*' "$R/tmp/apt.log" | awk '{print $3}' | sed 's/:.*//' | grep -v '^conv-playground' | sort | tr '\n' ' ')"
 else
     tail -20 "$R/tmp/apt.log"; fail "apt-get install"; exit 1
 fi
@@ -74,7 +74,7 @@ as_student() {  # NAME CMD... : runs CMD in /home/student as student, prints rc,
     local name=$1 t rc; shift
     t=$(now)
     chroot --userspec=student:student "$R" env -i PATH=/usr/bin:/bin HOME=/home/student \
-        QT_QPA_PLATFORM=offscreen sh -c 'cd "$HOME" && exec "$@"' sh "$@" \
+        LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen sh -c 'cd "$HOME" && exec "$@"' sh "$@" \
         > "$R/tmp/$name.log" 2>&1; rc=$?
     printf '  %-28s rc=%s %6s s  %s\n' "$name" "$rc" "$(since "$t")" \
         "$(grep -v propagateSizeHints "$R/tmp/$name.log" | tail -1 | cut -c1-90)"
@@ -99,7 +99,7 @@ mkdir -p "$ROOT/build/check_deb" && cp "$R/home/student/shot.png" "$ROOT/build/c
     && echo "  screenshot copied to build/check_deb/shot.png"
 echo "  Numba cache: $(cd "$R/home/student" && find . -name '*.nbi' -printf '%h\n' | sort -u | tr '\n' ' ')"
 # root runs too (a teacher trying it with sudo): that must not leave files in /opt that purge misses
-in_root env HOME=/root QT_QPA_PLATFORM=offscreen conv-playground eval /home/student/m.npz \
+in_root env HOME=/root LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen conv-playground eval /home/student/m.npz \
     > "$R/tmp/root-eval.log" 2>&1 || fail "eval as root"
 
 echo "== apt-get purge conv-playground"
@@ -110,7 +110,7 @@ else
 fi
 left=$(cd "$R" && ls -d opt/* usr/bin/conv-playground* usr/share/applications/conv-playground* \
     usr/share/icons/hicolor/*/apps/conv-playground* usr/share/doc/conv-playground 2> /dev/null)
-echo "  /opt now: [$(ls "$R/opt")]; /usr/bin/conv-playground*: [$(ls "$R"/usr/bin | grep conv-playground)]"
+echo "  /opt now: [$(ls -A "$R/opt" 2> /dev/null)]; /usr/bin/conv-playground*: [$(ls "$R"/usr/bin | grep conv-playground)]"
 [ -z "$left" ] || fail "left after purge: $left"
 in_root dpkg-query -W conv-playground > /dev/null 2>&1 && fail "dpkg still knows conv-playground"
 

@@ -6,7 +6,8 @@
 #   packaging/smoke_test.sh CLI_EXE [GUI_EXE]
 #
 # In each folder: --screenshot (from the second folder it must finish in under 6 s: Numba's cache
-# from the first is reused), --version, --self-test, train --epochs 1 --save m.npz, eval m.npz.
+# from the first is reused), --version, --self-test, train --epochs 1 --save m.npz, eval m.npz;
+# then bench ui (the start-to-window time).
 # Then: the screenshot holds text rendered with real fonts (packaging/png_text_check.py; on Linux
 # against a no-fonts twin rendering), the windowed executable renders a screenshot too, and
 # exactly ONE Numba cache folder exists, inside the app's per-user cache. Exits 1 on any failure.
@@ -73,6 +74,10 @@ folder_checks() {  # LABEL START_LIMIT_S
 echo "== smoke test of $CLI (HOME=$HOME, QT_QPA_PLATFORM=offscreen)"
 cd "$WORK/first folder" && folder_checks "first folder" 0
 cd "$WORK/second" && folder_checks "second folder" "$START_LIMIT_S"
+# launch to window shown, in a fresh process each time (median of 3; also proves that bench's
+# child processes start from a frozen executable)
+step "second folder: bench ui" 0 "$CLI" bench ui
+grep -h "all updates\|warm start" "$WORK/logs/second_folder__bench_ui.log" | sed 's/^ */    /'
 if [ -n "$GUI" ]; then
     step "windowed exe: --screenshot" 0 "$GUI" --screenshot gui.png
     [ -s gui.png ] || fail "the windowed executable wrote no screenshot"
