@@ -171,6 +171,8 @@ def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     assert win.state.backend == "cpu" and engine.backend_name() == "reference"
     assert "cpu (reference)" in win.backend_label.text()
     assert "reference until the cpu kernels are ready" in win.settings_panel.note.text()
+    said: list[str] = []
+    session.message.connect(lambda text, _ms: said.append(text))
     with qtbot.waitSignal(session.warmup_done, timeout=30_000):
         session.start()
         assert win.warming
@@ -178,7 +180,8 @@ def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     assert engine.backend_name() == "cpu" and win.state.preview_backend() == "cpu"
     assert win.backend_label.text() == "Backend: cpu"
     assert win.settings_panel.note.text() == "Computing on: cpu"
-    assert "Fast kernels ready" in win.statusBar().currentMessage()
+    # what the session told the status bar (a later message may already stand there on a busy machine)
+    assert any("Fast kernels ready" in text for text in said), said
     win.close()
 
 
