@@ -299,11 +299,12 @@ def _scene_from_json(data: Any) -> LessonScene:
 def lesson_from_json(data: dict, source: str = "<data>") -> Lesson:
     """The lesson ``data`` describes; LessonError naming ``source``, the scene and the field."""
     try:
-        top = _obj("", data, _TOP_KEYS, {"format", "version", "name", "title", "scenes"})
+        top = _obj("", data, _TOP_KEYS, {"format", "version"})
         if top["format"] != FORMAT:
             raise LessonError(f"format: expected {FORMAT!r}, got {_short(top['format'])}")
         if _int("version", top["version"], 1, 10**6) != VERSION:
             raise LessonError(f"version: this app reads version {VERSION}, got {top['version']}")
+        _obj("", top, _TOP_KEYS, {"name", "title", "scenes"})
         raw = top["scenes"]
         if not isinstance(raw, list):
             raise LessonError(f"scenes: expected a list, got {_short(raw)}")
@@ -370,11 +371,17 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
 def save_lesson(lesson: Lesson, path: str | os.PathLike) -> None:
     """Writes ``lesson`` to ``path`` atomically (a temporary file in the same folder, replaced)."""
     p = Path(path)
-    text = json.dumps(lesson_to_json(lesson), ensure_ascii=False, indent=1)
+    data = lesson_to_json(lesson)
+    scenes = data.pop("scenes")
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in scenes]
+    text = head + ', "scenes": [\n' + ",\n".join(lines) + "\n]}\n"  # one scene a line
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
+        # mkstemp makes 0600: keep the replaced file's mode, else an ordinary file's
+        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(text)
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
