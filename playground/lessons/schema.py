@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import tempfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from playground.lessons.answers import decimals, parse_number, parse_size
 from playground.scene import Scene, SceneError
 
 FORMAT = "conv-playground-lesson"
@@ -89,50 +89,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-# ---- answers -----------------------------------------------------------------------------------
-_SPACES = re.compile(r"[\s_\u00a0\u2009\u202f']+")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_SIZE = re.compile(r"\(?\s*(\d+)\s*[x×X*,]\s*(\d+)\s*\)?|(\d+)\s*by\s*(\d+)")
-
-
-def parse_number(text: str) -> float | None:
-    """``text`` as a number: ``768000``, ``768,000``, ``768 000``, ``0.5``, ``1e3``; else None."""
-    if not isinstance(text, str):
-        return None
-    t = _SPACES.sub("", text.strip())
-    if _THOUSANDS.fullmatch(t):
-        t = t.replace(",", "")
-    try:
-        value = float(t)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def parse_size(text: str) -> tuple[int, int] | None:
-    """``text`` as a size: ``14x14``, ``14 x 14``, ``14×14``, ``(14, 14)``, ``14 by 14``; else None.
-
-    A single number ``n`` means ``n x n``.
-    """
-    if not isinstance(text, str):
-        return None
-    t = text.strip().lower()
-    m = _SIZE.fullmatch(t)
-    if m:
-        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        return int(a), int(b)
-    if t.isdigit():
-        return int(t), int(t)
-    return None
-
-
-def _decimals(text: str) -> int:
-    t = _SPACES.sub("", text.strip()).lower()
-    if "e" in t or "." not in t:
-        return 0
-    return len(t.split(".", 1)[1])
-
-
 @dataclass(frozen=True)
 class Question:
     """A question whose answer stays hidden: revealed (``reveal``) or typed and checked.
@@ -163,7 +119,7 @@ class Question:
             got, want = parse_number(text), parse_number(self.answer)
             if got is None or want is None:
                 return False
-            d = _decimals(self.answer)
+            d = decimals(self.answer)
             tol = 0.5 * 10.0 ** -d if d else 1e-9 * max(1.0, abs(want))
             return abs(got - want) <= tol
         if not isinstance(text, str):

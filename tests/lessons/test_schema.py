@@ -211,3 +211,14 @@ def test_input_not_mutated_and_bundled_lessons_load():
     assert data == before
     lessons = bundled_lessons()
     assert all(isinstance(v, Lesson) and v.name == k for k, v in lessons.items())
+
+
+def test_schema_and_lesson_builder_are_qt_free():
+    import subprocess
+    import sys
+
+    code = ("import sys; import playground.lessons.schema, playground.lessons.lecture_lesson; "
+            "playground.lessons.schema.bundled_lessons(); "
+            "print('PySide6' in sys.modules, 'pyqtgraph' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
