@@ -200,7 +200,8 @@ def _stride_pool() -> list[LessonScene]:
            "f = 5, p = 2, s = 2 gives (28 + 4 − 5 + 2)/2 = 14.5 in the lecture's form, but "
            "floor(27/2) + 1 = 14: the last padded column is never reached. Rounding the "
            "lecture's form down gives the same 14.",
-           "Use the formula panel: it shows both forms and marks the dropped row and column.",
+           "The formula panel writes the floor form with these numbers and marks in red the "
+           "padded row and column no window reaches; write the lecture's form beside it.",
            scene=ls.strided_digit_scene(), view="formula", highlight=("formula",),
            question=Question("28x28, 5x5 filter, p = 2, stride 2: output size?", "14x14",
                              "size")),

@@ -111,7 +111,7 @@ class Question:
             raise LessonError(f"question.answer: {_short(self.answer)} is not a size like 3x3")
 
     def check(self, text: str) -> bool:
-        """Whether ``text`` is the answer (a ``reveal`` answer: the same words, any case)."""
+        """Whether ``text`` is the answer (``reveal``: the same text, any case and spacing)."""
         if self.kind == "size":
             got = parse_size(text)
             return got is not None and got == parse_size(self.answer)
@@ -124,7 +124,7 @@ class Question:
             return abs(got - want) <= tol
         if not isinstance(text, str):
             return False
-        return " ".join(text.lower().split()) == " ".join(self.answer.lower().split())
+        return "".join(text.lower().split()) == "".join(self.answer.lower().split())
 
 
 @dataclass(frozen=True)

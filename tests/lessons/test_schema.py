@@ -97,6 +97,7 @@ def test_round_trip_any_small_lesson(name, title, scenes):
      ["768001", "76,8000", "768.000,0", "", "nan"]),
     ("number", "0.25", ["0.25", ".25", "0.2500", "0.2549"], ["0.26", "1/4"]),
     ("reveal", "Max pooling", ["max pooling", "  Max   Pooling "], ["max", ""]),
+    ("reveal", "[[5, 6], [8, 9]]", ["[[5,6],[8,9]]", " [[5, 6],\n [8, 9]] "], ["[[5, 6]]"]),
 ])
 def test_question_check(kind, answer, good, bad):
     q = Question("?", answer, kind)
