@@ -359,6 +359,20 @@ def bundled_lessons() -> dict[str, Lesson]:
     return out
 
 
+def shown_scene(lesson: Lesson, index: int) -> Scene | None:
+    """The Playground scene in force at scene ``index`` (0-based): its own, else the latest one
+    before it (a ``None`` scene keeps the previous one); None when no scene up to there has one.
+
+    What a player needs when it jumps straight to a scene (``--scene N``, a "go to" menu).
+    """
+    if not 0 <= index < len(lesson.scenes):
+        raise IndexError(f"scene {index + 1} of {len(lesson.scenes)}")
+    for s in reversed(lesson.scenes[:index + 1]):
+        if s.scene is not None:
+            return s.scene
+    return None
+
+
 def append_scene(lesson: Lesson, scene: LessonScene) -> Lesson:
     """``lesson`` with ``scene`` added at the end (LessonError past the scene limit)."""
     if len(lesson.scenes) >= MAX_SCENES:

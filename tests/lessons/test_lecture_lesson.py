@@ -19,6 +19,7 @@ from playground.lessons.schema import (
     lesson_to_json,
     parse_number,
     parse_size,
+    shown_scene,
 )
 from playground.paths import resource_path
 from playground.scene import Scene
@@ -38,11 +39,9 @@ def _index(lesson: Lesson, start: str) -> int:
 def _shown(lesson: Lesson, start: str) -> tuple[object, Scene]:
     """The lesson scene titled ``start...`` and the Playground scene in force there."""
     i = _index(lesson, start)
-    j = i
-    while lesson.scenes[j].scene is None:
-        j -= 1
-        assert j >= 0, f"no Playground scene before {start!r}"
-    return lesson.scenes[i], lesson.scenes[j].scene
+    scene = shown_scene(lesson, i)
+    assert scene is not None, f"no Playground scene up to {start!r}"
+    return lesson.scenes[i], scene
 
 
 def _maps(scene: Scene) -> engine.FeatureMaps:

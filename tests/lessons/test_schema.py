@@ -24,6 +24,7 @@ from playground.lessons.schema import (
     lesson_to_json,
     load_lesson,
     save_lesson,
+    shown_scene,
 )
 from playground.scene import LayerSettings, Scene
 
@@ -194,6 +195,50 @@ def test_constructors_validate():
         Action("dance")
     with pytest.raises(LessonError, match=r"scenes: 1\.\.200"):
         Lesson("x", "X", ())
+
+
+def test_shown_scene_walks_back():
+    lesson = _lesson()
+    assert shown_scene(lesson, 0) is lesson.scenes[0].scene
+    assert shown_scene(lesson, 1) is lesson.scenes[0].scene  # a None scene keeps the previous
+    assert shown_scene(Lesson("x", "X", (LessonScene("C", "c"),)), 0) is None
+    with pytest.raises(IndexError):
+        shown_scene(lesson, 2)
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value[:3]):
+            yield from _paths(v, (*prefix, i))
+
+
+_BASE = lesson_to_json(_lesson())
+_ALL_PATHS = [p for p in _paths(_BASE) if p]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_ALL_PATHS), _json)
+def test_any_mutation_is_a_lesson_error_or_a_lesson(path, value):
+    data = copy.deepcopy(_BASE)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    try:
+        lesson = lesson_from_json(data, "f.json")
+    except LessonError as exc:
+        assert str(exc).startswith("f.json: ")
+    else:
+        assert lesson_from_json(lesson_to_json(lesson)) == lesson
 
 
 def test_append_scene():
