@@ -11,13 +11,24 @@ import sys
 from pathlib import Path
 
 from playground.lessons import lecture_scenes as ls
-from playground.lessons.schema import Action, Lesson, LessonScene, Question, save_lesson
+from playground.lessons.schema import (
+    SCENE_VIEWS,
+    Action,
+    Lesson,
+    LessonScene,
+    Question,
+    save_lesson,
+)
 
 NAME = "lecture"
 FILE = "lessons/lecture.json"
 
 
 def _s(title: str, text: str, notes: str = "", **kw) -> LessonScene:
+    """A lesson scene whose Playground scene (if any) has the same lower view in front."""
+    scene, view = kw.get("scene"), kw.get("view", "")
+    if scene is not None and view in SCENE_VIEWS:
+        kw["scene"] = scene.replace(view=SCENE_VIEWS[view])
     return LessonScene(title, text, notes, **kw)
 
 

@@ -13,6 +13,7 @@ from playground.engine import shapes
 from playground.lessons import lecture, lecture_lesson
 from playground.lessons import lecture_scenes as ls
 from playground.lessons.schema import (
+    SCENE_VIEWS,
     Lesson,
     bundled_lessons,
     lesson_from_json,
@@ -77,6 +78,12 @@ def test_every_scene_computes_and_every_answer_parses(lesson):
         if s.question is not None and s.question.kind != "reveal":
             assert s.question.check(s.question.answer), i
         assert len(s.text) <= 4000 and s.text.strip(), i
+
+
+def test_scene_views_agree(lesson):
+    for i, s in enumerate(lesson.scenes, 1):
+        if s.scene is not None and s.view in SCENE_VIEWS:
+            assert s.scene.view == SCENE_VIEWS[s.view], i
 
 
 def test_templates_and_invariance_on_the_network_tab(lesson):
