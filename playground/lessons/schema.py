@@ -345,14 +345,33 @@ def save_lesson(lesson: Lesson, path: str | os.PathLike) -> None:
         raise
 
 
+_BUNDLED: dict[Path, tuple[tuple[int, int], Lesson]] = {}
+"""Bundled lessons already read, by path, with the file's (mtime, size) when it was read."""
+
+
 def bundled_lessons() -> dict[str, Lesson]:
-    """Every ``*.json`` lesson in the resources' ``lessons/`` folder, by name (sorted)."""
+    """Every ``*.json`` lesson in the resources' ``lessons/`` folder, by name (sorted).
+
+    Each file is read once (again only when its time stamp or size changes); a broken bundled file
+    raises :class:`LessonError` naming it.
+    """
     from playground.paths import resource_dir
 
     folder = resource_dir() / "lessons"
     out: dict[str, Lesson] = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        lesson = load_lesson(path)
+        try:
+            st = path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        cached = _BUNDLED.get(path)
+        if key is not None and cached is not None and cached[0] == key:
+            lesson = cached[1]  # lessons are immutable: reading the same file again is waste
+        else:
+            lesson = load_lesson(path)
+            if key is not None:
+                _BUNDLED[path] = (key, lesson)
         if lesson.name in out:
             raise LessonError(f"{path}: name {lesson.name!r} is used by another bundled lesson")
         out[lesson.name] = lesson

@@ -268,3 +268,24 @@ def test_schema_and_lesson_builder_are_qt_free():
             "print('PySide6' in sys.modules, 'pyqtgraph' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_bundled_lessons_folder(tmp_path, monkeypatch):
+    import playground.paths
+
+    monkeypatch.setattr(playground.paths, "resource_dir", lambda: tmp_path)
+    assert bundled_lessons() == {}
+    (tmp_path / "lessons").mkdir()
+    save_lesson(_lesson(), tmp_path / "lessons" / "a.json")
+    first = bundled_lessons()
+    assert list(first) == ["demo"] and bundled_lessons()["demo"] is first["demo"]  # read once
+    data = lesson_to_json(_lesson())
+    data["title"] = "Changed, and a longer title"
+    (tmp_path / "lessons" / "a.json").write_text(json.dumps(data))
+    assert bundled_lessons()["demo"].title == data["title"]  # a changed file is read again
+    (tmp_path / "lessons" / "b.json").write_text(json.dumps(data))
+    with pytest.raises(LessonError, match="name 'demo' is used by another bundled lesson"):
+        bundled_lessons()
+    (tmp_path / "lessons" / "b.json").write_text("{")
+    with pytest.raises(LessonError, match=r"b\.json: not valid JSON"):
+        bundled_lessons()
