@@ -1,4 +1,5 @@
-"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download.
+"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download,
+lessons, lesson.
 
 Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
 ``run(args) -> int``; user errors print one line and exit with code 2.
@@ -22,6 +23,8 @@ SUBCOMMANDS = {
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
+    "lessons": "List the bundled lessons: name, scene count and scene titles.",
+    "lesson": "Work with a lesson file: 'lesson check FILE' validates it.",
 }
 
 
