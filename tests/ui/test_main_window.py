@@ -180,7 +180,7 @@ def test_window_switches_backend_after_warmup(qtbot, make_window, monkeypatch):
     assert engine.backend_name() == "cpu" and win.state.preview_backend() == "cpu"
     assert win.backend_label.text() == "Backend: cpu"
     assert win.settings_panel.note.text() == "Computing on: cpu"
-    # what the session told the status bar (a later message may already stand there on a busy machine)
+    # what the session told the status bar (a busy machine may show a later message by now)
     assert any("Fast kernels ready" in text for text in said), said
     win.close()
 
