@@ -12,7 +12,7 @@ import platform
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSlider,
     QSplitter,
     QTabWidget,
@@ -36,6 +35,7 @@ from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
 from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
+from playground.ui.common.reflow import ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
 from playground.ui.menus import build_menus
@@ -187,22 +187,10 @@ class MainWindow(QMainWindow):
                             "image patch looks like it."))
         rl.addWidget(_group("Layer", self.settings_panel))
         rl.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(right)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.right_scroll = scroll
-        self._fit_right_panel()
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([270, 930, 400])
-        return self.splitter
+        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"))
+        self.right_scroll = self.page.right_scroll
+        self.splitter = self.page.splitter
+        return self.page
 
     def _build_status_bar(self) -> None:
         self.warmup_indicator = WarmupIndicator()
@@ -246,15 +234,6 @@ class MainWindow(QMainWindow):
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
-        QTimer.singleShot(0, self, self._fit_right_panel)  # once the new font reached the layouts
-
-    def _fit_right_panel(self) -> None:
-        """Keeps the kernel and layer panel wide enough for its widgets at every UI scale."""
-        scroll = self.right_scroll
-        right = scroll.widget()
-        right.adjustSize()
-        scroll.setMinimumWidth(right.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 4)
 
     def set_shared_scale(self, shared: bool) -> None:
         """One colour scale for all maps (True) or one per map."""

@@ -80,6 +80,7 @@ class FeatureMapsView(QWidget):
         top = QHBoxLayout()
         hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
         hint.setStyleSheet("color: #666")
+        hint.setWordWrap(True)
         top.addWidget(hint, 1)
         top.addWidget(self.shared_check)
         layout = QVBoxLayout(self)

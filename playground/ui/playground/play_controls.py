@@ -7,7 +7,7 @@ closed or destroyed, so no timer outlives what it animates."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.theme import big_font
@@ -44,14 +44,19 @@ class PlayControls(QWidget):
         self.scrub_slider.setRange(0, 0)
         self.scrub_slider.valueChanged.connect(self._on_scrub_slider_changed)
         self.step_label = SteadyLabel("step 00000 / 00000")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout(self)  # buttons above the sliders: one row is too wide at 200 %
+        grid.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
         for w in (self.play_button, self.back_button, self.forward_button):
-            row.addWidget(w)
-        row.addWidget(QLabel("speed"))
-        row.addWidget(self.speed_slider, 1)
-        row.addWidget(self.scrub_slider, 3)
-        row.addWidget(self.step_label)
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 0, 0, 1, 4)
+        grid.addWidget(QLabel("speed"), 1, 0)
+        grid.addWidget(self.speed_slider, 1, 1)
+        grid.addWidget(self.scrub_slider, 1, 2)
+        grid.addWidget(self.step_label, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 3)
         self._count = 0
         self._on_speed_slider_changed(self.speed_slider.value())
         self._update_label()
