@@ -164,7 +164,9 @@ class MainWindow(QMainWindow):
         self.lower_tabs.addTab(self.stepper_1d, "1-D example")
         self.lower_tabs.addTab(self.channels_view, "Colour channels")
         centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(_group("Input and feature maps", self.maps_view))
+        maps_box = _group("Input and feature maps", self.maps_view)
+        maps_box.setProperty("fold_title", "Feature maps")  # its tab's name on short screens
+        centre.addWidget(maps_box)
         centre.addWidget(self.lower_tabs)
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 2)
@@ -224,6 +226,17 @@ class MainWindow(QMainWindow):
     def set_ui_scale(self, percent: int) -> None:
         """Scales fonts and cells (100/125/150/200 %) for projectors."""
         th.theme().set_scale(percent)
+
+    @property
+    def theme_name(self) -> str:
+        """The colour theme: light, dark or high-contrast."""
+        return th.theme().name
+
+    def set_theme(self, name: str) -> None:
+        """Light, dark or high-contrast colours for the whole window (ValueError if unknown)."""
+        th.theme().set_theme(name)
+        if name in getattr(self, "theme_actions", {}):
+            self.theme_actions[name].setChecked(True)
 
     def zoom(self, step: int) -> None:
         """One UI scale step up (+1) or down (-1)."""
@@ -292,6 +305,7 @@ class MainWindow(QMainWindow):
         self.undo.run("Reset to defaults", change)
         persistence.clear()
         self.set_ui_scale(100)
+        self.set_theme("light")
         self.set_shared_scale(True)
         self.statusBar().showMessage("Reset to defaults (Ctrl+Z brings the last state back)", 5000)
 

@@ -18,8 +18,8 @@ Keys = str | QKeySequence.StandardKey | tuple[str | QKeySequence.StandardKey, ..
 
 SEPARATOR = "-"
 """A ``slot`` that draws a separator line instead of an action."""
-UNDO, REDO, SCALES = "@undo", "@redo", "@scales"
-"""Special slots: the undo stack's own undo / redo actions, the UI-scale submenu."""
+UNDO, REDO, SCALES, THEMES = "@undo", "@redo", "@scales", "@themes"
+"""Special slots: the undo stack's own undo / redo actions, the UI-scale and theme submenus."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ MENUS: tuple[Entry, ...] = (
           "ReLU: max(0, q) keeps only positive similarity"),
 
     Entry("&View", "UI &scale (projector)", None, SCALES),
+    Entry("&View", "&Theme", None, THEMES),
     Entry("&View", "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom", args=(1,)),
     Entry("&View", "Zoom &out", QKeySequence.StandardKey.ZoomOut, "zoom", args=(-1,)),
     Entry("&View", "S&hared colour scale", "Ctrl+Shift+H", "set_shared_scale",
@@ -121,6 +122,9 @@ def build_menus(window, table: tuple[Entry, ...] = MENUS) -> dict[str, QAction]:
         if entry.slot == SCALES:
             _scale_menu(window, menu.addMenu(entry.text))
             continue
+        if entry.slot == THEMES:
+            _theme_menu(window, menu.addMenu(entry.text))
+            continue
         if entry.slot in (UNDO, REDO):
             make = (window.undo_stack.createUndoAction if entry.slot == UNDO else
                     window.undo_stack.createRedoAction)
@@ -152,3 +156,20 @@ def _scale_menu(window, menu) -> None:
         group.addAction(act)
         menu.addAction(act)
         window.scale_actions[pct] = act
+
+
+THEME_TITLES = {"light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
+
+
+def _theme_menu(window, menu) -> None:
+    """One checkable action per colour theme, kept in ``window.theme_actions``."""
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for name in th.THEMES:
+        act = QAction(THEME_TITLES[name], window, checkable=True)
+        act.setChecked(name == th.theme().name)
+        act.setStatusTip(f"{THEME_TITLES[name].replace('&', '')} colours (kept with the session)")
+        act.triggered.connect(lambda _=False, n=name: window.set_theme(n))
+        group.addAction(act)
+        menu.addAction(act)
+        window.theme_actions[name] = act

@@ -190,7 +190,7 @@ def test_backend_reference_on_the_command_line_stays_reference(tmp_path, monkeyp
     monkeypatch.delenv("PLAYGROUND_BACKEND", raising=False)  # restored after, whatever cli does
     seen = []
 
-    def record(window, path, size):
+    def record(window, path, size, prepare=None):
         seen.append((engine.backend_name(), window.state.preview_backend(),
                      window.backend_session.asked))
 

@@ -44,6 +44,7 @@ def save(window) -> None:
     s.setValue("playground/state", json.dumps(window.state.snapshot()))
     s.setValue("canvas/png", image_to_png(window.canvas.buffer()))
     s.setValue("view/ui_scale", int(window.ui_scale))
+    s.setValue("view/theme", str(window.theme_name))
     s.setValue("view/shared_scale", bool(window.shared_scale))
     s.sync()
 
@@ -75,6 +76,11 @@ def load(window) -> list[str]:
         if v is not None:
             window.set_ui_scale(int(v))
 
+    def colours() -> None:
+        v = s.value("view/theme")
+        if v is not None:
+            window.set_theme(str(v))
+
     def shared() -> None:
         window.set_shared_scale(_to_bool(s.value("view/shared_scale"), True))
 
@@ -98,6 +104,7 @@ def load(window) -> list[str]:
             window.tabs.setCurrentIndex(i)
 
     attempt("UI scale", scale)
+    attempt("theme", colours)
     attempt("window layout", geometry)
     attempt("colour scale", shared)
     attempt("playground", state)

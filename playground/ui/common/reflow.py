@@ -17,6 +17,9 @@ from playground.ui.common import theme as th
 CENTRE_MIN = 640
 """The centre column (the pictures) wants at least this many logical pixels at 100 %, times the
 UI scale; below that the side panels fold into tabs."""
+STACK_MIN = 640
+"""The centre's two stacked parts (maps above, step-through below) want this much height at
+100 %, times the UI scale; below that the top part becomes the first tab of the lower tabs."""
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -44,7 +47,10 @@ class ReflowPage(QWidget):
     def __init__(self, left: QWidget, centre: QWidget, right: QWidget,
                  titles: tuple[str, str] = ("Input", "Kernels and layer"),
                  parent: QWidget | None = None) -> None:
+        """``centre`` may be a vertical QSplitter of a top widget above a QTabWidget: on short
+        screens the top widget is folded into the tabs (see :meth:`fold`)."""
         super().__init__(parent)
+        self.folded = False
         self.left_scroll = scrolled(left)
         self.right_scroll = scrolled(right)
         self.centre = centre
@@ -90,6 +96,33 @@ class ReflowPage(QWidget):
                        for s in (self.left_scroll, self.right_scroll) if s.isVisible())
         if resize_columns or squeezed:
             self._size_columns()
+        self.fold(self.height() < th.theme().px(STACK_MIN) if self.mode == "auto"
+                  else self.mode == "compact")
+
+    def fold(self, on: bool) -> None:
+        """Moves the centre's top widget into its lower tabs (first tab, in front) or back."""
+        split = self.centre
+        if on == self.folded or not isinstance(split, QSplitter):
+            return
+        tabs = split.widget(split.count() - 1) if split.count() else None
+        if on:
+            top = split.widget(0)
+            if split.count() < 2 or not isinstance(tabs, QTabWidget):
+                return
+            self._top = (top, top.property("fold_title") or "Maps", split.sizes())
+            tabs.insertTab(0, top, self._top[1])
+            tabs.setCurrentIndex(0)
+        else:
+            top, _title, sizes = self._top
+            tabs = split.widget(0)
+            current = tabs.currentWidget()
+            tabs.removeTab(tabs.indexOf(top))
+            split.insertWidget(0, top)
+            top.show()
+            split.setSizes(sizes)
+            if current is not top:
+                tabs.setCurrentWidget(current)
+        self.folded = on
 
     def overflow(self) -> list[str]:
         """What does not fit without scrolling sideways (or, for the centre, at all): empty when

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from playground import nn
 from playground.ui.common.binding import observe_state
+from playground.ui.common.theme import fg
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
 from playground.ui.playground.prediction_view import ProbabilityBars
@@ -105,25 +106,25 @@ class InvarianceView(QWidget):
         pl.addWidget(self.notice_label)
 
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setTitle("Probability of the unshifted digit's class vs shift", color="k")
-        self.plot.setLabel("bottom", "shift (pixels)", color="k")
-        self.plot.setLabel("left", "probability", color="k")
+        self.plot.setTitle("Probability of the unshifted digit's class vs shift", color=fg())
+        self.plot.setLabel("bottom", "shift (pixels)", color=fg())
+        self.plot.setLabel("left", "probability", color=fg())
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMenuEnabled(False)
         legend = self.plot.addLegend(offset=(10, 10))
-        legend.setLabelTextColor("k")
+        legend.setLabelTextColor(fg())
         legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         for name in ("bottom", "left"):
-            self.plot.getAxis(name).setTextPen("k")
-            self.plot.getAxis(name).setPen("k")
+            self.plot.getAxis(name).setTextPen(fg())
+            self.plot.getAxis(name).setPen(fg())
         xs = np.arange(-SWEEP, SWEEP + 1)
         self.sweep_x = xs
         self.curves = {}
-        for key, name, color, style in (("cnn_x", "LeNet-5, sideways", "#1f77b4", None),
-                                        ("fcnn_x", "FCNN, sideways", "#d62728", None),
-                                        ("cnn_y", "LeNet-5, up/down", "#1f77b4", "dash"),
-                                        ("fcnn_y", "FCNN, up/down", "#d62728", "dash")):
+        for key, name, color, style in (("cnn_x", "LeNet-5, sideways", "#0072B2", None),
+                                        ("fcnn_x", "FCNN, sideways", "#D55E00", None),
+                                        ("cnn_y", "LeNet-5, up/down", "#0072B2", "dash"),
+                                        ("fcnn_y", "FCNN, up/down", "#D55E00", "dash")):
             pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine if style else
                            Qt.PenStyle.SolidLine)
             self.curves[key] = self.plot.plot([], [], pen=pen, name=name)
@@ -236,4 +237,4 @@ class InvarianceView(QWidget):
             self.curves[f"{key}_x"].setData(xs, model.predict_proba(sideways)[:, target])
             self.curves[f"{key}_y"].setData(xs, model.predict_proba(updown)[:, target])
         self.plot.setTitle(f"Probability of '{target}' (the unshifted prediction) vs shift",
-                           color="k")
+                           color=fg())

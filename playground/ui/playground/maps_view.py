@@ -20,12 +20,19 @@ from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field
 from playground.ui.common.steady_label import SteadyBox
-from playground.ui.common.theme import INPUT_CMAP, big_font, follow_theme, pt, scale_changed
+from playground.ui.common.theme import (
+    INPUT_CMAP,
+    big_font,
+    fg,
+    follow_theme,
+    plot_bg,
+    pt,
+    scale_changed,
+)
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
     SELECT_PEN,
-    TITLE_COLOR,
     MapCell,
     SharedBar,
     Title,
@@ -70,7 +77,7 @@ class FeatureMapsView(QWidget):
                                      "each map stretched to its own range (see detail)")
         self.shared_check.toggled.connect(self.set_shared_scale)
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground("w")
+        self.glw.setBackground(plot_bg())
         self.glw.ci.setSpacing(2)
         self.hover_label = QLabel()
         self.hover_label.setTextFormat(Qt.TextFormat.RichText)
@@ -252,7 +259,7 @@ class FeatureMapsView(QWidget):
                 f"<br>top {pt}, bottom {pb}, left {pl}, right {pr}")
         if text != getattr(self, "_input_text", None):
             self._input_text = text
-            self.input_title.setText(text, color=TITLE_COLOR)
+            self.input_title.setText(text, color=fg())
 
     def _update_maps(self) -> None:
         st = self.state
@@ -267,7 +274,7 @@ class FeatureMapsView(QWidget):
             # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
             text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
             if label.text != text:
-                label.setText(text, color=TITLE_COLOR)
+                label.setText(text, color=fg())
         shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
@@ -279,7 +286,7 @@ class FeatureMapsView(QWidget):
                 if cell.shape != data.shape:
                     cell.shape = data.shape
                     cell.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
-                    cell.title.setText(f"k{cell.k + 1}", color=TITLE_COLOR)
+                    cell.title.setText(f"k{cell.k + 1}", color=fg())
                 if cell.bar is not None:
                     levels = symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)
