@@ -162,12 +162,12 @@ class ReflowPage(QWidget):
             w.show()
 
     def _size_columns(self) -> None:
-        """Side columns get what their content needs (at most half the page); the centre the
-        rest. (Wide is only chosen when both sides fit next to a centre of CENTRE_MIN.)"""
+        """Side columns get what their content needs, the centre the rest (a compact side at
+        most 55 %; wide is only chosen when both sides fit next to a centre of CENTRE_MIN)."""
         total = max(1, self.width())  # the splitter may not have been resized yet
         if self.compact:
             side = max(content_width(self.left_scroll), content_width(self.right_scroll))
-            side = min(total // 2, side + 36)  # the tab widget's frame and margins
+            side = min(total * 11 // 20, side + 36)  # + the tab widget's frame and margins
             self.splitter.setSizes([total - side, side])
         else:
             left, right = content_width(self.left_scroll), content_width(self.right_scroll)

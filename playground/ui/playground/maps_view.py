@@ -255,8 +255,9 @@ class FeatureMapsView(QWidget):
             self.input_vb.setRange(rect=padded.adjusted(-0.5, -0.5, 0.5, 0.5), padding=0)
         fh, fw = st.kernels.shape[2:]
         c = st.channels
-        text = (f"input {c}×{h}×{w} · kernel {fh}×{fw}<br>padding {st.settings.padding_mode}:"
-                f"<br>top {pt}, bottom {pb}, left {pl}, right {pr}")
+        # short lines: the title's width is the input column's, and the maps get the rest
+        text = (f"input {c}×{h}×{w}<br>kernel {fh}×{fw}<br>padding {st.settings.padding_mode}:"
+                f"<br>top {pt}, bottom {pb},<br>left {pl}, right {pr}")
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
