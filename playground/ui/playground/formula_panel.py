@@ -139,7 +139,8 @@ class FormulaPanel(RichTextView, QWidget):
             _row("input", f"{c} × {n_h} × {n_w}"
                  + ("&nbsp;&nbsp;(RGB)" if c == 3 else "&nbsp;&nbsp;(grayscale)")),
             _row("filters", f"<i>K</i> = {k} filters of {c} × {f_h} × {f_w}"),
-            _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"),
+            _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"
+                 + (_same_note(f_h, f_w) if s.padding_mode == "same" else "")),
             _row("stride", f"<i>s</i> = {s_h} (rows), {s_w} (columns)"),
             "</table>",
             "<p><b>Convolution output</b>&nbsp; <i>n'</i> = ⌊(<i>n</i> + 2<i>p</i> − <i>f</i>)"
@@ -180,6 +181,16 @@ class FormulaPanel(RichTextView, QWidget):
         self.cols_caption.setText(f"columns of the padded input ({pl} + {n_w} + {pr}), kernel "
                                   f"{f_w}, stride {s_w}")
         self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w)
+
+
+def _same_note(f_h: int, f_w: int) -> str:
+    """Same padding's rule, ``p = (f-1)/2``, with this kernel's numbers (even f: split unevenly)."""
+    def one(f: int) -> str:
+        return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+    text = one(f_h) if f_h == f_w else f"{one(f_h)} (rows), {one(f_w)} (columns)"
+    even = "; an even <i>f</i> pads one more at the bottom / right" if f_h % 2 == 0 or \
+        f_w % 2 == 0 else ""
+    return f"<br>same padding: <i>p</i> = {text}{even}"
 
 
 def _row(name: str, value: str) -> str:
