@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__, engine
+from playground.ui import help as help_texts
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._follow_backend_choice("backend")
         th.theme().changed.connect(self._on_scale_changed)
         self._watch_backend_session(self.backend_session)
+        help_texts.apply_help(self)
 
     # ---- layout ------------------------------------------------------------------------------
     def _build_playground(self) -> QWidget:
@@ -324,6 +326,24 @@ class MainWindow(QMainWindow):
         if controls is not None:  # a window position on the digit's stroke, mid-animation
             controls.set_step(min(controls.count() - 1, DEMO.stepper_step))
 
+    def step_control(self, what: str) -> bool:
+        """Play/pause ("play"), "forward" or "back" on the step-through on screen (2-D or 1-D);
+        False when neither is showing."""
+        for controls in (self.stepper.controls, self.stepper_1d.controls):
+            if controls.isVisible():
+                {"play": controls.play_button.click, "forward": controls.step_forward,
+                 "back": controls.step_back}[what]()
+                return True
+        return False
+
+    def help_on_focus(self) -> str:
+        """F1: the focused control's help, shown next to it."""
+        return help_texts.show_help_for_focus(self)
+
+    def enter_whats_this(self) -> None:
+        """Shift+F1: click a control to read its help."""
+        help_texts.enter_whats_this()
+
     def show_about(self) -> None:
         """Versions and credits."""
         QMessageBox.about(self, "About Convolution Playground", self.about_text())
@@ -384,6 +404,7 @@ class MainWindow(QMainWindow):
                 self.tabs.insertTab(index, tab, "Network")
             self._network_page.deleteLater()
             self.network_tab = tab
+            help_texts.apply_help(self)
         return self.network_tab
 
     def _on_tab_changed(self, index: int) -> None:

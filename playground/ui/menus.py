@@ -84,6 +84,12 @@ MENUS: tuple[Entry, ...] = (
     Entry("&Layer", "Toggle &ReLU", "Ctrl+Shift+U", "toggle_relu",
           "ReLU: max(0, q) keeps only positive similarity"),
 
+    Entry("&Step", "&Play / pause", "Ctrl+Space", "step_control", "Play or pause the "
+          "step-through on screen", ("play",)),
+    Entry("&Step", "Step &forward", "Ctrl+Right", "step_control", "One step forward",
+          ("forward",)),
+    Entry("&Step", "Step &back", "Ctrl+Left", "step_control", "One step back", ("back",)),
+
     Entry("&View", "UI &scale (projector)", None, SCALES),
     Entry("&View", "&Theme", None, THEMES),
     Entry("&View", "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom", args=(1,)),
@@ -91,6 +97,11 @@ MENUS: tuple[Entry, ...] = (
     Entry("&View", "S&hared colour scale", "Ctrl+Shift+H", "set_shared_scale",
           "One colour scale for all feature maps", checkable=True, name="shared_action"),
 
+    Entry("&Help", "&Help on the focused control", "F1", "help_on_focus",
+          "Explains the control that has the keyboard focus"),
+    Entry("&Help", "What's &This?", "Shift+F1", "enter_whats_this",
+          "Then click any control to read what it does"),
+    _sep("&Help"),
     Entry("&Help", "&About", None, "show_about"),
 )
 

@@ -58,6 +58,8 @@ class ReflowPage(QWidget):
         self.titles = titles
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.side_tabs.setWhatsThis("On a small screen or at a large UI scale the input and the "
+                                    "kernel panels share this column: pick one with its tab.")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)

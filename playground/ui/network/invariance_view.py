@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -68,6 +68,7 @@ class InvarianceView(QWidget):
         self.input_tile = TileGrid(tile_px=120)
         self.offset_label = QLabel()
         arrows = QGridLayout()
+        self._arrows: dict[Qt.Key, tuple[int, int]] = {}
         for text, (r, c), (dy, dx), key in (("↑", (0, 1), (-1, 0), Qt.Key.Key_Up),
                                             ("←", (1, 0), (0, -1), Qt.Key.Key_Left),
                                             ("→", (1, 2), (0, 1), Qt.Key.Key_Right),
@@ -80,6 +81,7 @@ class InvarianceView(QWidget):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(lambda d=(dy, dx): self.move(*d))
+            self._arrows[key] = (dy, dx)
         reset = QPushButton("0")
         reset.setToolTip("Back to where it was drawn")
         reset.clicked.connect(self.reset)
@@ -159,6 +161,23 @@ class InvarianceView(QWidget):
         if self._base is None:
             self._base = digit_input(self.state.image)
         return self._base
+
+    def take_arrows_from(self, tabs) -> None:
+        """While this view is ``tabs``' current page, the arrow keys move the drawing even when
+        the tab bar has the focus (instead of switching to the next tab)."""
+        self._tabs = tabs
+        tabs.tabBar().installEventFilter(self)
+        tabs.currentChanged.connect(
+            lambda _i: self.setFocus() if tabs.currentWidget() is self else None)
+
+    def eventFilter(self, obj, event) -> bool:
+        tabs = getattr(self, "_tabs", None)
+        if (tabs is not None and obj is tabs.tabBar() and event.type() == QEvent.Type.KeyPress
+                and tabs.currentWidget() is self and event.key() in self._arrows
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            self.move(*self._arrows[event.key()])
+            return True
+        return super().eventFilter(obj, event)
 
     def move(self, dy: int, dx: int) -> None:
         """Moves the drawing by (dy, dx) pixels from where it is now."""

@@ -81,6 +81,7 @@ class NetworkTab(QWidget):
         self.sub_tabs.addTab(self.training_panel, "Train")
         self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
         self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
+        self.invariance_view.take_arrows_from(self.sub_tabs)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(header)

@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSl
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.theme import big_font
 
+PLAY_KEY, BACK_KEY, STEP_KEY = "Ctrl+Space", "Ctrl+Left", "Ctrl+Right"
+"""The step-through's keys in the normal window."""
+
 
 class PlayControls(QWidget):
     """Play/pause, step back/forward, a speed slider and a scrub slider over ``count`` steps.
@@ -35,6 +38,12 @@ class PlayControls(QWidget):
         self.back_button.clicked.connect(self.step_back)
         self.forward_button = QPushButton("Step ▶")
         self.forward_button.clicked.connect(self.step_forward)
+        # keys of their own (presenter mode keeps Space / PageUp / PageDown / arrows / B); the
+        # window's Step menu sends them to the step-through on screen
+        for button, key, tip in ((self.play_button, PLAY_KEY, "Play or pause the animation"),
+                                 (self.back_button, BACK_KEY, "One step back"),
+                                 (self.forward_button, STEP_KEY, "One step forward")):
+            button.setToolTip(f"{tip} ({key})")
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(1, 30)
         self.speed_slider.setValue(4)
