@@ -231,6 +231,28 @@ def big_font(factor: float = 1.0) -> QFont:
     return font
 
 
+class _FontFollower(QObject):
+    """Keeps its parent widget's font at the application font times ``factor`` (a widget's own
+    ``setFont`` would otherwise keep the size it had when it was set, whatever the UI scale)."""
+
+    def __init__(self, widget: QWidget, factor: float, bold: bool) -> None:
+        super().__init__(widget)
+        self.factor, self.bold = factor, bold
+        theme().changed.connect(self.apply)
+        self.apply()
+
+    def apply(self, _percent: int = 0) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * self.factor)
+        font.setBold(self.bold)
+        self.parent().setFont(font)
+
+
+def relative_font(widget: QWidget, factor: float = 1.0, bold: bool = False) -> None:
+    """Gives ``widget`` the UI font times ``factor`` (bold if asked), now and at every scale."""
+    _FontFollower(widget, factor, bold)
+
+
 def follow_theme(slot) -> None:
     """Calls the bound Qt method ``slot(percent)`` when the UI scale changes (auto-disconnects).
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from playground.ui.common.theme import CURVE_COLORS, CURVE_SYMBOLS, fg, plot_bg, theme
 
@@ -67,7 +67,7 @@ class TrainingCurves(QWidget):
         self.acc_legend = self.acc_plot.addLegend(offset=(-10, -10))
         for legend in (self.loss_legend, self.acc_legend):
             legend.setBrush(pg.mkBrush(*theme().colours.legend_bg))
-            legend.setLabelTextSize(f"{max(9, self.font().pointSize())}pt")
+            legend.setLabelTextSize(f"{max(9, QApplication.font().pointSize())}pt")
             legend.setLabelTextColor(fg())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -77,11 +77,19 @@ class TrainingCurves(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.setMinimumHeight(220)
+        theme().changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        """Titles, axes and legends at the new UI scale (down as well as up)."""
+        self._style(self.loss_plot, "Training loss (smoothed)", "epoch", "cross-entropy")
+        self._style(self.acc_plot, "Accuracy per epoch", "epoch", "accuracy (%)")
+        for legend in (self.loss_legend, self.acc_legend):
+            legend.setLabelTextSize(f"{max(9, QApplication.font().pointSize())}pt")
 
     def _style(self, plot: pg.PlotItem, title: str, x: str, y: str) -> None:
-        pt = max(9, self.font().pointSize())
+        pt = max(9, QApplication.font().pointSize())
         plot.setTitle(title, color=fg(), size=f"{pt + 2}pt")
-        font = QFont(self.font())
+        font = QFont(QApplication.font())
         font.setPointSize(pt)
         for name, text in (("bottom", x), ("left", y)):
             axis = plot.getAxis(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -227,11 +227,21 @@ class KernelEditor(QWidget):
             self._syncing = False
         self.model.refresh(reset=shape != self._shape)
         self._shape = shape
-        cell = th.theme().px(th.CELL_PX)
+        cell = self._cell_width()
+        self.table.horizontalHeader().setDefaultSectionSize(cell)
         # size hints, not sizes: after a UI-scale change the headers are not laid out yet
         w = cell * shape[3] + self.table.verticalHeader().sizeHint().width() + 4
         h = cell * shape[2] + self.table.horizontalHeader().sizeHint().height() + 4
         self.table.setFixedSize(min(w, 11 * cell + 30), min(h, 8 * cell + 30))
+
+    def _cell_width(self) -> int:
+        """Wide enough for the widest weight on show (at least "-0.25"), at the current scale:
+        a fraction is never elided to "0...."."""
+        k = self.state.kernels[self.state.selected]
+        texts = {f"{v:.3g}" for v in np.unique(k)[:64]} | {"-0.25"}
+        fm = QFontMetrics(self.table.font())
+        widest = max(fm.horizontalAdvance(t) for t in texts)
+        return max(th.theme().px(th.CELL_PX), widest + th.theme().px(10))
 
     def _fill_thumbs(self, all_of_them: bool) -> None:
         """Redraws the thumbnails of kernels that changed (all of them when asked)."""
