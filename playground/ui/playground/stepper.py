@@ -245,7 +245,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_item.setLevels((-m_out, m_out))
         self._fit("output", self.output_vb, conv.shape[1:])
         self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
-        _set_title(self.output_title, f"output k{k + 1}: {conv.shape[1]}×{conv.shape[2]}")
+        _set_title(self.output_title, f"output k{k + 1}<br>{conv.shape[1]}×{conv.shape[2]}")
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
 
@@ -275,7 +275,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             inner.addRect(QRectF(pl, pt, w, h))
             self.pad_shade.setPath(shade.subtracted(inner))
         self._fit("input", self.input_vb, padded.shape[1:])
-        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]} "
+        # two short lines per title: three titles in a row must not be wider than the pictures
+        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]}<br>"
                                      f"(padding {pt},{pb},{pl},{pr})")
 
     def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
@@ -286,7 +287,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         m = float(np.abs(kern).max()) or 1.0
         self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
         self._fit("kernel", self.kernel_vb, tiles.shape)
-        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}, b = {fmt(bias)}")
+        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}<br>b = {fmt(bias)}")
         self._update_numbers(tiles)
 
     def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
