@@ -17,7 +17,7 @@ from playground.ui.common import theme as th
 CENTRE_MIN = 640
 """The centre column (the pictures) wants at least this many logical pixels at 100 %, times the
 UI scale; below that the side panels fold into tabs."""
-STACK_MIN = 640
+STACK_MIN = 760
 """The centre's two stacked parts (maps above, step-through below) want this much height at
 100 %, times the UI scale; below that the top part becomes the first tab of the lower tabs."""
 
@@ -111,17 +111,19 @@ class ReflowPage(QWidget):
             top = split.widget(0)
             if split.count() < 2 or not isinstance(tabs, QTabWidget):
                 return
-            self._top = (top, top.property("fold_title") or "Maps", split.sizes())
+            self._top = (top, top.property("fold_title") or "Maps")
             tabs.insertTab(0, top, self._top[1])
             tabs.setCurrentIndex(0)
         else:
-            top, _title, sizes = self._top
+            top, _title = self._top
             tabs = split.widget(0)
             current = tabs.currentWidget()
             tabs.removeTab(tabs.indexOf(top))
             split.insertWidget(0, top)
             top.show()
-            split.setSizes(sizes)
+            split.setChildrenCollapsible(False)
+            total = max(split.height(), self.height(), 2)  # maps 3 : tabs 2, as at the start
+            split.setSizes([total * 3 // 5, total - total * 3 // 5])
             if current is not top:
                 tabs.setCurrentWidget(current)
         self.folded = on

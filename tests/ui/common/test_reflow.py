@@ -79,3 +79,12 @@ def test_pictures_grow_with_the_scale(demo, size):
     big, big_map = measure()
     assert all(b > s for b, s in zip(big, small, strict=True)), (small, big)
     assert big_map >= 0.75 * small_map, (small_map, big_map)
+
+
+def test_unfolding_gives_the_lower_tabs_their_share(demo):
+    _at(demo, (1280, 720), 200)
+    assert demo.page.folded
+    _at(demo, (1920, 1080), 100)
+    assert not demo.page.folded
+    top, tabs = demo.page.centre.sizes()
+    assert tabs >= 0.3 * (top + tabs), (top, tabs)
