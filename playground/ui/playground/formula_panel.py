@@ -19,7 +19,7 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
 from playground.ui.common.formatting import fmt
 from playground.ui.common.layout import scrolling
-from playground.ui.common.theme import big_font, follow_theme, scale_changed
+from playground.ui.common.theme import big_font, follow_theme, scale_changed, theme
 
 
 # ---- a small strip showing one axis of the padded input -----------------------------------------
@@ -158,7 +158,8 @@ class FormulaPanel(RichTextView, QWidget):
             parts.append(
                 f"<p><b>{s.pool.capitalize()} pooling</b> {kh} × {kw}, stride {ph_s}, {pw_s}"
                 "&nbsp; <i>H<sub>p</sub></i> = ⌊(<i>H</i> − <i>K</i>) / <i>s</i>⌋ + 1"
-                "<br><span style='color:#666;font-size:small'>(the lecture slide prints "
+                f"<br><span style='color:{theme().colours.muted};font-size:small'>"
+                "(the lecture slide prints "
                 "(H − K)/(s + 1); the right formula divides by s and then adds 1)</span></p>")
             if kh > h_out or kw > w_out:
                 parts.append(f"<p style='color:#c5221f'>the {kh} × {kw} pooling window is larger "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.scene import COMPUTED, Change
@@ -87,7 +87,7 @@ class FeatureMapsView(QWidget):
         hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
         top = QHBoxLayout()
         hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
-        hint.setStyleSheet("color: #666")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted in every theme
         hint.setWordWrap(True)
         top.addWidget(hint, 1)
         top.addWidget(self.shared_check)
