@@ -1,4 +1,5 @@
-"""Offscreen rendering of a window to a PNG of an exact size (``conv-playground --screenshot``).
+"""PNG files from Qt images, written atomically, and offscreen rendering of a window to a PNG of
+an exact size (``conv-playground --screenshot``).
 
 The picture is what a screen of that size would show: a window that cannot fit (its layout needs
 more than ``WxH`` at the current UI scale) is an error, never a bigger picture.
@@ -10,7 +11,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
+
+from playground.fileio import atomic_write
+
+
+def save_png(image: QImage | QPixmap, path: str | Path) -> None:
+    """Writes ``image`` to ``path`` as PNG (whatever the file name ends in); OSError if Qt
+    cannot (a full disk, a folder that cannot be written)."""
+    if image.isNull():
+        raise OSError("there is no image to save")
+    if not image.save(str(path), "PNG"):
+        raise OSError("Qt could not write the PNG image (is the disk full?)")
+
+
+def write_png(image: QImage | QPixmap, path: str | Path) -> Path:
+    """:func:`save_png` through :func:`~playground.fileio.atomic_write`: the old file stays
+    unless the new one is complete; returns ``path``."""
+    return atomic_write(path, lambda tmp: save_png(image, tmp))
 
 
 class ScreenshotError(ValueError):
@@ -24,7 +43,8 @@ def _settle(rounds: int = 6) -> None:
 
 def render_screenshot(window: QWidget, path: str | Path, size: tuple[int, int],
                       prepare: Callable[[QWidget], None] | None = None) -> Path:
-    """Lays out ``window`` at exactly ``size`` and saves it to ``path`` (PNG); returns the path.
+    """Lays out ``window`` at exactly ``size`` and saves it to ``path`` (PNG, atomically);
+    returns the path.
 
     ``prepare(window)`` runs first (a scene, a UI scale, presenter mode ...), then again once the
     window has its size, so that anything fitted to the size is fitted to this one. Raises
@@ -48,10 +68,8 @@ def render_screenshot(window: QWidget, path: str | Path, size: tuple[int, int],
     if window.size() != QSize(w, h) or need.width() > w or need.height() > h:
         raise ScreenshotError(f"the window needs at least {need.width()}x{need.height()} here; "
                               f"{w}x{h} is too small")
-    image = window.grab().toImage()
+    image: QImage | QPixmap = window.grab()
     if image.size() != QSize(w, h):  # a device pixel ratio other than 1: back to logical pixels
-        image = image.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
-    if not image.save(str(out), "PNG"):
-        raise OSError(f"could not write {out}")
-    return out
+        image = image.toImage().scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+    return write_png(image, out)
