@@ -84,8 +84,9 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace, prepare=None) -> int:
     """Opens the main window; ``--screenshot`` renders it to a PNG instead and exits.
+    ``prepare(window)`` runs once the window is built (``open FILE`` shows its file with it).
 
     The window shows at once: while Numba compiles (first start) or loads (later starts) the fast
     kernels in a worker thread, the playground computes with the NumPy reference backend.
@@ -103,6 +104,10 @@ def run_app(args: argparse.Namespace) -> int:
             window.backend_session.start()
             window.backend_session.wait()
             window.load_demo()
+            if getattr(args, "lesson", None):
+                from playground.ui.lesson.controller import show_for_screenshot
+
+                show_for_screenshot(window, args.lesson, args.scene, args.presenter)
             render_screenshot(window, screenshot, args.size or DEFAULT_SIZE)
         finally:
             _dispose(window)
@@ -112,7 +117,10 @@ def run_app(args: argparse.Namespace) -> int:
     quitter = SignalQuitter(app)  # SIGTERM/SIGINT/SIGHUP: leave the loop, save, exit 128 + n
     app.aboutToQuit.connect(lambda: _save_session(window))
     try:
-        window.show()
+        if prepare is not None:
+            prepare(window)
+        if not window.isVisible():
+            window.show()
         app.processEvents()
         window.backend_session.start()  # after the first paint: compiling competes for the GIL
         window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)

@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
+    "open": "Open the window on a scene file or a lesson file.",
 }
 
 
@@ -55,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the main window offscreen to a PNG and exit")
     parser.add_argument("--size", type=_size, default=None, metavar="WxH",
                         help="window size for --screenshot (default 1600x1000)")
+    parser.add_argument("--lesson", metavar="NAME", default=None,
+                        help="with --screenshot: a bundled lesson's name or a lesson file")
+    parser.add_argument("--scene", type=int, default=1, metavar="N",
+                        help="with --lesson: the scene to render (1-based)")
+    parser.add_argument("--presenter", action="store_true",
+                        help="with --lesson: render the presenter mode's layout")
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, exercise it, print one summary line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
