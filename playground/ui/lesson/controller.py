@@ -10,6 +10,7 @@ the attached screens) are filled in by :meth:`install_menus`.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -77,7 +78,7 @@ class LessonController(QObject):
         self.message_box: QMessageBox | None = None
         self.last_error = ""
 
-    # ---- lessons ----------------------------------------------------------------------------------
+    # ---- lessons ---------------------------------------------------------------------------------
     def start_lesson(self, lesson, index: int = 0) -> None:
         """Shows ``lesson`` in the player dock from scene ``index``."""
         self.driver.start(lesson, index)
@@ -147,7 +148,7 @@ class LessonController(QObject):
         """Lesson ▸ Back (step or scene)."""
         self.driver.back()
 
-    # ---- scenes -----------------------------------------------------------------------------------
+    # ---- scenes ----------------------------------------------------------------------------------
     def apply_scene(self, scene: Scene, what: str = "Open scene") -> bool:
         """Shows ``scene`` (one undoable step); a backend that cannot run here gives a message."""
         try:
@@ -195,7 +196,8 @@ class LessonController(QObject):
             if p.exists():
                 lesson = schema.append_scene(schema.load_lesson(p), scene)
             else:
-                lesson = schema.Lesson(name=p.name.split(".")[0] or "lesson", title=p.stem,
+                name = re.sub(r"[^a-z0-9_-]+", "-", p.name.split(".")[0].lower()).strip("-_")
+                lesson = schema.Lesson(name=name[:64] or "lesson", title=p.stem or "Lesson",
                                        scenes=(scene,))
             schema.save_lesson(lesson, p)
         except (ValueError, OSError) as exc:
@@ -236,7 +238,7 @@ class LessonController(QObject):
             return self._error("Cannot paste the scene", str(exc))
         return self.apply_scene(scene, "Paste scene")
 
-    # ---- menus and messages -------------------------------------------------------------------------
+    # ---- menus and messages ----------------------------------------------------------------------
     def install_menus(self) -> None:
         """Lists the bundled lessons in the Lesson menu and the screens in View ▸ Presenter
         screen (shown when more than one is attached)."""
@@ -268,11 +270,11 @@ class LessonController(QObject):
         screens = QGuiApplication.screens()
         current = self.presenter.chosen_screen()
         for s in screens:
-            g = s.geometry()
+            g, name = s.geometry(), s.name()
             act = QAction(f"{s.name() or 'screen'} ({g.width()}x{g.height()})", menu,
                           checkable=True)
             act.setChecked(s is current)
-            act.triggered.connect(lambda _=False, n=s.name(): self.presenter.set_screen(n))
+            act.triggered.connect(lambda _=False, n=name: self.presenter.set_screen(n))
             group.addAction(act)
             menu.addAction(act)
         menu.menuAction().setVisible(len(screens) > 1)

@@ -55,7 +55,7 @@ class LessonDriver(QObject):
         self.skipped: list[str] = []
         self.last_show_ms = 0.0
 
-    # ---- the lesson -------------------------------------------------------------------------------
+    # ---- the lesson ------------------------------------------------------------------------------
     @property
     def count(self) -> int:
         """Scenes in the lesson (0 when none is loaded)."""
@@ -109,7 +109,7 @@ class LessonDriver(QObject):
             self.window.state.apply(scene.scene.replace(backend="auto"))
         self.window.undo_stack.clear()
 
-    # ---- clicker ----------------------------------------------------------------------------------
+    # ---- clicker ---------------------------------------------------------------------------------
     def advance(self) -> None:
         """Next animation step, else reveal a hidden answer, else the next scene."""
         scene = self.current
@@ -143,7 +143,7 @@ class LessonDriver(QObject):
         if self.current is not None and self.index > 0:
             self.go_to(self.index - 1)
 
-    # ---- views ------------------------------------------------------------------------------------
+    # ---- views -----------------------------------------------------------------------------------
     def _step_controls(self):
         scene = self.current
         w = self.window

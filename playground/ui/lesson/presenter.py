@@ -74,7 +74,7 @@ class PresenterMode(QObject):
         driver.scene_shown.connect(self._on_driver_scene_shown)
         driver.step_shown.connect(lambda _s: self._on_driver_scene_shown(driver.index))
 
-    # ---- screens ----------------------------------------------------------------------------------
+    # ---- screens ---------------------------------------------------------------------------------
     def screens(self) -> list[QScreen]:
         """The attached screens."""
         return list(QGuiApplication.screens())
@@ -92,7 +92,7 @@ class PresenterMode(QObject):
         if self.active:
             self._go_full_screen()
 
-    # ---- enter / leave ------------------------------------------------------------------------------
+    # ---- enter / leave ---------------------------------------------------------------------------
     def enter(self, full_screen: bool = True) -> None:
         """Full screen on the chosen screen, chrome hidden, clicker keys on (``full_screen``
         False keeps the window's size: screenshots of the layout)."""
@@ -177,7 +177,7 @@ class PresenterMode(QObject):
         self.notes.show()
         self.notes.start_clock()
 
-    # ---- keys -------------------------------------------------------------------------------------
+    # ---- keys ------------------------------------------------------------------------------------
     def toggle_blank(self) -> bool:
         """Blanks (black) or unblanks the window; True when blank afterwards."""
         if self.blank.isVisible():
@@ -232,7 +232,7 @@ class PresenterMode(QObject):
             self.handle_key(key)
         return True
 
-    # ---- notes ------------------------------------------------------------------------------------
+    # ---- notes -----------------------------------------------------------------------------------
     def _on_driver_scene_shown(self, index: int) -> None:
         d = self.driver
         scene = d.current

@@ -93,6 +93,8 @@ def scene_from_text(text: str) -> Scene:
         raise SceneError("scene text: damaged (cannot be decompressed)") from None
     if len(raw) > MAX_JSON_CHARS or inflate.unconsumed_tail:
         raise SceneError(f"scene text: unpacks to more than {MAX_JSON_CHARS} characters")
+    if not inflate.eof:
+        raise SceneError("scene text: cut short (copy the whole line)")
     try:
         return loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
