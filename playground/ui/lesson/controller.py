@@ -54,6 +54,7 @@ def show_for_screenshot(window, name: str, scene: int = 1, presenter: bool = Fal
     if not 1 <= scene <= len(lesson.scenes):
         raise ValueError(f"--scene must be 1..{len(lesson.scenes)} for lesson {lesson.name!r}, "
                          f"got {scene}")
+    window.lessons.driver.run_actions = False
     window.lessons.start_lesson(lesson, scene - 1)
     if presenter:
         window.lessons.presenter.enter(full_screen=False)

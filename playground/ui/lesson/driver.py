@@ -54,6 +54,9 @@ class LessonDriver(QObject):
         self.step = 0
         self.skipped: list[str] = []
         self.last_show_ms = 0.0
+        self.run_actions = True
+        """False: a scene's training run or race is described but not started (screenshots,
+        the lesson benchmark)."""
 
     # ---- the lesson ------------------------------------------------------------------------------
     @property
@@ -72,6 +75,8 @@ class LessonDriver(QObject):
             raise ValueError(f"lesson {lesson.name!r} has no scenes")
         self.lesson = lesson
         self.index = -1
+        if any(s.tab == "network" or s.action is not None for s in lesson.scenes):
+            self.window.ensure_network_tab()  # built now, not in front of the class (~0.4 s)
         self.go_to(index)
 
     def stop(self) -> None:
@@ -94,7 +99,7 @@ class LessonDriver(QObject):
         if scene.steps > 0:
             self._set_step(0)
         self.player.show_scene(self.lesson.title, index, self.count, scene)
-        if scene.action is not None:
+        if scene.action is not None and self.run_actions:
             self._start_action(scene.action)
         self.last_show_ms = (time.perf_counter() - t0) * 1000.0
         self.scene_shown.emit(index)

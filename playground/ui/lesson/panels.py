@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 from playground.ui.common import theme as th
 
 log = logging.getLogger(__name__)
-HIGHLIGHT = QColor("#ff9800")
-"""The frame colour: orange, told apart from the maps' red/blue by colour-blind viewers too."""
+HIGHLIGHT = QColor("#8e24aa")
+"""The frame colour: violet and dashed, unlike the maps' red/blue and the selection's orange
+(the dashes tell it apart for colour-blind viewers too)."""
 
 
 def _box(widget: QWidget) -> QWidget:
@@ -59,7 +60,9 @@ class HighlightFrame(QWidget):
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         w = max(3, th.theme().px(4))
-        p.setPen(QPen(HIGHLIGHT, w))
+        pen = QPen(HIGHLIGHT, w)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
         p.drawRoundedRect(self.rect().adjusted(w // 2, w // 2, -(w // 2) - 1, -(w // 2) - 1),
                           6, 6)
 
