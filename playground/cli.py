@@ -1,4 +1,5 @@
-"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download.
+"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download,
+lessons, lesson.
 
 Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
 ``run(args) -> int``; user errors print one line and exit with code 2.
@@ -23,6 +24,8 @@ SUBCOMMANDS = {
     "predict": "Classify a PNG image with a saved model.",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
     "open": "Open the window on a scene file or a lesson file.",
+    "lessons": "List the bundled lessons: name, scene count and scene titles.",
+    "lesson": "Work with a lesson file: 'lesson check FILE' validates it.",
 }
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import tempfile
@@ -21,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from playground.lessons.answers import decimals, parse_number, parse_size
 from playground.scene import Scene, SceneError
 
 FORMAT = "conv-playground-lesson"
@@ -89,50 +89,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-# ---- answers -----------------------------------------------------------------------------------
-_SPACES = re.compile(r"[\s_\u00a0\u2009\u202f']+")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_SIZE = re.compile(r"\(?\s*(\d+)\s*[x×X*,]\s*(\d+)\s*\)?|(\d+)\s*by\s*(\d+)")
-
-
-def parse_number(text: str) -> float | None:
-    """``text`` as a number: ``768000``, ``768,000``, ``768 000``, ``0.5``, ``1e3``; else None."""
-    if not isinstance(text, str):
-        return None
-    t = _SPACES.sub("", text.strip())
-    if _THOUSANDS.fullmatch(t):
-        t = t.replace(",", "")
-    try:
-        value = float(t)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def parse_size(text: str) -> tuple[int, int] | None:
-    """``text`` as a size: ``14x14``, ``14 x 14``, ``14×14``, ``(14, 14)``, ``14 by 14``; else None.
-
-    A single number ``n`` means ``n x n``.
-    """
-    if not isinstance(text, str):
-        return None
-    t = text.strip().lower()
-    m = _SIZE.fullmatch(t)
-    if m:
-        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        return int(a), int(b)
-    if t.isdigit():
-        return int(t), int(t)
-    return None
-
-
-def _decimals(text: str) -> int:
-    t = _SPACES.sub("", text.strip()).lower()
-    if "e" in t or "." not in t:
-        return 0
-    return len(t.split(".", 1)[1])
-
-
 @dataclass(frozen=True)
 class Question:
     """A question whose answer stays hidden: revealed (``reveal``) or typed and checked.
@@ -155,7 +111,7 @@ class Question:
             raise LessonError(f"question.answer: {_short(self.answer)} is not a size like 3x3")
 
     def check(self, text: str) -> bool:
-        """Whether ``text`` is the answer (a ``reveal`` answer: the same words, any case)."""
+        """Whether ``text`` is the answer (``reveal``: the same text, any case and spacing)."""
         if self.kind == "size":
             got = parse_size(text)
             return got is not None and got == parse_size(self.answer)
@@ -163,12 +119,12 @@ class Question:
             got, want = parse_number(text), parse_number(self.answer)
             if got is None or want is None:
                 return False
-            d = _decimals(self.answer)
+            d = decimals(self.answer)
             tol = 0.5 * 10.0 ** -d if d else 1e-9 * max(1.0, abs(want))
             return abs(got - want) <= tol
         if not isinstance(text, str):
             return False
-        return " ".join(text.lower().split()) == " ".join(self.answer.lower().split())
+        return "".join(text.lower().split()) == "".join(self.answer.lower().split())
 
 
 @dataclass(frozen=True)
@@ -299,11 +255,12 @@ def _scene_from_json(data: Any) -> LessonScene:
 def lesson_from_json(data: dict, source: str = "<data>") -> Lesson:
     """The lesson ``data`` describes; LessonError naming ``source``, the scene and the field."""
     try:
-        top = _obj("", data, _TOP_KEYS, {"format", "version", "name", "title", "scenes"})
+        top = _obj("", data, _TOP_KEYS, {"format", "version"})
         if top["format"] != FORMAT:
             raise LessonError(f"format: expected {FORMAT!r}, got {_short(top['format'])}")
         if _int("version", top["version"], 1, 10**6) != VERSION:
             raise LessonError(f"version: this app reads version {VERSION}, got {top['version']}")
+        _obj("", top, _TOP_KEYS, {"name", "title", "scenes"})
         raw = top["scenes"]
         if not isinstance(raw, list):
             raise LessonError(f"scenes: expected a list, got {_short(raw)}")
@@ -370,11 +327,17 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
 def save_lesson(lesson: Lesson, path: str | os.PathLike) -> None:
     """Writes ``lesson`` to ``path`` atomically (a temporary file in the same folder, replaced)."""
     p = Path(path)
-    text = json.dumps(lesson_to_json(lesson), ensure_ascii=False, indent=1)
+    data = lesson_to_json(lesson)
+    scenes = data.pop("scenes")
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in scenes]
+    text = head + ', "scenes": [\n' + ",\n".join(lines) + "\n]}\n"  # one scene a line
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
+        # mkstemp makes 0600: keep the replaced file's mode, else an ordinary file's
+        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(text)
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -382,18 +345,51 @@ def save_lesson(lesson: Lesson, path: str | os.PathLike) -> None:
         raise
 
 
+_BUNDLED: dict[Path, tuple[tuple[int, int], Lesson]] = {}
+"""Bundled lessons already read, by path, with the file's (mtime, size) when it was read."""
+
+
 def bundled_lessons() -> dict[str, Lesson]:
-    """Every ``*.json`` lesson in the resources' ``lessons/`` folder, by name (sorted)."""
+    """Every ``*.json`` lesson in the resources' ``lessons/`` folder, by name (sorted).
+
+    Each file is read once (again only when its time stamp or size changes); a broken bundled file
+    raises :class:`LessonError` naming it.
+    """
     from playground.paths import resource_dir
 
     folder = resource_dir() / "lessons"
     out: dict[str, Lesson] = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        lesson = load_lesson(path)
+        try:
+            st = path.stat()
+            key = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        cached = _BUNDLED.get(path)
+        if key is not None and cached is not None and cached[0] == key:
+            lesson = cached[1]  # lessons are immutable: reading the same file again is waste
+        else:
+            lesson = load_lesson(path)
+            if key is not None:
+                _BUNDLED[path] = (key, lesson)
         if lesson.name in out:
             raise LessonError(f"{path}: name {lesson.name!r} is used by another bundled lesson")
         out[lesson.name] = lesson
     return out
+
+
+def shown_scene(lesson: Lesson, index: int) -> Scene | None:
+    """The Playground scene in force at scene ``index`` (0-based): its own, else the latest one
+    before it (a ``None`` scene keeps the previous one); None when no scene up to there has one.
+
+    What a player needs when it jumps straight to a scene (``--scene N``, a "go to" menu).
+    """
+    if not 0 <= index < len(lesson.scenes):
+        raise IndexError(f"scene {index + 1} of {len(lesson.scenes)}")
+    for s in reversed(lesson.scenes[:index + 1]):
+        if s.scene is not None:
+            return s.scene
+    return None
 
 
 def append_scene(lesson: Lesson, scene: LessonScene) -> Lesson:

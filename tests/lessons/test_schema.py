@@ -24,6 +24,7 @@ from playground.lessons.schema import (
     lesson_to_json,
     load_lesson,
     save_lesson,
+    shown_scene,
 )
 from playground.scene import LayerSettings, Scene
 
@@ -97,6 +98,7 @@ def test_round_trip_any_small_lesson(name, title, scenes):
      ["768001", "76,8000", "768.000,0", "", "nan"]),
     ("number", "0.25", ["0.25", ".25", "0.2500", "0.2549"], ["0.26", "1/4"]),
     ("reveal", "Max pooling", ["max pooling", "  Max   Pooling "], ["max", ""]),
+    ("reveal", "[[5, 6], [8, 9]]", ["[[5,6],[8,9]]", " [[5, 6],\n [8, 9]] "], ["[[5, 6]]"]),
 ])
 def test_question_check(kind, answer, good, bad):
     q = Question("?", answer, kind)
@@ -195,6 +197,50 @@ def test_constructors_validate():
         Lesson("x", "X", ())
 
 
+def test_shown_scene_walks_back():
+    lesson = _lesson()
+    assert shown_scene(lesson, 0) is lesson.scenes[0].scene
+    assert shown_scene(lesson, 1) is lesson.scenes[0].scene  # a None scene keeps the previous
+    assert shown_scene(Lesson("x", "X", (LessonScene("C", "c"),)), 0) is None
+    with pytest.raises(IndexError):
+        shown_scene(lesson, 2)
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value[:3]):
+            yield from _paths(v, (*prefix, i))
+
+
+_BASE = lesson_to_json(_lesson())
+_ALL_PATHS = [p for p in _paths(_BASE) if p]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_ALL_PATHS), _json)
+def test_any_mutation_is_a_lesson_error_or_a_lesson(path, value):
+    data = copy.deepcopy(_BASE)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    try:
+        lesson = lesson_from_json(data, "f.json")
+    except LessonError as exc:
+        assert str(exc).startswith("f.json: ")
+    else:
+        assert lesson_from_json(lesson_to_json(lesson)) == lesson
+
+
 def test_append_scene():
     lesson = _lesson()
     more = append_scene(lesson, LessonScene("C", "More."))
@@ -211,3 +257,35 @@ def test_input_not_mutated_and_bundled_lessons_load():
     assert data == before
     lessons = bundled_lessons()
     assert all(isinstance(v, Lesson) and v.name == k for k, v in lessons.items())
+
+
+def test_schema_and_lesson_builder_are_qt_free():
+    import subprocess
+    import sys
+
+    code = ("import sys; import playground.lessons.schema, playground.lessons.lecture_lesson; "
+            "playground.lessons.schema.bundled_lessons(); "
+            "print('PySide6' in sys.modules, 'pyqtgraph' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_bundled_lessons_folder(tmp_path, monkeypatch):
+    import playground.paths
+
+    monkeypatch.setattr(playground.paths, "resource_dir", lambda: tmp_path)
+    assert bundled_lessons() == {}
+    (tmp_path / "lessons").mkdir()
+    save_lesson(_lesson(), tmp_path / "lessons" / "a.json")
+    first = bundled_lessons()
+    assert list(first) == ["demo"] and bundled_lessons()["demo"] is first["demo"]  # read once
+    data = lesson_to_json(_lesson())
+    data["title"] = "Changed, and a longer title"
+    (tmp_path / "lessons" / "a.json").write_text(json.dumps(data))
+    assert bundled_lessons()["demo"].title == data["title"]  # a changed file is read again
+    (tmp_path / "lessons" / "b.json").write_text(json.dumps(data))
+    with pytest.raises(LessonError, match="name 'demo' is used by another bundled lesson"):
+        bundled_lessons()
+    (tmp_path / "lessons" / "b.json").write_text("{")
+    with pytest.raises(LessonError, match=r"b\.json: not valid JSON"):
+        bundled_lessons()
