@@ -93,7 +93,7 @@ class LessonDriver(QObject):
         self.index, self.step = index, 0
         scene = self.lesson.scenes[index]
         self.skipped = []
-        self._apply_scene(scene)
+        self._apply_scene(scene, index)
         self._show_view(scene)
         self.skipped += self.highlighter.show(tuple(scene.highlight))
         if scene.steps > 0:
@@ -104,14 +104,19 @@ class LessonDriver(QObject):
         self.last_show_ms = (time.perf_counter() - t0) * 1000.0
         self.scene_shown.emit(index)
 
-    def _apply_scene(self, scene) -> None:
-        if scene.scene is None:
+    def _apply_scene(self, scene, index: int) -> None:
+        """The scene in force at ``index`` (its own, else the latest before it: jumping or going
+        back shows what walking forward showed), in one step."""
+        from playground.lessons.schema import shown_scene
+
+        shown = scene.scene if scene.scene is not None else shown_scene(self.lesson, index)
+        if shown is None:
             return
         try:
-            self.window.state.apply(scene.scene)
+            self.window.state.apply(shown)
         except (SceneError, ValueError, engine.BackendUnavailable) as exc:  # e.g. cuda asked
             log.info("lesson: scene backend unavailable (%s); computing with auto", exc)
-            self.window.state.apply(scene.scene.replace(backend="auto"))
+            self.window.state.apply(shown.replace(backend="auto"))
         self.window.undo_stack.clear()
 
     # ---- clicker ---------------------------------------------------------------------------------

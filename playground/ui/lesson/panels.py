@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QSplitter, QWidget
 
 from playground.ui.common import theme as th
 
@@ -21,7 +21,7 @@ HIGHLIGHT = QColor("#8e24aa")
 (the dashes tell it apart for colour-blind viewers too)."""
 
 
-def _box(widget: QWidget) -> QWidget:
+def box_of(widget: QWidget) -> QWidget:
     """The group box around ``widget`` when it has one (its titled frame)."""
     parent = widget.parentWidget()
     while parent is not None and parent.metaObject().className() != "QGroupBox":
@@ -33,16 +33,18 @@ def _box(widget: QWidget) -> QWidget:
 
 def window_panels(window) -> dict[str, QWidget]:
     """The main window's panels by their lesson name (the widgets a frame goes around)."""
-    return {"canvas": _box(window.canvas), "kernel": _box(window.kernel_editor),
-            "layer": _box(window.settings_panel), "maps": _box(window.maps_view),
+    return {"canvas": box_of(window.canvas), "kernel": box_of(window.kernel_editor),
+            "layer": box_of(window.settings_panel), "maps": box_of(window.maps_view),
             "formula": window.formula_panel, "cost": window.cost_panel}
 
 
 class HighlightFrame(QWidget):
-    """A mouse-transparent coloured frame drawn over ``target`` (follows its size)."""
+    """A mouse-transparent coloured frame drawn over ``target`` (follows its size); on a group
+    box it starts below the title, so the title stays readable."""
 
     def __init__(self, target: QWidget) -> None:
         super().__init__(target)
+        self.target = target
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -52,19 +54,20 @@ class HighlightFrame(QWidget):
         self.show()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and obj is self.parentWidget():
+        if obj is self.target and event.type() == QEvent.Type.Resize:
             self.setGeometry(obj.rect())
             self.raise_()
         return False
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        w = max(3, th.theme().px(4))
+        w = max(3, th.theme().px(3))
         pen = QPen(HIGHLIGHT, w)
         pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
-        p.drawRoundedRect(self.rect().adjusted(w // 2, w // 2, -(w // 2) - 1, -(w // 2) - 1),
-                          6, 6)
+        top = self.target.fontMetrics().height() if isinstance(self.target, QGroupBox) else 0
+        p.drawRoundedRect(self.rect().adjusted(w // 2, top + w // 2, -(w // 2) - 1,
+                                               -(w // 2) - 1), 6, 6)
 
 
 class Highlighter:
@@ -79,7 +82,10 @@ class Highlighter:
         panels = window_panels(self.window)
         for name in list(self.frames):
             if name not in names:
-                self.frames.pop(name).deleteLater()
+                frame = self.frames.pop(name)
+                frame.target.removeEventFilter(frame)
+                frame.hide()
+                frame.deleteLater()
         missing = []
         for name in names:
             if name not in panels:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QTextEd
 
 from playground.ui.lesson.driver import LessonDriver
 from playground.ui.lesson.notes_window import NotesWindow
-from playground.ui.lesson.panels import PanelZoom
+from playground.ui.lesson.panels import PanelZoom, box_of
 
 K = Qt.Key
 FORWARD = frozenset({K.Key_PageDown, K.Key_Space, K.Key_Right, K.Key_Down})
@@ -123,6 +123,7 @@ class PresenterMode(QObject):
             widget.show()
         self._hidden.clear()
         w = self.window
+        w._fit_right_panel()
         w.showNormal()
         if self._geometry is not None:
             w.restoreGeometry(self._geometry)
@@ -166,6 +167,14 @@ class PresenterMode(QObject):
                 column.show()
             else:
                 self._hide(column)
+        for extra in (w.input_panel, w.prediction_view):  # the canvas column's other boxes
+            self._hide(box_of(extra))
+        for name, widget in (("kernel", w.kernel_editor), ("layer", w.settings_panel)):
+            if name in marked:  # the right column shows only the boxes a scene points at
+                box_of(widget).show()
+            else:
+                self._hide(box_of(widget))
+        w._fit_right_panel()  # the column's width follows the boxes it shows
 
     def show_notes(self) -> None:
         """The notes window, on another screen than the presentation when there is one."""

@@ -169,3 +169,12 @@ def test_action_scene_trains_for_real(qtbot, window, small_lesson):
     assert panel.model_combo.currentData() == "fcnn" and panel.epochs.value() == 1
     assert "Watch the loss" in window.lessons.player.action_note.text()
     assert window.tabs.currentWidget() is window.network_tab
+
+
+def test_jumping_to_a_scene_shows_the_scene_in_force(qtbot, window, small_lesson):
+    driver = window.lessons.driver
+    window.lessons.start_lesson(small_lesson, 2)  # scene 3 keeps scene 1's Playground scene
+    assert window.state.image.shape == (3, 3) and window.state.kernels.shape == (1, 1, 2, 2)
+    window.reset_to_defaults()
+    driver.back()
+    assert driver.index == 1 and window.state.image.shape == (3, 3)
