@@ -67,7 +67,7 @@ class PresenterMode(QObject):
         self.screen_name: str | None = None
         self.blank = BlankScreen(window)
         self.zoom = PanelZoom(window)
-        self.notes = NotesWindow()
+        self.notes = NotesWindow(window)  # its own window, owned by the main one
         self._hidden: list[QWidget] = []
         self._was_maximized = False
         self._geometry = None
@@ -255,5 +255,4 @@ class PresenterMode(QObject):
     def shutdown(self) -> None:
         """Leaves presenter mode and closes the notes window (the main window closes)."""
         self.leave()
-        self.notes.close()
-        self.notes.deleteLater()
+        self.notes.close()  # a child of the main window: deleted with it

@@ -178,3 +178,20 @@ def test_jumping_to_a_scene_shows_the_scene_in_force(qtbot, window, small_lesson
     window.reset_to_defaults()
     driver.back()
     assert driver.index == 1 and window.state.image.shape == (3, 3)
+
+
+def test_lesson_and_screen_menus(qtbot, window, lecture):
+    from PySide6.QtGui import QGuiApplication
+
+    ctl = window.lessons
+    menus = {a.text(): a.menu() for a in window.menuBar().actions() if a.menu()}
+    bundled = [a for a in menus["&Lesson"].actions() if "scenes)" in a.text()]
+    assert [a.text() for a in bundled] == [f"{lecture.title} ({len(lecture.scenes)} scenes)"]
+    bundled[0].trigger()
+    assert ctl.driver.count == len(lecture.scenes) and ctl.dock.isVisible()
+    screens = QGuiApplication.screens()
+    assert len(ctl.screen_menu.actions()) == len(screens)
+    assert ctl.screen_menu.menuAction().isVisible() == (len(screens) > 1)
+    ctl.presenter.set_screen(screens[-1].name())
+    assert ctl.presenter.chosen_screen() is screens[-1]
+    assert window.menu_actions["&Present lesson"].shortcut().toString() == "F5"
