@@ -95,6 +95,8 @@ def run_app(args: argparse.Namespace, prepare=None) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif getattr(args, "lesson", None) and prepare is None:  # checked before a window opens
+        prepare = _lesson_starter(args)
     app = make_application()
     window = open_window(restore=not screenshot, backend=getattr(args, "backend", None))
     if screenshot:
@@ -130,6 +132,21 @@ def run_app(args: argparse.Namespace, prepare=None) -> int:
     finally:
         _dispose(window)
         quitter.uninstall()
+
+
+def _lesson_starter(args: argparse.Namespace):
+    """``--lesson NAME --scene N [--presenter]`` without ``--screenshot``: the checked lesson's
+    starter for :func:`run_app` (ValueError now, before any window, when it is bad)."""
+    from playground.ui.lesson.controller import checked_lesson
+
+    lesson = checked_lesson(args.lesson, args.scene)
+
+    def start(window) -> None:
+        window.lessons.start_lesson(lesson, args.scene - 1)
+        if args.presenter:
+            window.lessons.presenter.enter()
+
+    return start
 
 
 def open_window(restore: bool = True, backend: str | None = None):

@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=None, metavar="WxH",
                         help="window size for --screenshot (default 1600x1000)")
     parser.add_argument("--lesson", metavar="NAME", default=None,
-                        help="with --screenshot: a bundled lesson's name or a lesson file")
+                        help="open (or with --screenshot render) a bundled lesson or a lesson file")
     parser.add_argument("--scene", type=int, default=1, metavar="N",
                         help="with --lesson: the scene to render (1-based)")
     parser.add_argument("--presenter", action="store_true",

@@ -46,14 +46,21 @@ def load_lesson_or_bundled(name: str):
     raise schema.LessonError(f"no bundled lesson {name!r} (bundled: {known}) and no such file")
 
 
-def show_for_screenshot(window, name: str, scene: int = 1, presenter: bool = False) -> None:
-    """``--screenshot --lesson NAME --scene N [--presenter]``: shows that scene (1-based) in
-    ``window``, in the presenter layout (not full screen: the screenshot's size rules);
-    ValueError (one line) for an unknown lesson or scene number."""
+def checked_lesson(name: str, scene: int = 1):
+    """``--lesson NAME --scene N``'s lesson; ValueError (one line) for an unknown lesson or a
+    scene number it does not have (checked before any window opens)."""
     lesson = load_lesson_or_bundled(name)
     if not 1 <= scene <= len(lesson.scenes):
         raise ValueError(f"--scene must be 1..{len(lesson.scenes)} for lesson {lesson.name!r}, "
                          f"got {scene}")
+    return lesson
+
+
+def show_for_screenshot(window, name: str, scene: int = 1, presenter: bool = False) -> None:
+    """``--screenshot --lesson NAME --scene N [--presenter]``: shows that scene (1-based) in
+    ``window``, in the presenter layout (not full screen: the screenshot's size rules), without
+    starting its training run; ValueError (one line) for an unknown lesson or scene number."""
+    lesson = checked_lesson(name, scene)
     window.lessons.driver.run_actions = False
     window.lessons.start_lesson(lesson, scene - 1)
     if presenter:

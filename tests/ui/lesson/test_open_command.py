@@ -75,3 +75,13 @@ def test_screenshot_of_a_lesson_scene(tmp_path, capsys):
     assert cli.main(["--screenshot", str(out), "--lesson", "no-such-lesson"]) == 2
     assert "no bundled lesson" in capsys.readouterr().err
     assert cli.main(["--screenshot", str(out), "--lesson", "lecture", "--scene", "999"]) == 2
+
+
+def test_lesson_option_checked_before_the_window(capsys, monkeypatch):
+    import playground.app
+
+    monkeypatch.setattr(playground.app, "open_window", lambda **_k: pytest.fail("window opened"))
+    assert cli.main(["--lesson", "no-such-lesson"]) == 2
+    assert cli.main(["--lesson", "lecture", "--scene", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "no bundled lesson" in err[0] and "--scene must be" in err[1]
