@@ -285,8 +285,8 @@ def _deeper() -> list[LessonScene]:
            question=Question("How many multiply-adds for one picture?", "768,000", "number")),
         _s("Race: FCNN against LeNet-5",
            "Train the dense network and LeNet-5 side by side on the same digits. Look at the "
-           "validation accuracy of both curves and at the time per epoch: the CNN does more "
-           "operations, but cheaper ones, converges in fewer epochs and ends more accurate.",
+           "validation accuracy of both curves and at the time each run takes: the CNN does "
+           "more arithmetic per digit, yet it learns more per epoch and ends more accurate.",
            "Keep the run short (one epoch). Point at the gap between the two validation curves.",
            tab="network", action=Action("race", "lenet5", 1)),
         _s("Translation invariance, at last",

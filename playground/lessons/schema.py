@@ -11,11 +11,9 @@ bad input with a :class:`LessonError` naming the file, the scene number and the 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -325,24 +323,17 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
 
 
 def save_lesson(lesson: Lesson, path: str | os.PathLike) -> None:
-    """Writes ``lesson`` to ``path`` atomically (a temporary file in the same folder, replaced)."""
-    p = Path(path)
+    """Writes ``lesson`` to ``path`` atomically (a temporary file in the same folder, replaced);
+    :class:`playground.fileio.SaveError` (an OSError) says why when it cannot, the old file kept.
+    """
+    from playground.fileio import atomic_write_bytes
+
     data = lesson_to_json(lesson)
     scenes = data.pop("scenes")
     head = json.dumps(data, ensure_ascii=False)[:-1]
     lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in scenes]
     text = head + ', "scenes": [\n' + ",\n".join(lines) + "\n]}\n"  # one scene a line
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes 0600: keep the replaced file's mode, else an ordinary file's
-        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 _BUNDLED: dict[Path, tuple[tuple[int, int], Lesson]] = {}

@@ -289,3 +289,16 @@ def test_bundled_lessons_folder(tmp_path, monkeypatch):
     (tmp_path / "lessons" / "b.json").write_text("{")
     with pytest.raises(LessonError, match=r"b\.json: not valid JSON"):
         bundled_lessons()
+
+
+def test_save_failure_keeps_the_old_file(tmp_path):
+    from playground.fileio import SaveError
+
+    path = tmp_path / "l.json"
+    save_lesson(_lesson(), path)
+    before = path.read_bytes()
+    with pytest.raises(SaveError, match="does not exist"):
+        save_lesson(_lesson(), tmp_path / "missing" / "l.json")
+    with pytest.raises(SaveError, match="it is a folder"):
+        save_lesson(_lesson(), tmp_path)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["l.json"]
