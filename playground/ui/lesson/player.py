@@ -62,11 +62,11 @@ class LessonPlayer(QWidget):
         self.answer_edit.setWhatsThis(
             "Type your answer to the scene's question (a number such as 768000, or a size such as "
             "3x2) and press Enter: it is checked, and after two misses the right answer is shown.")
-        self.reveal_button.setWhatsThis("Shows the answer the scene keeps hidden.")
-        self.check_button.setWhatsThis("Checks the answer typed beside it.")
         self.check_button = QPushButton("Check")
         self.check_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.check_button.clicked.connect(self.check_answer)
+        self.reveal_button.setWhatsThis("Shows the answer the scene keeps hidden.")
+        self.check_button.setWhatsThis("Checks the answer typed beside it.")
         self.answer = QLabel()
         self.answer.setWordWrap(True)
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
