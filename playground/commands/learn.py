@@ -65,6 +65,28 @@ def _load_model(path: str, backend: str | None):
     return load_model(path, backend=backend)
 
 
+def _read_arch(path: str):
+    """The architecture in a text file, or a one-line UserError naming the file and the line."""
+    from playground.nn.arch import analyse
+    from playground.nn.archtext import parse_arch
+
+    p = Path(path)
+    try:
+        if p.stat().st_size > 100_000:
+            raise UserError(f"--arch {path}: larger than 100 KB, not an architecture text")
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"--arch {path}: cannot read it ({exc})") from None
+    try:
+        arch = parse_arch(text)
+    except ValueError as exc:
+        raise UserError(f"--arch {path}: {exc}") from None
+    result = analyse(arch)
+    if not result.ok:
+        raise UserError(f"--arch {path}: {result.reason}")
+    return arch
+
+
 def run_train(args: argparse.Namespace) -> int:
     """Trains ``args.model`` and saves it to ``args.save`` with its settings and history."""
     from playground.nn import build_model, default_config, train
@@ -77,11 +99,18 @@ def run_train(args: argparse.Namespace) -> int:
     config = default_config(args.model, epochs=args.epochs, batch_size=args.batch_size,
                             lr=args.lr, optimizer=args.optimizer, seed=args.seed,
                             train_size=args.train_size, augment=args.augment)
+    arch = _read_arch(args.arch) if getattr(args, "arch", None) else None
     train_set, _test = _load_data(args.data)
-    model = build_model(args.model, seed=config.seed, backend=args.backend)
+    if arch is None:
+        model, what = build_model(args.model, seed=config.seed, backend=args.backend), args.model
+    else:
+        from playground.nn.arch import build_from_arch
+
+        model = build_from_arch(arch, seed=config.seed, backend=args.backend)
+        what = f"the network in {args.arch} ({model.n_params():,} parameters)"
     gen = train(model, train_set, config)
     show = ProgressPrinter()
-    print(f"training {args.model} on {train_set.source} with the {model.backend_name} backend: "
+    print(f"training {what} on {train_set.source} with the {model.backend_name} backend: "
           f"{config.epochs} epochs, batch {config.batch_size}, {config.optimizer} lr {config.lr:g}"
           f"{', augmented' if config.augment else ''}", file=sys.stderr)
     start = time.perf_counter()

@@ -40,8 +40,12 @@ def _jsonable(obj):
 
 
 def header_for(model) -> dict:
-    """The JSON header :func:`save_model` writes for ``model``."""
-    return {
+    """The JSON header :func:`save_model` writes for ``model``.
+
+    A designed model also carries its architecture as text (``arch_text``); files without it
+    (the bundled ones, older saves) still load from their layer specs.
+    """
+    header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "architecture": model.name,
@@ -53,6 +57,11 @@ def header_for(model) -> dict:
         "data": _jsonable(model.data),
         "app_version": __version__,
     }
+    if getattr(model, "arch", None) is not None:
+        from playground.nn.archtext import format_arch
+
+        header["arch_text"] = format_arch(model.arch)
+    return header
 
 
 def save_model(model, path) -> Path:
@@ -152,6 +161,23 @@ def load_model(path, architecture: str | None = None, backend=None):
     model.history = list(header.get("history") or [])
     model.data = dict(header.get("data") or {})
     model.header = header
+    text = header.get("arch_text")
+    if isinstance(text, str):
+        from playground.nn.archtext import parse_arch
+
+        try:
+            arch = parse_arch(text)
+        except ValueError as exc:
+            raise ModelFileError(f"{where} has an unreadable architecture ({exc})") from None
+        from playground.nn.arch import layers_from_arch
+
+        try:
+            built = _jsonable([layer.spec() for layer in layers_from_arch(arch)])
+        except ValueError as exc:
+            raise ModelFileError(f"{where} has an impossible architecture ({exc})") from None
+        if built != header["layers"]:
+            raise ModelFileError(f"{where}: its architecture text and its layers differ")
+        model.arch = arch
     return model
 
 

@@ -139,6 +139,7 @@ def clone_model(model: Model) -> Model:
     twin.training = dict(model.training)
     twin.data = dict(model.data)
     twin.header = model.header
+    twin.arch = model.arch
     return twin
 
 
