@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from playground.engine.channels import match_channels
+from playground.nn.arch import Arch, build_from_arch
 from playground.nn.model import Model, build_model, model_from_specs
 from playground.nn.registry import display_name
 from playground.nn.training import Progress, TrainConfig, TrainResult, train
@@ -24,12 +25,23 @@ from playground.nn.training import Progress, TrainConfig, TrainResult, train
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One model to train: architecture, its label on the curves, settings, initial-weight seed."""
+    """One model to train: architecture, its label on the curves, settings, initial-weight seed.
+
+    ``design`` is the :class:`~playground.nn.arch.Arch` of a designed network (``arch`` is then
+    :data:`~playground.nn.arch.DESIGNED`); None for the built-in ones.
+    """
 
     arch: str
     label: str
     config: TrainConfig
     init_seed: int = 0
+    design: Arch | None = None
+
+    def build(self, backend=None) -> Model:
+        """A fresh, initialised model of this run (the same weights for the same seed)."""
+        if self.design is not None:
+            return build_from_arch(self.design, seed=self.init_seed, backend=backend)
+        return build_model(self.arch, seed=self.init_seed, backend=backend)
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class TrainingJob:
         self.specs = list(specs)
         self.data = data
         self.snapshot_s = snapshot_s
-        self.models = [build_model(s.arch, seed=s.init_seed) for s in self.specs]
+        self.models = [s.build() for s in self.specs]
         self.results: list[TrainResult] = []
         self.done = False
         """True once the generator has ended: the models are then the GUI's to use."""
