@@ -146,3 +146,18 @@ def test_analyse_never_raises_only_reasons(layers, shape):
         assert result.out_shape == (10,)
         assert build_from_arch(Arch(tuple(layers), shape), backend="reference").n_params() \
             == result.params
+
+
+def test_dilation_builds_once_the_engine_has_it_and_is_refused_clearly_before():
+    import inspect
+
+    from playground.nn.layers import Conv2d
+
+    arch = Arch((conv(4, 3, dilation=2), act(), flatten(), dense(10)))
+    assert analyse(arch).rows[0].out_shape == (4, 24, 24)
+    if "dilation" in inspect.signature(Conv2d).parameters:
+        model = build_from_arch(arch, backend="reference")
+        assert model.layers[0].out_shape((1, 28, 28)) == (4, 24, 24)
+    else:
+        with pytest.raises(ValueError, match="dilation > 1 needs the engine"):
+            build_from_arch(arch, backend="reference")

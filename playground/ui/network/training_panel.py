@@ -296,7 +296,13 @@ class TrainingPanel(QWidget):
             return False
         specs = [RunSpec(a, label, cfg, cfg.seed, self.design if a == DESIGNED else None)
                  for a, label in runs]
-        self.job = TrainingJob(specs, data)
+        try:
+            job = TrainingJob(specs, data)
+        except ValueError as exc:  # e.g. a designed layer this engine cannot compute
+            self.error = str(exc)
+            self.status.setText(f"Cannot start: {exc}")
+            return False
+        self.job = job
         self.race = race
         self.race_label.clear()
         self.last_result = None
