@@ -93,11 +93,13 @@ def test_predict(model_file, digit_png, capsys):
     ["train", "--arch", "{tmp}/typo.txt", "--save", "{tmp}/m.npz"],
     ["train", "--arch", "{tmp}/impossible.txt", "--save", "{tmp}/m.npz"],
     ["train", "--arch", "{tmp}/corrupt.npz", "--save", "{tmp}/m.npz"],
+    ["train", "--arch", "{tmp}/five.txt", "--save", "{tmp}/m.npz"],
 ])
 def test_user_errors_exit_2_with_one_line(argv, tmp_path, model_file, capsys):
     (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 broken \xff\xfe")
     (tmp_path / "typo.txt").write_text("conv 6 5x5\nrelu\nflaten\ndense 10\n")
     (tmp_path / "impossible.txt").write_text("conv 6 5x5\ndense 10\n")
+    (tmp_path / "five.txt").write_text("classes 5\nflatten\ndense 5\n")  # digits have 10
     args = [a.format(tmp=tmp_path, model=model_file) for a in argv]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from playground.engine import shapes
+from playground.nn.model import MAX_CLASSES
+from playground.nn.modelfile import MAX_ACTIVATION, MAX_LAYER_PARAMS, MAX_LAYERS
 
 CONV, MAXPOOL, AVGPOOL, FLATTEN, DENSE, DROPOUT = (
     "conv", "maxpool", "avgpool", "flatten", "dense", "dropout")
@@ -25,12 +27,14 @@ KINDS = (CONV, MAXPOOL, AVGPOOL, *ACTIVATIONS, FLATTEN, DENSE, DROPOUT)
 
 LIMITS = {"filters": (1, 512), "size": (1, 31), "stride": (1, 16), "padding": (0, 32),
           "dilation": (1, 16), "units": (1, 65536), "channels": (1, 64), "side": (1, 1024),
-          "classes": (2, 1000)}
+          "classes": (2, MAX_CLASSES)}
 """Allowed ranges (inclusive) of the numbers in a row or the input."""
-MAX_ACTIVATIONS = 8_000_000
-"""Largest feature map (numbers per image) a row may produce, checked before allocating."""
-MAX_PARAMS = 50_000_000
-"""Largest number of parameters one row may hold."""
+MAX_ACTIVATIONS = MAX_ACTIVATION
+"""Largest feature map (numbers per image) a row may produce: what a model file may hold."""
+MAX_PARAMS = MAX_LAYER_PARAMS
+"""Largest number of parameters one row may hold (the model files' limit too)."""
+MAX_ROWS = MAX_LAYERS
+"""Most rows with a layer behind them (activation 'none' rows are free)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,11 @@ def _input_problem(arch: Arch) -> str:
         why = _whole(value, f"input {name}", key)
         if why:
             return why
+    if math.prod(shape) > MAX_ACTIVATIONS:
+        return f"the input {_fmt(shape)} has more than {MAX_ACTIVATIONS:,} numbers"
+    n = sum(isinstance(s, LayerSpec) and s.kind != "none" for s in arch.layers)
+    if n > MAX_ROWS:
+        return f"{n} layers is more than the {MAX_ROWS} a model may have"
     return _whole(arch.n_classes, "classes", "classes")
 
 

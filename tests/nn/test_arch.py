@@ -67,7 +67,8 @@ BAD = [
     ((flatten(), dropout(1.0), dense(10)), 1, "dropout p"),
     ((flatten(), dense(-3)), 1, "units must be"),
     ((LayerSpec("conv3d"), flatten(), dense(10)), 0, "unknown layer"),
-    ((conv(512, 31, "same"), conv(512, 31, "same"), flatten(), dense(10)), 1, "parameters"),
+    ((conv(64, 31, "same"), conv(512, 31, "same", 4), flatten(), dense(10)), 1, "parameters"),
+    ((conv(512, 3, "same"), flatten(), dense(10)), 0, "numbers per image"),
 ]
 
 
