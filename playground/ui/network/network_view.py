@@ -268,7 +268,7 @@ class NetworkView(QWidget):
         self.stacks.set_model(model)
         self.stack_box.setVisible(has_conv)
         self.filter_box.setVisible(has_conv)
-        self.maps_scroll.setVisible(has_conv)
+        self.maps_scroll.setVisible(bool(self.map_grids))
         self.templates_box.setVisible(not has_conv and _first_linear_784(model) is not None)
         self.edit_button.setEnabled(has_conv and not self.holder.training)
         self._schedule()
@@ -307,23 +307,24 @@ class NetworkView(QWidget):
             self.filters.set_tiles([k.sum(axis=0) for k in w],
                                    [str(i + 1) for i in range(len(w))], signed=True)
             self.stacks.refresh()
-            trace = self.holder.trace()
-            self.input_tile.set_tiles([trace["input"][0]], ["input 28x28"])
-            for name, grid in self.map_grids.items():
-                if name not in trace:
-                    continue
-                maps = trace[name]
-                signed = grid.signed
-                if maps.ndim == 1:  # a dense layer: its numbers in rows
-                    cols = _row_length(maps.size)
-                    grid.set_tiles([maps.reshape(-1, cols)],
-                                   [f"{maps.size} numbers, in rows of {cols}"], signed=True)
-                else:
-                    grid.set_tiles(list(maps), [str(i + 1) for i in range(len(maps))],
-                                   signed=signed)
         elif _first_linear_784(model) is not None:
             w = model.get_weights(_first_linear_784(model).name)["weight"]
             self.templates.set_tiles([r.reshape(28, 28) for r in w], None, signed=True)
+        if not self.map_grids:
+            return
+        trace = self.holder.trace()
+        self.input_tile.set_tiles([trace["input"][0]], ["input 28x28"])
+        for name, grid in self.map_grids.items():
+            if name not in trace:
+                continue
+            maps = trace[name]
+            if maps.ndim == 1:  # a dense layer: its numbers in rows
+                cols = _row_length(maps.size)
+                grid.set_tiles([maps.reshape(-1, cols)],
+                               [f"{maps.size} numbers, in rows of {cols}"], signed=True)
+            else:
+                grid.set_tiles(list(maps), [str(i + 1) for i in range(len(maps))],
+                               signed=grid.signed)
 
     def _build_map_grids(self, model) -> None:
         """One labelled grid per conv, pooling and dense layer of ``model`` (the last dense layer's

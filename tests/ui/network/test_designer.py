@@ -10,6 +10,7 @@ import shiboken6
 from playground.data import load_bundled
 from playground.nn.arch import TEMPLATES, LayerSpec, conv
 from playground.nn.archtext import format_arch
+from playground.nn.model import build_model
 from playground.ui.network.designer import BAD_BACKGROUND, DesignerView
 from playground.ui.network.network_tab import NetworkTab
 
@@ -130,6 +131,10 @@ def test_network_view_shows_every_conv_layers_stacks_and_every_layers_maps(tab):
     assert list(view.map_grids) == ["conv1", "pool1", "conv2", "pool2", "fc1", "fc2"]
     assert len(view.map_grids["conv2"].arrays) == 16
     assert view.map_grids["fc1"].arrays[0].shape == (10, 12)
+    tab.holder.set_model(build_model("fcnn"), "untrained")  # no conv: the dense layer still shows
+    view.refresh()
+    assert list(view.map_grids) == ["fc1"] and not view.stack_box.isVisibleTo(view)
+    assert view.map_grids["fc1"].arrays[0].shape == (8, 16)
 
 
 def test_train_this_network_trains_saves_and_loads_the_design(qtbot, tab, few_digits, tmp_path):
