@@ -101,3 +101,23 @@ def test_round_trip_of_any_rows(layers, n_classes):
 def test_unknown_kinds_are_not_written_silently():
     with pytest.raises(ArchTextError, match="unknown layer"):
         parse_arch(format_arch(Arch((LayerSpec("conv3d"),))))
+
+
+_words = st.sampled_from(["conv", "maxpool", "avgpool", "pool", "dense", "fc", "dropout", "relu",
+                          "tanh", "flatten", "input", "classes", "same", "valid", "stride",
+                          "pad", "dilation=", "5x5", "3", "-1", "0.5", "1e9", "nan", "x", "#", ",",
+                          "2x2x2", "99999999999", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_words, max_size=6).map(" ".join), max_size=8).map("\n".join))
+def test_any_text_reads_or_names_its_line(text):
+    from playground.nn.arch import analyse
+
+    try:
+        arch = parse_arch(text)
+    except ArchTextError as exc:
+        assert 1 <= exc.line <= max(1, text.count("\n") + 1)
+        return
+    analyse(arch)  # never raises either: every problem is a row's reason
+    assert parse_arch(format_arch(arch)) == arch
