@@ -165,6 +165,32 @@ class RowEditor(QGroupBox):
             self.edited.emit(self.spec())
 
 
+class RowTable(QTableWidget):
+    """The rows' table; dragging a row onto another emits ``row_dropped(from, to)``.
+
+    The drop itself moves nothing: the designer reorders its architecture and repaints.
+    """
+
+    row_dropped = Signal(int, int)
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragDropOverwriteMode(False)
+        self.setDropIndicatorShown(True)
+
+    def dropEvent(self, event) -> None:
+        source = self.currentRow()
+        index = self.indexAt(event.position().toPoint())
+        target = index.row() if index.isValid() else self.rowCount() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if source >= 0 and target != source:
+            self.row_dropped.emit(source, target)
+
+
 class DesignerView(QWidget):
     """The designer: templates, the row table, a row editor, the text, and "Train this network".
 
@@ -194,6 +220,7 @@ class DesignerView(QWidget):
         self.remove_button = QPushButton("Remove")
         self.up_button = QPushButton("Move up")
         self.down_button = QPushButton("Move down")
+        self.down_button.setToolTip("or drag the row to its place")
         self.add_button.clicked.connect(lambda: self.add_row(self.add_kind.currentText()))
         self.remove_button.clicked.connect(lambda: self.remove_row(self.current_row()))
         self.up_button.clicked.connect(lambda: self.move_row(self.current_row(), -1))
@@ -212,7 +239,8 @@ class DesignerView(QWidget):
             edit.addWidget(w)
         edit.addStretch(1)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = RowTable(0, len(COLUMNS))
+        self.table.row_dropped.connect(self.move_row_to)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -314,6 +342,13 @@ class DesignerView(QWidget):
         to = index + step
         if 0 <= index < len(layers) and 0 <= to < len(layers):
             layers[index], layers[to] = layers[to], layers[index]
+            self.set_arch(self.arch.with_layers(layers), select=to)
+
+    def move_row_to(self, index: int, to: int) -> None:
+        """Moves row ``index`` to position ``to`` (a drag and drop)."""
+        layers = list(self.arch.layers)
+        if 0 <= index < len(layers) and 0 <= to < len(layers) and to != index:
+            layers.insert(to, layers.pop(index))
             self.set_arch(self.arch.with_layers(layers), select=to)
 
     def set_row(self, index: int, spec: LayerSpec) -> None:

@@ -163,3 +163,21 @@ def test_train_this_network_trains_saves_and_loads_the_design(qtbot, tab, few_di
     assert tab.holder.model.arch == arch
     design.from_model_button.click()
     assert design.arch == arch
+
+
+def test_dragging_a_row_moves_it(qtbot, designer):
+    from PySide6.QtCore import QMimeData, QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    d = designer
+    d.show()
+    d.table.selectRow(0)  # the first conv, dropped on the third row (maxpool)
+    target = d.table.visualItemRect(d.table.item(2, 1)).center()
+    event = QDropEvent(QPointF(target), Qt.DropAction.MoveAction, QMimeData(),
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(d.table.row_dropped) as dropped:
+        d.table.dropEvent(event)
+    assert dropped.args == [0, 2]
+    kinds = [s.kind for s in d.arch.layers]
+    assert kinds[:4] == ["relu", "maxpool", "conv", "conv"] and d.current_row() == 2
+    assert d.table.rowCount() == 12 and cell(d, 2, 1) == "conv 6 5x5 pad 2"
