@@ -198,15 +198,18 @@ class TrainingPanel(QWidget):
         from playground.data import DataError, find_idx_file, mnist_cache_dir
         from playground.data.idx import STANDARD_FILES
 
+        why = "not downloaded yet: run `conv-playground download`"
         try:
             for stem in STANDARD_FILES.values():
                 find_idx_file(mnist_cache_dir(), stem)
             ok = True
         except DataError:
             ok = False
+        except OSError as exc:  # no usable cache folder (read-only home, a file in its place)
+            ok, why = False, f"the cache folder cannot be used: {exc}"
         item = self.data_combo.model().item(1)
         item.setEnabled(ok)
-        item.setToolTip("" if ok else "not downloaded yet: run `conv-playground download`")
+        item.setToolTip("" if ok else why)
 
     # ---- settings -----------------------------------------------------------------------------
     def config(self) -> nn.TrainConfig:
@@ -426,9 +429,18 @@ class TrainingPanel(QWidget):
         caption = "Export curves as CSV" if kind == "csv" else "Export curves as PNG"
         path, _ = QFileDialog.getSaveFileName(self, caption, f"training-curves.{kind}",
                                               f"{kind.upper()} files (*.{kind})")
-        if not path:
-            return
+        if path:
+            self.export_curves(kind, path, lambda text: QMessageBox.warning(self, caption, text))
+
+    def export_curves(self, kind: str, path: str, warn=None) -> bool:
+        """Writes the curves as ``kind`` (csv or png) to ``path``; says so only once the file is
+        in place, else shows why (``warn``: a dialog) and returns False (the old file is kept)."""
         try:
-            (self.curves.export_csv if kind == "csv" else self.curves.export_png)(path)
+            saved = (self.curves.export_csv if kind == "csv" else self.curves.export_png)(path)
         except OSError as exc:
-            QMessageBox.warning(self, caption, f"Could not export: {exc}")
+            self.status.setText(f"Could not export: {exc}")
+            if warn is not None:
+                warn(f"Could not export: {exc}")
+            return False
+        self.status.setText(f"Exported to {saved}")
+        return True
