@@ -20,7 +20,7 @@ from playground.engine.channels import match_channels
 from playground.nn.arch import Arch, build_from_arch
 from playground.nn.model import Model, build_model, model_from_specs
 from playground.nn.registry import display_name
-from playground.nn.training import Progress, TrainConfig, TrainResult, train
+from playground.nn.training import Progress, TrainConfig, TrainResult, n_classes_of, train
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,16 @@ class RunSpec:
     init_seed: int = 0
     design: Arch | None = None
 
-    def build(self, backend=None) -> Model:
-        """A fresh, initialised model of this run (the same weights for the same seed)."""
+    def build(self, backend=None, n_classes: int = 10) -> Model:
+        """A fresh model of this run with ``n_classes`` outputs (the same weights for the same
+        seed); ValueError when a designed network ends in another number of scores."""
         if self.design is not None:
+            if self.design.n_classes != n_classes:
+                raise ValueError(f"the designed network ends in {self.design.n_classes} scores "
+                                 f"but the data has {n_classes} classes: end it in 'dense "
+                                 f"{n_classes}' (and write 'classes {n_classes}')")
             return build_from_arch(self.design, seed=self.init_seed, backend=backend)
-        return build_model(self.arch, seed=self.init_seed, backend=backend)
+        return build_model(self.arch, seed=self.init_seed, backend=backend, n_classes=n_classes)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,9 @@ class TrainingJob:
         self.specs = list(specs)
         self.data = data
         self.snapshot_s = snapshot_s
-        self.models = [s.build() for s in self.specs]
+        self.n_classes = n_classes_of(_labels(data))
+        """Outputs of the models: from the data's labels (26 letters train a 26-class net)."""
+        self.models = [s.build(n_classes=self.n_classes) for s in self.specs]
         self.results: list[TrainResult] = []
         self.done = False
         """True once the generator has ended: the models are then the GUI's to use."""
@@ -92,6 +99,11 @@ class TrainingJob:
             return tuple(self.results)
         finally:
             self.done = True
+
+
+def _labels(data) -> np.ndarray:
+    labels = data.labels if hasattr(data, "labels") else data[1]
+    return np.asarray(labels)
 
 
 def race_runs(chosen: str) -> list[tuple[str, str]]:

@@ -244,6 +244,20 @@ class TrainingPanel(QWidget):
             self.data_combo.addItem(label, "custom")
         self.data_combo.setCurrentIndex(self.data_combo.findData("custom"))
 
+    def _follow_data_kind(self) -> None:
+        """Augmentation on for digit data, off for others (the user can still change it)."""
+        from playground.data.digits import augment_by_default
+
+        try:
+            spec = self.data_spec()
+        except ValueError:
+            return
+        if spec == "custom":
+            return
+        on, why = augment_by_default(spec)
+        self.augment.setChecked(on)
+        self.augment.setToolTip(f"{'On' if on else 'Off'} by default here: {why}")
+
     def _on_data_combo_activated(self, index: int) -> None:
         if self.data_combo.itemData(index) == "folder":
             folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files")
@@ -252,6 +266,7 @@ class TrainingPanel(QWidget):
                 self.data_combo.setItemText(index, f"IDX folder: {Path(folder).name}")
             elif not self.folder:
                 self.data_combo.setCurrentIndex(0)
+        self._follow_data_kind()
 
     def _on_model_combo_changed(self, _index: int) -> None:
         if self.worker.is_running():
@@ -366,7 +381,8 @@ class TrainingPanel(QWidget):
             self._curve_runs.append(self.curves.begin_run(update.label, update.params))
             self._shown_run = update.run
             spec = self.job.specs[update.run]
-            self.holder.set_model(spec.build(self.holder.backend), "training…")
+            self.holder.set_model(spec.build(self.holder.backend, self.job.n_classes),
+                                  "training…")
             return
         p = update.progress
         run = self._curve_runs[update.run]
@@ -382,7 +398,17 @@ class TrainingPanel(QWidget):
     def _on_worker_returned(self, results) -> None:
         self.last_result = results
         last = results[-1] if results else None
-        if last is not None:
+        diverged = next((r.diverged for r in results or () if r.diverged), None)
+        if diverged:
+            kept = last.epochs_completed if last is not None else 0
+            self.error = diverged
+            self.status.setText(f"Training stopped: {diverged}. The network keeps the weights of "
+                                f"epoch {kept}" if kept else f"Training stopped: {diverged}. "
+                                "The network keeps its weights from before training")
+            self.training_failed.emit(f"The training diverged ({diverged}): lower the learning "
+                                      "rate and start again. The network on show keeps its last "
+                                      "good weights.")
+        elif last is not None:
             val = "n/a" if last.val_acc is None else f"{last.val_acc:.1%}"
             self.status.setText(f"Done: validation accuracy {val}, training accuracy "
                                 f"{last.train_acc:.1%}, {last.images_per_s:,.0f} images/s.")
