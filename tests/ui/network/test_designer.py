@@ -139,7 +139,7 @@ def test_network_view_shows_every_conv_layers_stacks_and_every_layers_maps(tab):
 
 def test_train_this_network_trains_saves_and_loads_the_design(qtbot, tab, few_digits, tmp_path):
     panel = tab.training_panel
-    panel.set_dataset(few_digits.subset(np.arange(50)), "50 digits")  # the reference backend
+    panel.set_dataset(few_digits.subset(np.arange(0, 200, 4)), "50 digits")  # every class
     panel.epochs.setValue(1)
     panel.batch.setValue(25)
     design = tab.designer
@@ -148,6 +148,7 @@ def test_train_this_network_trains_saves_and_loads_the_design(qtbot, tab, few_di
     arch = design.arch
     with qtbot.waitSignal(panel.training_finished, timeout=180_000) as done:
         design.train_button.click()
+        assert panel.error == ""
     assert done.args == [True]
     assert panel.model_combo.currentData() == "designed"
     model = tab.holder.model
@@ -163,6 +164,15 @@ def test_train_this_network_trains_saves_and_loads_the_design(qtbot, tab, few_di
     assert tab.holder.model.arch == arch
     design.from_model_button.click()
     assert design.arch == arch
+
+
+def test_a_design_for_other_classes_is_refused_with_the_counts(tab, few_digits):
+    panel = tab.training_panel
+    panel.set_dataset(few_digits.subset(np.arange(0, 200, 4)), "50 digits")
+    tab.designer.apply_text("classes 5\nflatten\ndense 5\n")
+    assert not tab.train_design(tab.designer.arch)
+    assert "ends in 5 scores but the data has 10 classes" in panel.error
+    assert not panel.is_running()
 
 
 def test_dragging_a_row_moves_it(qtbot, designer):
