@@ -18,8 +18,8 @@ Keys = str | QKeySequence.StandardKey | tuple[str | QKeySequence.StandardKey, ..
 
 SEPARATOR = "-"
 """A ``slot`` that draws a separator line instead of an action."""
-UNDO, REDO, SCALES = "@undo", "@redo", "@scales"
-"""Special slots: the undo stack's own undo / redo actions, the UI-scale submenu."""
+UNDO, REDO, SCALES, THEMES = "@undo", "@redo", "@scales", "@themes"
+"""Special slots: the undo stack's own undo / redo actions, the UI-scale and theme submenus."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,13 @@ MENUS: tuple[Entry, ...] = (
     Entry("&File", "Random &digit", "Ctrl+R", "input_panel.random_digit",
           "A handwritten digit from the bundled MNIST sample"),
     _sep("&File"),
+    Entry("&File", "Open &scene…", "Ctrl+Alt+O", "lessons.open_scene_dialog",
+          "Open a scene file: input, kernels and settings as they were saved"),
+    Entry("&File", "Save s&cene…", "Ctrl+Alt+S", "lessons.save_scene_dialog",
+          "Save what the Playground shows (input, kernels, settings) as a small JSON file"),
+    Entry("&File", "Add this scene to a &lesson…", None, "lessons.add_to_lesson_dialog",
+          "Append the scene on show to a lesson file (created when missing)"),
+    _sep("&File"),
     Entry("&File", "Reset to &defaults", "Ctrl+Shift+R", "reset_to_defaults",
           "Forget the saved session: default kernels, settings and view"),
     _sep("&File"),
@@ -66,6 +73,10 @@ MENUS: tuple[Entry, ...] = (
     Entry("&Edit", "Copy kernel as text", "Ctrl+Shift+C", "kernel_editor.copy"),
     Entry("&Edit", "Paste kernel", "Ctrl+Shift+V", "kernel_editor.paste",
           "Paste rows of numbers (tabs, spaces, commas or numpy-style)"),
+    Entry("&Edit", "Copy scene as te&xt", "Ctrl+Alt+C", "lessons.copy_scene_text",
+          "The whole scene as one line of text (cpscene:…) to share"),
+    Entry("&Edit", "Paste sce&ne", "Ctrl+Alt+V", "lessons.paste_scene_text",
+          "Show the scene in the text on the clipboard (from Copy scene as text)"),
 
     Entry("&Kernel", "&Next kernel", ("Ctrl+K", "Ctrl+]"), "next_kernel", args=(1,)),
     Entry("&Kernel", "&Previous kernel", ("Ctrl+Shift+K", "Ctrl+["), "next_kernel", args=(-1,)),
@@ -84,12 +95,36 @@ MENUS: tuple[Entry, ...] = (
     Entry("&Layer", "Toggle &ReLU", "Ctrl+Shift+U", "toggle_relu",
           "ReLU: max(0, q) keeps only positive similarity"),
 
+    Entry("&Step", "&Play / pause", "Ctrl+Space", "step_control", "Play or pause the "
+          "step-through on screen", ("play",)),
+    Entry("&Step", "Step &forward", "Ctrl+Right", "step_control", "One step forward",
+          ("forward",)),
+    Entry("&Step", "Step &back", "Ctrl+Left", "step_control", "One step back", ("back",)),
+
     Entry("&View", "UI &scale (projector)", None, SCALES),
+    Entry("&View", "&Theme", None, THEMES),
     Entry("&View", "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom", args=(1,)),
     Entry("&View", "Zoom &out", QKeySequence.StandardKey.ZoomOut, "zoom", args=(-1,)),
     Entry("&View", "S&hared colour scale", "Ctrl+Shift+H", "set_shared_scale",
           "One colour scale for all feature maps", checkable=True, name="shared_action"),
+    Entry("&View", "&Enlarge panel / back", ("Z", "F11"), "lessons.toggle_zoom",
+          "The focused panel fills the window; again brings the layout back"),
+    Entry("&View", "Presenter &notes window", None, "lessons.show_notes",
+          "This scene's notes and the next scene's title, for the lecturer's screen"),
 
+    Entry("&Lesson", "&Present lesson", "F5", "lessons.present",
+          "Full screen, driven by a clicker: PageDown / PageUp, Space, arrows; B blanks; "
+          "Esc leaves"),
+    Entry("&Lesson", "&Open lesson…", None, "lessons.open_lesson_dialog",
+          "Open a lesson file"),
+    Entry("&Lesson", "&Next step or scene", "Alt+PgDown", "lessons.next_scene"),
+    Entry("&Lesson", "&Back a step or scene", "Alt+PgUp", "lessons.previous_scene"),
+
+    Entry("&Help", "&Help on the focused control", "F1", "help_on_focus",
+          "Explains the control that has the keyboard focus"),
+    Entry("&Help", "What's &This?", "Shift+F1", "enter_whats_this",
+          "Then click any control to read what it does"),
+    _sep("&Help"),
     Entry("&Help", "&About", None, "show_about"),
 )
 
@@ -120,6 +155,9 @@ def build_menus(window, table: tuple[Entry, ...] = MENUS) -> dict[str, QAction]:
             continue
         if entry.slot == SCALES:
             _scale_menu(window, menu.addMenu(entry.text))
+            continue
+        if entry.slot == THEMES:
+            _theme_menu(window, menu.addMenu(entry.text))
             continue
         if entry.slot in (UNDO, REDO):
             make = (window.undo_stack.createUndoAction if entry.slot == UNDO else
@@ -152,3 +190,20 @@ def _scale_menu(window, menu) -> None:
         group.addAction(act)
         menu.addAction(act)
         window.scale_actions[pct] = act
+
+
+THEME_TITLES = {"light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
+
+
+def _theme_menu(window, menu) -> None:
+    """One checkable action per colour theme, kept in ``window.theme_actions``."""
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for name in th.THEMES:
+        act = QAction(THEME_TITLES[name], window, checkable=True)
+        act.setChecked(name == th.theme().name)
+        act.setStatusTip(f"{THEME_TITLES[name].replace('&', '')} colours (kept with the session)")
+        act.triggered.connect(lambda _=False, n=name: window.set_theme(n))
+        group.addAction(act)
+        menu.addAction(act)
+        window.theme_actions[name] = act
