@@ -123,7 +123,7 @@ class PresenterMode(QObject):
             widget.show()
         self._hidden.clear()
         w = self.window
-        w._fit_right_panel()
+        w.page.reflow()
         w.showNormal()
         if self._geometry is not None:
             w.restoreGeometry(self._geometry)
@@ -160,13 +160,21 @@ class PresenterMode(QObject):
         w = self.window
         scene = self.driver.current
         marked = set(scene.highlight) if scene is not None else set()
-        columns = ((w.splitter.widget(0), {"canvas"}),
-                   (w.splitter.widget(2), {"kernel", "layer"}))
-        for column, names in columns:
-            if marked & names:
-                column.show()
+        page = w.page
+        columns = ((page.left_scroll, {"canvas"}), (page.right_scroll, {"kernel", "layer"}))
+        if page.compact:  # both side columns are tabs of one: show it if a scene needs either
+            wanted = [col for col, names in columns if marked & names]
+            if wanted:
+                page.side_tabs.show()
+                page.side_tabs.setCurrentWidget(wanted[0])
             else:
-                self._hide(column)
+                self._hide(page.side_tabs)
+        else:
+            for column, names in columns:
+                if marked & names:
+                    column.show()
+                else:
+                    self._hide(column)
         for extra in (w.input_panel, w.prediction_view):  # the canvas column's other boxes
             self._hide(box_of(extra))
         for name, widget in (("kernel", w.kernel_editor), ("layer", w.settings_panel)):
@@ -174,7 +182,7 @@ class PresenterMode(QObject):
                 box_of(widget).show()
             else:
                 self._hide(box_of(widget))
-        w._fit_right_panel()  # the column's width follows the boxes it shows
+        page.reflow()  # the columns' widths follow the boxes they show
 
     def show_notes(self) -> None:
         """The notes window, on another screen than the presentation when there is one."""
