@@ -89,9 +89,17 @@ def test_predict(model_file, digit_png, capsys):
     ["predict", "{tmp}/missing.npz", "{tmp}/x.png"],
     ["predict", "{model}", "{tmp}/missing.png"],
     ["predict", "{model}", "{tmp}/corrupt.npz"],
+    ["train", "--arch", "{tmp}/no-such.txt", "--save", "{tmp}/m.npz"],
+    ["train", "--arch", "{tmp}/typo.txt", "--save", "{tmp}/m.npz"],
+    ["train", "--arch", "{tmp}/impossible.txt", "--save", "{tmp}/m.npz"],
+    ["train", "--arch", "{tmp}/corrupt.npz", "--save", "{tmp}/m.npz"],
+    ["train", "--arch", "{tmp}/five.txt", "--save", "{tmp}/m.npz"],
 ])
 def test_user_errors_exit_2_with_one_line(argv, tmp_path, model_file, capsys):
-    (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 broken")
+    (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 broken \xff\xfe")
+    (tmp_path / "typo.txt").write_text("conv 6 5x5\nrelu\nflaten\ndense 10\n")
+    (tmp_path / "impossible.txt").write_text("conv 6 5x5\ndense 10\n")
+    (tmp_path / "five.txt").write_text("classes 5\nflatten\ndense 5\n")  # digits have 10
     args = [a.format(tmp=tmp_path, model=model_file) for a in argv]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
@@ -104,3 +112,25 @@ def test_error_exit_code_in_a_subprocess(tmp_path):
                           "--save", str(tmp_path / "m.npz")], capture_output=True, text=True)
     assert out.returncode == 2
     assert "epochs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_train_a_designed_network(tmp_path, capsys):
+    arch = tmp_path / "my.txt"
+    arch.write_text("# mine\nconv 4 5x5 same\nrelu\nmaxpool 2\nflatten\ndense 10\n")
+    path = tmp_path / "mine.npz"
+    assert main(["train", "--arch", str(arch), *TINY, "--backend", "cpu",
+                 "--save", str(path)]) == 0
+    assert "the network in" in capsys.readouterr().err
+    from playground.nn import load_model
+    from playground.nn.archtext import parse_arch
+
+    model = load_model(path)
+    assert model.name == "designed" and model.arch == parse_arch(arch.read_text())
+    assert main(["eval", str(path), "--json"]) == 0
+
+
+def test_model_and_arch_are_exclusive(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--model", "fcnn", "--arch", "x.txt", "--save", str(tmp_path / "m.npz")])
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

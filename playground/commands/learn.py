@@ -65,6 +65,28 @@ def _load_model(path: str, backend: str | None):
     return load_model(path, backend=backend)
 
 
+def _read_arch(path: str):
+    """The architecture in a text file, or a one-line UserError naming the file and the line."""
+    from playground.nn.arch import analyse
+    from playground.nn.archtext import parse_arch
+
+    p = Path(path)
+    try:
+        if p.stat().st_size > 100_000:
+            raise UserError(f"--arch {path}: larger than 100 KB, not an architecture text")
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"--arch {path}: cannot read it ({exc})") from None
+    try:
+        arch = parse_arch(text)
+    except ValueError as exc:
+        raise UserError(f"--arch {path}: {exc}") from None
+    result = analyse(arch)
+    if not result.ok:
+        raise UserError(f"--arch {path}: {result.reason}")
+    return arch
+
+
 def _check_save_target(text: str) -> Path:
     """The ``--save`` path, refused before training unless it can be written."""
     from playground.paths import ensure_writable_dir
@@ -104,10 +126,23 @@ def run_train(args: argparse.Namespace) -> int:
     config = default_config(args.model, epochs=args.epochs, batch_size=args.batch_size,
                             lr=args.lr, optimizer=args.optimizer, seed=args.seed,
                             train_size=args.train_size, augment=augment)
-    model = build_model(args.model, seed=config.seed, backend=args.backend, n_classes=n_classes)
+    arch = _read_arch(args.arch) if getattr(args, "arch", None) else None
+    if arch is None:
+        model = build_model(args.model, seed=config.seed, backend=args.backend,
+                            n_classes=n_classes)
+        what = args.model
+    else:
+        from playground.nn.arch import build_from_arch
+
+        if arch.n_classes != n_classes:
+            raise UserError(f"--arch {args.arch}: the network ends in {arch.n_classes} scores but "
+                            f"the data has {n_classes} classes: write 'classes {n_classes}' and "
+                            f"end in 'dense {n_classes}'")
+        model = build_from_arch(arch, seed=config.seed, backend=args.backend)
+        what = f"the network in {args.arch} ({model.n_params():,} parameters)"
     gen = train(model, train_set, config)
     show = ProgressPrinter()
-    print(f"training {args.model} on {train_set.source} ({n_classes} classes) with the "
+    print(f"training {what} on {train_set.source} ({n_classes} classes) with the "
           f"{model.backend_name} backend: {config.epochs} epochs, batch {config.batch_size}, "
           f"{config.optimizer} lr {config.lr:g}; augmentation {'on' if augment else 'off'} "
           f"({why})", file=sys.stderr)

@@ -10,7 +10,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from playground.engine.dispatch import CHOICES
     from playground.nn.registry import ARCHITECTURE_NAMES
 
-    parser.add_argument("--model", choices=ARCHITECTURE_NAMES.keys(), default="lenet5")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--model", choices=ARCHITECTURE_NAMES.keys(), default="lenet5")
+    which.add_argument("--arch", metavar="FILE", default=None,
+                       help="a designed network: a text file with one layer per line "
+                            "(e.g. 'conv 6 5x5 same', 'relu', 'maxpool 2', 'flatten', 'dense 10')")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)

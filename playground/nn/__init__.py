@@ -7,12 +7,15 @@ No Qt here. Parameters and activations live on the model's backend (NumPy for ``
 from playground.nn.layers import (
     AvgPool2d,
     Conv2d,
+    Dropout,
     Flatten,
     Layer,
     Linear,
     MaxPool2d,
     Param,
     ReLU,
+    Sigmoid,
+    Tanh,
 )
 from playground.nn.losses import SoftmaxCrossEntropy, cross_entropy
 from playground.nn.metrics import Evaluation, confusion_matrix, evaluate
@@ -34,6 +37,7 @@ __all__ = [
     "Adam",
     "AvgPool2d",
     "Conv2d",
+    "Dropout",
     "Evaluation",
     "Flatten",
     "Layer",
@@ -44,7 +48,9 @@ __all__ = [
     "Param",
     "Progress",
     "ReLU",
+    "Sigmoid",
     "SoftmaxCrossEntropy",
+    "Tanh",
     "TrainConfig",
     "TrainResult",
     "as_batch",

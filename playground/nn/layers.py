@@ -294,8 +294,95 @@ class Linear(Layer):
         return f"{self.in_features} -> {self.out_features}"
 
 
+class _HostElementwise(Layer):
+    """An elementwise layer computed in NumPy on host copies (no backend kernel needed).
+
+    Subclasses give ``_f(x)`` and ``_df(y)`` (the derivative written in terms of the output).
+    """
+
+    def forward(self, x, train: bool = False):
+        y = self._f(np.asarray(self.be.to_host(x), np.float32))
+        if train:
+            self._x = y
+        return self.be.to_device(np.ascontiguousarray(y, np.float32))
+
+    def backward(self, dy):
+        y, self._x = self._x, None
+        dx = np.asarray(self.be.to_host(dy), np.float32) * self._df(y)
+        return self.be.to_device(np.ascontiguousarray(dx, np.float32))
+
+    def describe(self):
+        return ""
+
+
+class Tanh(_HostElementwise):
+    """``tanh(x)``; the gradient is ``1 - y**2``."""
+
+    kind = "tanh"
+
+    @staticmethod
+    def _f(x):
+        return np.tanh(x)
+
+    @staticmethod
+    def _df(y):
+        return 1.0 - y * y
+
+
+class Sigmoid(_HostElementwise):
+    """``1 / (1 + exp(-x))``; the gradient is ``y (1 - y)``."""
+
+    kind = "sigmoid"
+
+    @staticmethod
+    def _f(x):
+        return (0.5 * (np.tanh(0.5 * x) + 1.0)).astype(np.float32)  # no overflow for large |x|
+
+    @staticmethod
+    def _df(y):
+        return y * (1.0 - y)
+
+
+class Dropout(Layer):
+    """While training, zeroes each number with probability ``p`` and scales the rest by
+    ``1/(1-p)`` (inverted dropout); at test time it passes the input through unchanged."""
+
+    kind = "dropout"
+
+    def __init__(self, p: float = 0.5, seed: int = 0) -> None:
+        super().__init__()
+        p = float(p)
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"dropout p must be in [0, 1), got {p}")
+        self.p = p
+        self._rng = np.random.default_rng(seed)
+        self._x = None
+
+    def forward(self, x, train: bool = False):
+        if not train or self.p == 0.0:
+            return x
+        host = np.asarray(self.be.to_host(x), np.float32)
+        mask = (self._rng.random(host.shape) >= self.p).astype(np.float32) / (1.0 - self.p)
+        self._x = mask
+        return self.be.to_device(np.ascontiguousarray(host * mask, np.float32))
+
+    def backward(self, dy):
+        mask, self._x = self._x, None
+        if mask is None:
+            return dy
+        dx = np.asarray(self.be.to_host(dy), np.float32) * mask
+        return self.be.to_device(np.ascontiguousarray(dx, np.float32))
+
+    def spec(self):
+        return {"kind": self.kind, "p": self.p}
+
+    def describe(self):
+        return f"p {self.p:g}"
+
+
 LAYER_KINDS: dict[str, type[Layer]] = {
-    cls.kind: cls for cls in (Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear)
+    cls.kind: cls for cls in (Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear, Tanh, Sigmoid,
+                              Dropout)
 }
 
 

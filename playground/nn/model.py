@@ -117,6 +117,8 @@ class Model:
         self.training: dict = {}
         self.data: dict = {}
         self.header: dict | None = None
+        self.arch = None
+        """The :class:`~playground.nn.arch.Arch` a designed model came from (None otherwise)."""
         counts: dict[str, int] = {}
         for layer in self.layers:
             prefix = _PREFIX.get(layer.kind, layer.kind)

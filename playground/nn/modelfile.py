@@ -43,8 +43,12 @@ def _jsonable(obj):
 
 
 def header_for(model) -> dict:
-    """The JSON header :func:`save_model` writes for ``model``."""
-    return {
+    """The JSON header :func:`save_model` writes for ``model``.
+
+    A designed model also carries its architecture as text (``arch_text``); files without it
+    (the bundled ones, older saves) still load from their layer specs.
+    """
+    header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "architecture": model.name,
@@ -57,6 +61,11 @@ def header_for(model) -> dict:
         "data": _jsonable(model.data),
         "app_version": __version__,
     }
+    if getattr(model, "arch", None) is not None:
+        from playground.nn.archtext import format_arch
+
+        header["arch_text"] = format_arch(model.arch)
+    return header
 
 
 def save_model(model, path) -> Path:
@@ -250,6 +259,8 @@ def _spec_ints(spec: dict) -> list[int]:
         if key == "kind" or (key == "padding" and isinstance(value, str)
                              and value.lower() in ("same", "valid")):
             continue
+        if key == "p" and spec.get("kind") == "dropout":  # a probability, checked by Dropout
+            continue
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, bool) or not isinstance(v, int) or v < (key != "padding"):
                 raise ValueError(f"{spec.get('kind')} layer: {key} must be whole numbers "
@@ -345,7 +356,24 @@ def load_model(path, architecture: str | None = None, backend=None,
     model.history = list(header.get("history") or [])
     model.data = dict(header.get("data") or {})
     model.header = header
+    if isinstance(header.get("arch_text"), str):
+        model.arch = _design_of(header, where)
     return model
+
+
+def _design_of(header: dict, where: str):
+    """The designed architecture in ``header["arch_text"]``, checked against its layer specs."""
+    from playground.nn.arch import layers_from_arch
+    from playground.nn.archtext import parse_arch
+
+    try:
+        design = parse_arch(header["arch_text"])
+        built = _jsonable([layer.spec() for layer in layers_from_arch(design)])
+    except ValueError as exc:
+        raise ModelFileError(f"{where} has an unusable architecture text ({exc})") from None
+    if built != header["layers"]:
+        raise ModelFileError(f"{where}: its architecture text and its layers differ")
+    return design
 
 
 def load_pretrained(name: str = "lenet5", backend=None):

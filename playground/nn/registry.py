@@ -28,6 +28,8 @@ ARCHITECTURE_NAMES: Registry[Architecture] = Registry("model", [
 
 def display_name(arch: str) -> str:
     """``lenet5`` -> ``LeNet-5`` (the names the lecture uses); unknown names are shown as given."""
+    if arch == "designed":  # playground.nn.arch.DESIGNED: a network from the designer
+        return "Designed network"
     return ARCHITECTURE_NAMES.label(arch)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from playground.engine.channels import match_channels
+from playground.nn.arch import Arch, build_from_arch
 from playground.nn.model import Model, build_model, model_from_specs
 from playground.nn.registry import display_name
 from playground.nn.training import Progress, TrainConfig, TrainResult, n_classes_of, train
@@ -24,12 +25,28 @@ from playground.nn.training import Progress, TrainConfig, TrainResult, n_classes
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One model to train: architecture, its label on the curves, settings, initial-weight seed."""
+    """One model to train: architecture, its label on the curves, settings, initial-weight seed.
+
+    ``design`` is the :class:`~playground.nn.arch.Arch` of a designed network (``arch`` is then
+    :data:`~playground.nn.arch.DESIGNED`); None for the built-in ones.
+    """
 
     arch: str
     label: str
     config: TrainConfig
     init_seed: int = 0
+    design: Arch | None = None
+
+    def build(self, backend=None, n_classes: int = 10) -> Model:
+        """A fresh model of this run with ``n_classes`` outputs (the same weights for the same
+        seed); ValueError when a designed network ends in another number of scores."""
+        if self.design is not None:
+            if self.design.n_classes != n_classes:
+                raise ValueError(f"the designed network ends in {self.design.n_classes} scores "
+                                 f"but the data has {n_classes} classes: end it in 'dense "
+                                 f"{n_classes}' (and write 'classes {n_classes}')")
+            return build_from_arch(self.design, seed=self.init_seed, backend=backend)
+        return build_model(self.arch, seed=self.init_seed, backend=backend, n_classes=n_classes)
 
 
 @dataclass(frozen=True)
@@ -53,8 +70,7 @@ class TrainingJob:
         self.snapshot_s = snapshot_s
         self.n_classes = n_classes_of(_labels(data))
         """Outputs of the models: from the data's labels (26 letters train a 26-class net)."""
-        self.models = [build_model(s.arch, seed=s.init_seed, n_classes=self.n_classes)
-                       for s in self.specs]
+        self.models = [s.build(n_classes=self.n_classes) for s in self.specs]
         self.results: list[TrainResult] = []
         self.done = False
         """True once the generator has ended: the models are then the GUI's to use."""
@@ -147,6 +163,7 @@ def clone_model(model: Model) -> Model:
     twin.training = dict(model.training)
     twin.data = dict(model.data)
     twin.header = model.header
+    twin.arch = model.arch
     return twin
 
 

@@ -8,7 +8,7 @@ import pytest
 from playground.engine.dispatch import get_backend
 from playground.nn import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Model, ReLU
 from playground.nn.init import initialize
-from playground.nn.layers import layer_from_spec
+from playground.nn.layers import Dropout, Sigmoid, Tanh, layer_from_spec
 from playground.nn.losses import cross_entropy
 from tests.engine.helpers import numeric_grad
 
@@ -109,12 +109,13 @@ def test_backward_frees_the_cache():
 
 def test_specs_round_trip_and_reject_unknown():
     for layer in (Conv2d(1, 6, 5, padding="same"), Conv2d(2, 3, (3, 5), stride=2, padding=(1, 2)),
-                  MaxPool2d(3, 2), AvgPool2d(2), Flatten(), ReLU(), Linear(4, 2)):
+                  MaxPool2d(3, 2), AvgPool2d(2), Flatten(), ReLU(), Linear(4, 2), Tanh(),
+                  Sigmoid(), Dropout(0.25)):
         again = layer_from_spec(layer.spec())
         assert again.spec() == layer.spec()
         assert repr(again) == repr(layer)
     with pytest.raises(ValueError, match="unknown layer"):
-        layer_from_spec({"kind": "dropout"})
+        layer_from_spec({"kind": "batchnorm"})
     with pytest.raises(ValueError, match="bad layer spec"):
         layer_from_spec({"kind": "linear", "width": 3})
 
@@ -130,3 +131,37 @@ def test_set_weights_checks_shape_and_copies():
         layer.set_weights(np.ones((3, 2)))
     with pytest.raises(ValueError, match="finite"):
         layer.set_weights(np.full((2, 3), np.nan))
+
+
+@pytest.mark.parametrize("cls", [Tanh, Sigmoid])
+def test_tanh_and_sigmoid_gradients(cls):
+    check_layer(cls(), np.random.default_rng(5).normal(size=(2, 3, 4)).astype(np.float32) * 2)
+
+
+def test_sigmoid_saturates_without_overflow():
+    layer = Sigmoid()
+    layer.bind(REF)
+    y = layer.forward(np.array([[-1e4, 0.0, 1e4]], np.float32))
+    np.testing.assert_allclose(y, [[0.0, 0.5, 1.0]], atol=1e-7)
+
+
+def test_dropout_gradient_uses_the_same_mask():
+    layer = Dropout(0.4)
+    layer.bind(REF)
+    x = spread((4, 50))
+    y = layer.forward(x, train=True)
+    kept = y != 0
+    assert 0.45 < kept.mean() < 0.75
+    np.testing.assert_allclose(y[kept], x[kept] / 0.6, rtol=1e-6)
+    dx = layer.backward(np.ones_like(x))
+    np.testing.assert_allclose(dx, kept / np.float32(0.6), rtol=1e-6)
+
+
+def test_dropout_is_the_identity_at_test_time():
+    layer = Dropout(0.5)
+    layer.bind(REF)
+    x = spread((3, 7))
+    assert layer.forward(x) is x
+    with pytest.raises(ValueError, match="dropout p"):
+        Dropout(1.0)
+    assert layer_from_spec(layer.spec()).p == 0.5

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
+from playground.nn.arch import arch_of
 from playground.ui.common.theme import relative_font
+from playground.ui.network.designer import DesignerView
 from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.invariance_view import InvarianceView
 from playground.ui.network.model_holder import ModelHolder
@@ -79,8 +81,10 @@ class NetworkTab(QWidget):
         self.network_view = NetworkView(self.holder)
         self.invariance_view = InvarianceView(state, self.holder)
         self.evaluation_view = EvaluationView(self.holder)
+        self.designer = DesignerView()
         self.sub_tabs = QTabWidget()
         self.sub_tabs.addTab(self.network_view, "Inside the network")
+        self.sub_tabs.addTab(self.designer, "Design")
         self.sub_tabs.addTab(self.training_panel, "Train")
         self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
         self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
@@ -96,6 +100,9 @@ class NetworkTab(QWidget):
         self.network_view.revert_requested.connect(self.holder.revert_conv1)
         self.training_panel.training_started.connect(self._on_training_started)
         self.training_panel.training_finished.connect(self._on_training_finished)
+        self.designer.train_requested.connect(self.train_design)
+        self.designer.current_model_requested.connect(
+            lambda: self.designer.set_arch(arch_of(self.holder.model)))
         self.training_panel.training_failed.connect(
             lambda text: self._error("Training failed", text))
         self._on_holder_model_changed(self.holder.model)
@@ -113,6 +120,20 @@ class NetworkTab(QWidget):
                            "bundled model brings the bundled one back).")
         self.request_kernel_editor.emit()
         return True
+
+    def train_design(self, arch) -> bool:
+        """Hands the designer's network to the Train tab and starts it; False (why shown) if not."""
+        try:
+            self.training_panel.set_design(arch)
+        except ValueError as exc:
+            self._show_message(str(exc))
+            return False
+        self.sub_tabs.setCurrentWidget(self.training_panel)
+        if self.training_panel.is_running():
+            self._show_message("Stop the running training first; the designed network is "
+                               "selected in the Train tab.")
+            return False
+        return self.training_panel.start()
 
     def save_model_file(self, path: str | Path) -> bool:
         """Saves the current model; False (message shown) if it cannot."""

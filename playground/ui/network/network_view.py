@@ -66,6 +66,8 @@ class TileGrid(QWidget):
         self.tile_px = tile_px
         self.max_columns = max_columns
         self.selectable = selectable
+        self.signed = False
+        """How :class:`NetworkView` draws this grid's maps (blue-white-red or grey)."""
         self.selected = -1
         self.images: list[QImage] = []
         self.captions: list[str] = []
@@ -169,7 +171,6 @@ class NetworkView(QWidget):
 
     edit_requested = Signal(int)
     revert_requested = Signal()
-    MAP_LAYERS = ("conv1", "pool1", "conv2", "pool2")
 
     def __init__(self, holder: ModelHolder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,20 +194,19 @@ class NetworkView(QWidget):
         self.filter_box.layout().addLayout(buttons)
         self.filter_box.layout().addWidget(self.link_label)
 
+        from playground.ui.network.filter_stacks import FilterStacks  # it uses TileGrid
+
+        self.stacks = FilterStacks()
+        self.stack_box = _box("Every conv layer's filters, slice by slice", self.stacks)
+
         self.input_tile = TileGrid(tile_px=84)
         self.map_grids: dict[str, TileGrid] = {}
-        maps = QWidget()
-        ml = QVBoxLayout(maps)
-        ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(self.input_tile)
         self.map_labels: dict[str, QLabel] = {}
-        for name in self.MAP_LAYERS:
-            label = QLabel()
-            grid = TileGrid(tile_px=44 if name.startswith("pool") else 52)
-            self.map_labels[name], self.map_grids[name] = label, grid
-            ml.addWidget(label)
-            ml.addWidget(grid)
-        ml.addStretch(1)
+        maps = QWidget()
+        self._maps_layout = QVBoxLayout(maps)
+        self._maps_layout.setContentsMargins(0, 0, 0, 0)
+        self._maps_layout.addWidget(self.input_tile)
+        self._maps_layout.addStretch(1)
         self.maps_box = _box("Your drawing through the network", maps)
 
         self.templates = TileGrid(tile_px=40, max_columns=16)
@@ -226,6 +226,7 @@ class NetworkView(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.filter_box)
+        lv.addWidget(self.stack_box, 2)
         lv.addWidget(self.templates_box)
         lv.addWidget(self.table_box, 1)
         scroll = QScrollArea()
@@ -263,9 +264,12 @@ class NetworkView(QWidget):
         self._row(len(rows), "total", display_name(model.name), "", model.n_params(),
                   sum(r["macs"] for r in rows))
         has_conv = bool(model.conv_layers)
+        self._build_map_grids(model)
+        self.stacks.set_model(model)
+        self.stack_box.setVisible(has_conv)
         self.filter_box.setVisible(has_conv)
-        self.maps_scroll.setVisible(has_conv)
-        self.templates_box.setVisible(not has_conv and model.layers[1].kind == "linear")
+        self.maps_scroll.setVisible(bool(self.map_grids))
+        self.templates_box.setVisible(not has_conv and _first_linear_784(model) is not None)
         self.edit_button.setEnabled(has_conv and not self.holder.training)
         self._schedule()
 
@@ -302,24 +306,83 @@ class NetworkView(QWidget):
             w = model.get_weights("conv1")["weight"]
             self.filters.set_tiles([k.sum(axis=0) for k in w],
                                    [str(i + 1) for i in range(len(w))], signed=True)
-            trace = self.holder.trace()
-            self.input_tile.set_tiles([trace["input"][0]], ["input 28x28"])
-            for name in self.MAP_LAYERS:
-                grid, label = self.map_grids[name], self.map_labels[name]
-                present = name in trace
-                grid.setVisible(present)
-                label.setVisible(present)
-                if not present:
-                    continue
-                maps = trace[name]
-                signed = name.startswith("conv")
-                grid.set_tiles(list(maps), [str(i + 1) for i in range(len(maps))], signed=signed)
-                what = ("before ReLU: red = the filter matches, blue = the opposite"
-                        if signed else "after ReLU and 2x2 max pooling")
-                label.setText(f"<b>{name}</b>  {maps.shape[0]} maps of "
-                              f"{maps.shape[1]}x{maps.shape[2]} — {what}")
-        elif self.templates_box.isVisible() or model.layers[1].kind == "linear":
-            first = next(layer for layer in model.layers if layer.kind == "linear")
-            w = model.get_weights(first.name)["weight"]
-            rows = w if w.shape[-1] == 784 else w.T
-            self.templates.set_tiles([r.reshape(28, 28) for r in rows], None, signed=True)
+            self.stacks.refresh()
+        elif _first_linear_784(model) is not None:
+            w = model.get_weights(_first_linear_784(model).name)["weight"]
+            self.templates.set_tiles([r.reshape(28, 28) for r in w], None, signed=True)
+        if not self.map_grids:
+            return
+        trace = self.holder.trace()
+        self.input_tile.set_tiles([trace["input"][0]], ["input 28x28"])
+        for name, grid in self.map_grids.items():
+            if name not in trace:
+                continue
+            maps = trace[name]
+            if maps.ndim == 1:  # a dense layer: its numbers in rows
+                cols = _row_length(maps.size)
+                grid.set_tiles([maps.reshape(-1, cols)],
+                               [f"{maps.size} numbers, in rows of {cols}"], signed=True)
+            else:
+                grid.set_tiles(list(maps), [str(i + 1) for i in range(len(maps))],
+                               signed=grid.signed)
+
+    def _build_map_grids(self, model) -> None:
+        """One labelled grid per conv, pooling and dense layer of ``model`` (the last dense layer's
+        scores are the prediction above), replacing the previous model's grids."""
+        for name in list(self.map_grids):
+            for w in (self.map_grids.pop(name), self.map_labels.pop(name)):
+                self._maps_layout.removeWidget(w)
+                w.deleteLater()
+        rows = model.summary()
+        last_fc = max((i for i, r in enumerate(rows) if r["kind"] == "linear"), default=-1)
+        at = 1
+        for i, r in enumerate(rows):
+            if r["kind"] not in ("conv", "maxpool", "avgpool", "linear") or i == last_fc:
+                continue
+            out = r["output_shape"]
+            label, grid = QLabel(), TileGrid(tile_px=52 if r["kind"] == "conv" else 44)
+            grid.signed = r["kind"] in ("conv", "linear")
+            if r["kind"] == "linear":
+                grid.tile_px, grid.max_columns = 90, 1
+            label.setText(f"<b>{r['name']}</b>  {_maps_caption(rows, i, out)}")
+            label.setWordWrap(True)
+            self.map_labels[r["name"]], self.map_grids[r["name"]] = label, grid
+            self._maps_layout.insertWidget(at, label)
+            self._maps_layout.insertWidget(at + 1, grid)
+            at += 2
+
+
+def _first_linear_784(model):
+    """The first dense layer when it reads the raw 784 pixels (an FCNN's templates), else None."""
+    first = next((layer for layer in model.layers if layer.kind == "linear"), None)
+    ok = first is not None and first.in_features == 784 and not model.conv_layers
+    return first if ok else None
+
+
+_ACT_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
+
+
+def _row_length(n: int) -> int:
+    """A row length that lays ``n`` numbers out as a near-square block (n itself if prime)."""
+    for cols in range(math.isqrt(n), 0, -1):
+        if n % cols == 0 and cols > 1:
+            return max(cols, n // cols)
+    return n
+
+
+def _maps_caption(rows: list[dict], i: int, out: tuple[int, ...]) -> str:
+    """What a layer's maps are, in the lecture's words."""
+    kind = rows[i]["kind"]
+    if kind == "linear":
+        return f"{out[0]} numbers (before the activation; red = positive, blue = negative)"
+    size = f"{out[0]} maps of {out[1]}x{out[2]}"
+    if kind == "conv":
+        nxt = rows[i + 1]["kind"] if i + 1 < len(rows) else ""
+        act = _ACT_NAMES.get(nxt)
+        when = f"before {act}" if act else "no activation"
+        return f"{size} — {when}: red = the filter matches, blue = the opposite"
+    before = [r["kind"] for r in rows[:i]]
+    act = next((k for k in reversed(before) if k in ("relu", "tanh", "sigmoid")), None)
+    how = "max" if kind == "maxpool" else "average"
+    act = _ACT_NAMES.get(act, "no activation")
+    return f"{size} — after {act} and {rows[i]['description']} {how} pooling"

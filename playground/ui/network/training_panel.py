@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import engine, nn
+from playground.nn.arch import DESIGNED, Arch, analyse
 from playground.nn.registry import ARCHITECTURE_NAMES, display_name
 from playground.nn.sessions import (
     RunSpec,
@@ -67,6 +68,8 @@ class TrainingPanel(QWidget):
         self.worker = GeneratorWorker(self, "training")
         self.job: TrainingJob | None = None
         self.race = False
+        self.design: Arch | None = None
+        """The designer's network, trained when "Designed network" is chosen."""
         self.folder: str | None = None
         self.last_result: tuple | None = None
         self.error = ""
@@ -92,6 +95,9 @@ class TrainingPanel(QWidget):
         self.model_combo = QComboBox()
         for key, text in ARCHITECTURE_NAMES.items():
             self.model_combo.addItem(text, key)
+        self.model_combo.addItem(display_name(DESIGNED), DESIGNED)
+        self._designed_item().setEnabled(False)
+        self._designed_item().setToolTip("design a network in the Design tab first")
         self.model_combo.setCurrentIndex(1)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         self.data_combo = QComboBox()
@@ -267,6 +273,20 @@ class TrainingPanel(QWidget):
             self.status.setText("Training stopped: the model was changed." if stopped else
                                 "The old training is still finishing its step in the background.")
 
+    def _designed_item(self):
+        return self.model_combo.model().item(self.model_combo.findData(DESIGNED))
+
+    def set_design(self, arch: Arch) -> None:
+        """Makes ``arch`` (a valid architecture) the "Designed network" entry and selects it."""
+        result = analyse(arch)
+        if not result.ok:
+            raise ValueError(f"this network cannot be trained: {result.reason}")
+        self.design = arch
+        item = self._designed_item()
+        item.setEnabled(True)
+        item.setToolTip(f"{result.params:,} parameters, {result.macs:,} multiply-adds per image")
+        self.model_combo.setCurrentIndex(self.model_combo.findData(DESIGNED))
+
     # ---- control ------------------------------------------------------------------------------
     def start(self, arch: str | None = None) -> bool:
         """Trains the chosen model (or ``arch``); False (reason in ``error``) if it cannot."""
@@ -287,8 +307,19 @@ class TrainingPanel(QWidget):
             self.status.setText(f"Cannot start: {exc}")
             return False
         self.worker.quit()  # never two trainers at once
-        specs = [RunSpec(a, label, cfg, cfg.seed) for a, label in runs]
-        self.job = TrainingJob(specs, data)
+        if any(a == DESIGNED for a, _label in runs) and self.design is None:
+            self.error = "design a network first (the Design tab)"
+            self.status.setText(f"Cannot start: {self.error}")
+            return False
+        specs = [RunSpec(a, label, cfg, cfg.seed, self.design if a == DESIGNED else None)
+                 for a, label in runs]
+        try:
+            job = TrainingJob(specs, data)
+        except ValueError as exc:  # e.g. a designed layer this engine cannot compute
+            self.error = str(exc)
+            self.status.setText(f"Cannot start: {exc}")
+            return False
+        self.job = job
         self.race = race
         self.race_label.clear()
         self.last_result = None
@@ -348,9 +379,9 @@ class TrainingPanel(QWidget):
         if update.progress is None:  # a run begins: show a fresh copy of its network
             self._curve_runs.append(self.curves.begin_run(update.label, update.params))
             self._shown_run = update.run
-            n_classes = self.job.n_classes if self.job is not None else 10
-            self.holder.set_model(nn.build_model(update.arch, backend=self.holder.backend,
-                                                 n_classes=n_classes), "training…")
+            spec = self.job.specs[update.run]
+            self.holder.set_model(spec.build(self.holder.backend, self.job.n_classes),
+                                  "training…")
             return
         p = update.progress
         run = self._curve_runs[update.run]
