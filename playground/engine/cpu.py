@@ -25,6 +25,7 @@ from playground.engine.cpu_conv import (
     conv_one,
     pad_into,
 )
+from playground.engine.cpu_dilated import conv_bwd_dilated, conv_fwd_dilated
 from playground.engine.cpu_jit import FAST, JIT
 from playground.engine.cpu_pool import (
     avg_pool_bwd,
@@ -91,9 +92,29 @@ def _bias(b) -> np.ndarray:
     return _NO_BIAS if b is None else b
 
 
+def _conv2d_dilated(x, w, b, geometry: ConvGeometry) -> np.ndarray:
+    """Dilated forward pass (:mod:`cpu_dilated`): im2col with gaps, then GEMM."""
+    (sh, sw), (dh, dw), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
+    ho, wo = geometry.output_hw(x.shape[2:], w.shape[2:])
+    y = np.empty((x.shape[0], w.shape[0], ho, wo), f32)
+    conv_fwd_dilated(x, w, _bias(b), sh, sw, pt, pl, dh, dw, y, GEMM_CHUNK_FLOATS)
+    return y
+
+
+def _conv2d_backward_dilated(x, w, dy, geometry: ConvGeometry, need_dx: bool):
+    """Dilated gradients (:mod:`cpu_dilated`): ``dY @ cols.T`` and col2im of ``W.T @ dY``."""
+    (sh, sw), (dh, dwl), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
+    dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
+    dw = np.zeros(w.shape, f32)
+    db = np.zeros(w.shape[0], f32)
+    conv_bwd_dilated(x, w, dy, sh, sw, pt, pl, dh, dwl, dx, dw, db, need_dx, GEMM_CHUNK_FLOATS)
+    return (dx if need_dx else None), dw, db
+
+
 def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
-    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u,j*sw+v] * w[k,c,u,v] + b[k]``."""
-    geometry.require_undilated(name)
+    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]``."""
+    if not geometry.undilated:
+        return _conv2d_dilated(x, w, b, geometry)
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     sh, sw = geometry.stride
@@ -114,7 +135,8 @@ def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
 
 def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
-    geometry.require_undilated(name)
+    if not geometry.undilated:
+        return _conv2d_backward_dilated(x, w, dy, geometry, need_dx)
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     _, _, ho, wo = dy.shape
@@ -347,9 +369,19 @@ def feature_maps(x4, w4, b1, geometry: ConvGeometry, relu: bool, pool: str, size
     """Conv (+bias) -> optional ReLU -> optional pooling for one image in a single compiled call.
 
     Returns ``(conv, act, pooled)`` as (1, K, H', W') arrays (``act is conv`` without ReLU;
-    ``pooled`` is None when ``pool == "none"``).
+    ``pooled`` is None when ``pool == "none"``; a dilated geometry runs as separate calls).
     """
-    geometry.require_undilated(name)
+    if not geometry.undilated:
+        conv = _conv2d_dilated(x4, w4, b1, geometry)
+        act = conv
+        if relu:  # the parameter shadows relu(): the flat core does the same
+            act = np.empty(conv.shape, f32)
+            _relu_flat(conv.reshape(-1), act.reshape(-1))
+        pooled = None
+        if pool != "none":
+            pooled = _pooled(act, size, pool_stride)
+            pool_planes(act, pooled, _POOLS[pool], size[0], size[1], *pool_stride)
+        return conv, act, pooled
     _, _, h, wd = x4.shape
     kk, _, fh, fw = w4.shape
     sh, sw = geometry.stride

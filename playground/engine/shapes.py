@@ -177,16 +177,10 @@ class ConvGeometry:
             )
         return span_h // sh + 1, span_w // sw + 1
 
-    def require_undilated(self, backend: str) -> None:
-        """Refuses a dilation the ``backend``'s kernels do not compute (not a wrong answer)."""
-        if self.dilation != (1, 1):
-            raise UnsupportedGeometry(
-                f"the {backend} backend computes undilated convolutions only (dilation 1), "
-                f"got dilation {self.dilation}; use --backend reference")
-
 
 class UnsupportedGeometry(ValueError):
-    """A valid geometry that the chosen backend's kernels do not compute (e.g. dilation > 1)."""
+    """A valid geometry that a backend's kernels do not compute (every bundled one computes all:
+    kept for third-party backends and callers that catch it)."""
 
 
 def conv2d_output_hw(

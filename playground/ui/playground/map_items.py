@@ -8,8 +8,18 @@ import contextlib
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.theme import MAP_CMAP, pt, ui_scale
@@ -29,6 +39,26 @@ def rect_item(pen: QPen, brush: QBrush | None = None, z: float = 10.0) -> QGraph
     item.setZValue(z)
     item.hide()
     return item
+
+
+def taps_item(brush: QBrush, z: float = 10.0) -> QGraphicsPathItem:
+    """A hidden set of filled cells: the input cells a dilated kernel actually touches."""
+    item = QGraphicsPathItem()
+    item.setPen(pg.mkPen("#d50000", width=1))
+    item.setBrush(brush)
+    item.setZValue(z)
+    item.hide()
+    return item
+
+
+def set_taps(item: QGraphicsPathItem, cells: list[tuple[int, int]], dx: float = 0.0,
+             dy: float = 0.0) -> None:
+    """Shows one unit square per ``(row, col)`` cell, shifted by ``(dx, dy)``, on ``item``."""
+    path = QPainterPath()
+    for r, c in cells:
+        path.addRect(QRectF(c + dx, r + dy, 1, 1))
+    item.setPath(path)
+    item.show()
 
 
 @contextlib.contextmanager

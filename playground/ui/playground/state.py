@@ -23,6 +23,8 @@ from playground.engine.registry import ACTIVATIONS, POOLS
 PADDING_MODES = ("valid", "same", "custom")
 MAX_KERNEL = 11
 MAX_KERNELS = 16
+MAX_DILATION = 4
+"""Dilation offered in the layer settings: taps 1..4 cells apart."""
 
 
 class Event:
@@ -47,7 +49,7 @@ class Event:
 
 @dataclass(frozen=True)
 class LayerSettings:
-    """Padding, stride, activation and pooling of the single conv layer on show."""
+    """Padding, stride, dilation, activation and pooling of the single conv layer on show."""
 
     padding_mode: str = "same"
     padding: tuple[int, int] = (0, 0)
@@ -56,6 +58,8 @@ class LayerSettings:
     pool: str = "max"
     pool_size: tuple[int, int] = (2, 2)
     pool_stride: tuple[int, int] = (2, 2)
+    dilation: int = 1
+    """Taps ``d`` cells apart along both axes (1: adjacent, the lecture's convolution)."""
 
     def padding_spec(self) -> str | tuple[int, int]:
         """What the engine takes as ``padding``."""
@@ -103,7 +107,18 @@ class PlaygroundState:
 
     def pads(self) -> shapes.Pads:
         """Resolved ``(top, bottom, left, right)`` padding for the current kernels."""
-        return shapes.resolve_padding(self.settings.padding_spec(), self.kernels.shape[2:])
+        return self.geometry().padding
+
+    def geometry(self) -> shapes.ConvGeometry:
+        """Stride, resolved padding and dilation of the layer (``same`` pads the dilated extent)."""
+        s = self.settings
+        return shapes.ConvGeometry.resolve(self.kernels.shape[2:], s.stride, s.padding_spec(),
+                                           s.dilation)
+
+    @property
+    def dilation(self) -> tuple[int, int]:
+        """The dilation as ``(rows, cols)``."""
+        return self.settings.dilation, self.settings.dilation
 
     # ---- setters (validate, then change, then notify) ------------------------------------
     def set_image(self, image: np.ndarray) -> None:
@@ -198,18 +213,9 @@ class PlaygroundState:
         self.changed.emit("selected")
 
     def set_settings(self, **changes: Any) -> None:
-        """Updates padding / stride / activation / pooling; ValueError for impossible values."""
+        """Updates padding / stride / dilation / activation / pooling; ValueError if impossible."""
         new = LayerSettings(**{**self.settings.__dict__, **changes})
-        if new.padding_mode not in PADDING_MODES:
-            raise ValueError(f"padding mode must be one of {PADDING_MODES}")
-        ACTIVATIONS.check(new.activation)
-        POOLS.check(new.pool)
-        if min(new.padding) < 0:
-            raise ValueError("padding must be >= 0")
-        shapes.resolve_stride(new.stride)
-        shapes.resolve_stride(new.pool_stride)
-        if min(new.pool_size) < 1:
-            raise ValueError("the pooling window must be at least 1x1")
+        _check_settings(new)
         self.settings = new
         self._notify("settings")
 
@@ -241,6 +247,7 @@ class PlaygroundState:
             settings = LayerSettings(**{k: tuple(v) if isinstance(v, list) else v
                                         for k, v in snap["settings"].items()})
             selected = int(snap.get("selected", 0))
+            _check_settings(settings)  # snapshots from before dilation get its default, 1
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"saved playground state is malformed: {exc}") from None
         if image.ndim not in (2, 3) or kernels.ndim != 4 or bias.shape != (kernels.shape[0],):
@@ -261,7 +268,7 @@ class PlaygroundState:
             backend = self.preview_backend()
             self.result = engine.feature_maps(
                 self.image, self.kernels, self.bias, s.stride, s.padding_spec(), s.activation,
-                s.pool, s.pool_size, s.pool_stride, backend=backend,
+                s.pool, s.pool_size, s.pool_stride, s.dilation, backend=backend,
             )
             self.error = None
         except (ValueError, engine.BackendUnavailable) as exc:
@@ -281,6 +288,23 @@ class PlaygroundState:
 
     def _match_channels(self, kernels: np.ndarray) -> np.ndarray:
         return match_channels(kernels, self.channels)
+
+
+def _check_settings(new: LayerSettings) -> None:
+    """ValueError naming the first impossible value in ``new`` (sizes that give no output pass)."""
+    if new.padding_mode not in PADDING_MODES:
+        raise ValueError(f"padding mode must be one of {PADDING_MODES}")
+    ACTIVATIONS.check(new.activation)
+    POOLS.check(new.pool)
+    if min(new.padding) < 0:
+        raise ValueError("padding must be >= 0")
+    shapes.resolve_stride(new.stride)
+    shapes.resolve_stride(new.pool_stride)
+    if min(new.pool_size) < 1:
+        raise ValueError("the pooling window must be at least 1x1")
+    d = new.dilation
+    if isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= MAX_DILATION:
+        raise ValueError(f"dilation must be a whole number 1..{MAX_DILATION}, got {d!r}")
 
 
 def _fit(kernel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
