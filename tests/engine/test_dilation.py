@@ -161,3 +161,26 @@ def test_dilation_refuses_nonsense():
     for bad in (0, -1, (1, 0), True):
         with pytest.raises(ValueError, match="dilation"):
             engine.conv2d(img, np.ones((3, 3), np.float32), dilation=bad, backend="cpu")
+
+
+@pytest.mark.parametrize("backend", [ref, cpu])
+@pytest.mark.parametrize(("stride", "padding", "dilation"),
+                         [(1, 0, 2), (2, (1, 3), (3, 2)), ((1, 2), 2, 4), (1, "same", 3)])
+def test_dilated_conv_agrees_with_pytorch(backend, stride, padding, dilation):
+    """Forward and all three gradients against ``torch.nn.functional.conv2d`` (where installed)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    x, w, b = rand(rng, 2, 3, 15, 14), rand(rng, 4, 3, 3, 3), rand(rng, 4)
+    geom = ConvGeometry.resolve((3, 3), stride, padding, dilation)
+    pt, pb, pl, pr = geom.padding
+    tx = torch.tensor(np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr))), requires_grad=True)
+    tw, tb = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
+    ty = torch.nn.functional.conv2d(tx, tw, tb, stride=geom.stride, dilation=geom.dilation)
+    y = backend.conv2d(x, w, b, geom)
+    assert_close(y, ty.detach().numpy(), rtol=1e-4, what="y")
+    dy = rand(rng, *y.shape)
+    ty.backward(torch.tensor(dy))
+    dx, dw, db = backend.conv2d_backward(x, w, dy, geom)
+    assert_close(dx, tx.grad.numpy()[:, :, pt : pt + 15, pl : pl + 14], rtol=1e-4, what="dx")
+    assert_close(dw, tw.grad.numpy(), rtol=1e-4, what="dw")
+    assert_close(db, tb.grad.numpy(), rtol=1e-4, what="db")

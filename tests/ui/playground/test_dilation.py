@@ -164,3 +164,24 @@ def test_the_stepper_slides_a_dilated_window(qtbot, state):
     state.set_settings(dilation=1)
     stepper.controls.set_step(2)
     assert stepper.window_taps_padded() is None
+
+
+def test_channel_maps_use_the_dilation(qtbot, state):
+    from playground.ui.playground.channels_view import ChannelsView
+
+    view = _shown(qtbot, ChannelsView(state), (900, 600))
+    state.set_image(np.random.default_rng(2).uniform(0, 1, (3, 28, 28)).astype(np.float32))
+    state.set_settings(dilation=2, stride=(2, 2))
+    maps = view.channel_maps()
+    k = state.selected
+    for c in range(3):
+        direct = engine.conv2d(state.image[c], state.kernels[k, c], None, 2, "same", 2)
+        np.testing.assert_allclose(maps[c], direct, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(view.sum_map(), state.result.conv[k], rtol=1e-5, atol=1e-5)
+
+
+def test_the_lecture_examples_switch_dilation_off(window):
+    window.settings_panel.dilation.setValue(3)
+    assert window.input_panel.load_matrix_a()
+    assert window.state.settings.dilation == 1
+    np.testing.assert_array_equal(window.state.result.conv[0], [[12, 16], [24, 28]])
