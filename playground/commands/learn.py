@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from playground.cli import UserError
+from playground.cli import PROG, UserError
 
 
 def _bar(fraction: float, width: int = 24) -> str:
@@ -65,25 +65,52 @@ def _load_model(path: str, backend: str | None):
     return load_model(path, backend=backend)
 
 
-def run_train(args: argparse.Namespace) -> int:
-    """Trains ``args.model`` and saves it to ``args.save`` with its settings and history."""
-    from playground.nn import build_model, default_config, train
+def _check_save_target(text: str) -> Path:
+    """The ``--save`` path, refused before training unless it can be written."""
+    from playground.paths import ensure_writable_dir
 
-    save = Path(args.save)
+    save = Path(text)
     if save.suffix != ".npz":
-        raise UserError(f"--save must name a .npz file, got {args.save!r}")
-    if not save.parent.is_dir() and str(save.parent):
-        raise UserError(f"--save: folder {str(save.parent)!r} does not exist")
+        raise UserError(f"--save must name a .npz file, got {text!r}")
+    folder = save.parent if str(save.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--save: {str(folder)!r} is a file, not a folder")
+    if not folder.is_dir():
+        raise UserError(f"--save: folder {str(folder)!r} does not exist")
+    if save.is_dir():
+        raise UserError(f"--save: {text!r} is a folder; name a .npz file")
+    ensure_writable_dir(folder, "--save")
+    return save
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Trains ``args.model`` and saves it to ``args.save`` with its settings and history.
+
+    The number of classes comes from the data (``max label + 1``); augmentation defaults to on for
+    digit data only (:func:`playground.data.digits.augment_by_default`). A run that diverges
+    stops, saves the weights of its last finished epoch (if any) and exits with code 2.
+    """
+    from playground.data.digits import augment_by_default
+    from playground.nn import build_model, default_config, train
+    from playground.nn.training import n_classes_of
+
+    save = _check_save_target(args.save)
+    train_set, test_set = _load_data(args.data)
+    n_classes = n_classes_of(train_set.labels, None if test_set is None else test_set.labels)
+    if args.augment is None:
+        augment, why = augment_by_default(args.data)
+    else:
+        augment, why = args.augment, "as asked" if args.augment else "--no-augment"
     config = default_config(args.model, epochs=args.epochs, batch_size=args.batch_size,
                             lr=args.lr, optimizer=args.optimizer, seed=args.seed,
-                            train_size=args.train_size, augment=args.augment)
-    train_set, _test = _load_data(args.data)
-    model = build_model(args.model, seed=config.seed, backend=args.backend)
+                            train_size=args.train_size, augment=augment)
+    model = build_model(args.model, seed=config.seed, backend=args.backend, n_classes=n_classes)
     gen = train(model, train_set, config)
     show = ProgressPrinter()
-    print(f"training {args.model} on {train_set.source} with the {model.backend_name} backend: "
-          f"{config.epochs} epochs, batch {config.batch_size}, {config.optimizer} lr {config.lr:g}"
-          f"{', augmented' if config.augment else ''}", file=sys.stderr)
+    print(f"training {args.model} on {train_set.source} ({n_classes} classes) with the "
+          f"{model.backend_name} backend: {config.epochs} epochs, batch {config.batch_size}, "
+          f"{config.optimizer} lr {config.lr:g}; augmentation {'on' if augment else 'off'} "
+          f"({why})", file=sys.stderr)
     start = time.perf_counter()
     try:
         while True:
@@ -103,6 +130,13 @@ def run_train(args: argparse.Namespace) -> int:
         gen.close()
     wall = time.perf_counter() - start
     model.training["wall_seconds"] = wall
+    if result.diverged:
+        if result.epochs_completed:
+            model.save(save)
+            print(f"{PROG}: error: {result.diverged}; saved those to {save}", file=sys.stderr)
+        else:
+            print(f"{PROG}: error: {result.diverged}; nothing was saved", file=sys.stderr)
+        return 2
     model.save(save)
     val = "n/a" if result.val_acc is None else f"{100 * result.val_acc:.2f}%"
     print(f"saved {save}: validation accuracy {val} after {result.epochs_completed} epochs, "
@@ -139,13 +173,13 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"{model.name} from {args.model} on {data.source}, {what}")
     print(f"accuracy: {100 * result.accuracy:.2f}%")
     print("per-class accuracy:")
-    for digit, acc in enumerate(result.per_class):
+    for label, acc in enumerate(result.per_class):
         shown = "  n/a" if np.isnan(acc) else f"{100 * acc:6.2f}%"
-        print(f"  {digit}: {shown}")
-    print("confusion matrix (rows: true digit, columns: predicted):")
-    print("      " + "".join(f"{c:>6}" for c in range(10)))
-    for digit, row in enumerate(result.confusion):
-        print(f"  {digit}:  " + "".join(f"{v:>6}" for v in row))
+        print(f"  {label:>2}: {shown}")
+    print("confusion matrix (rows: true class, columns: predicted):")
+    print("       " + "".join(f"{c:>6}" for c in range(len(result.confusion))))
+    for label, row in enumerate(result.confusion):
+        print(f"  {label:>2}:  " + "".join(f"{v:>6}" for v in row))
     wrong = result.most_confident_wrong(5)
     if len(wrong):
         items = ", ".join(f"#{i} ({result.labels[i]}→{result.predictions[i]}, "
@@ -159,6 +193,8 @@ def run_predict(args: argparse.Namespace) -> int:
     from playground.data.images import image_to_digit_input
 
     model = _load_model(args.model, args.backend)
+    if Path(args.image).is_dir():
+        raise UserError(f"image {args.image!r} is a folder; give an image file")
     if not Path(args.image).is_file():
         raise UserError(f"image {args.image!r} does not exist")
     digit = image_to_digit_input(args.image)

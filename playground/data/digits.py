@@ -222,3 +222,21 @@ def load_dataset(spec: str | os.PathLike) -> tuple[Digits, Digits | None]:
         raise DataError(f"unknown dataset {text!r}: use 'bundled', 'mnist' or a folder of IDX "
                         f"files")
     return load_idx_folder(text)
+
+
+def augment_by_default(spec: str | os.PathLike) -> tuple[bool, str]:
+    """Whether digit augmentation (small shifts and rotations) suits a dataset, and why.
+
+    On for handwriting: the bundled digits, the downloaded MNIST and IDX folders whose name says
+    ``mnist``, ``emnist``, ``kmnist`` or ``digit``. Off for anything else, Fashion-MNIST included:
+    on clothing images the digit augmentation costs accuracy.
+    """
+    text = os.fspath(spec)
+    if text in ("bundled", "mnist"):
+        return True, f"{text!r} is handwritten digits"
+    name = Path(text).resolve().name.lower() if text else ""
+    if "fashion" in name:
+        return False, f"folder {name!r} looks like Fashion-MNIST, not handwriting"
+    if "mnist" in name or "digit" in name:
+        return True, f"folder {name!r} looks like handwriting"
+    return False, f"folder {name!r} is not recognised as digits"

@@ -253,8 +253,9 @@ def download_mnist(dest: str | os.PathLike | None = None, *,
         from playground.data.digits import mnist_cache_dir
 
         dest = mnist_cache_dir()
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
+    from playground.paths import ensure_writable_dir
+
+    dest = ensure_writable_dir(dest, "MNIST download")
     mirrors = MIRRORS if mirrors is None else tuple(mirrors)
     for spec in MNIST_FILES if files is None else files:
         _download_one(spec, dest, mirrors, progress, retries, timeout, backoff)

@@ -38,23 +38,40 @@ STANDARD_FILES: dict[str, str] = {
 }
 
 
-def _read_bytes(path: Path) -> bytes:
+MAX_IDX_BYTES = 600 << 20
+"""Largest data section an IDX file may declare (600 MiB: EMNIST ByClass's 522 MiB fits). A
+bigger declaration is refused from the header alone, before anything is allocated or inflated."""
+
+
+def _open(path: Path):
+    """The file as a binary stream: a ``gzip`` reader that inflates on demand when compressed."""
     try:
-        raw = path.read_bytes()
+        fh = path.open("rb")
+        magic = fh.read(2)
+        fh.seek(0)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DataError(f"{path}: damaged gzip data ({exc})") from None
-    return raw
+    return (gzip.GzipFile(fileobj=fh, mode="rb"), fh) if magic == b"\x1f\x8b" else (fh, fh)
+
+
+def _read_exact(stream, n: int) -> bytes:
+    out = bytearray()
+    while len(out) < n:
+        chunk = stream.read(n - len(out))
+        if not chunk:
+            break
+        out += chunk
+    return bytes(out)
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one IDX file, plain or gzip-compressed.
+
+    The header is read first and its declared size checked against :data:`MAX_IDX_BYTES` and
+    (for plain files) the file's size; the data is then read (inflated in a stream, never more
+    than declared plus one byte) straight into the array.
 
     Parameters
     ----------
@@ -70,33 +87,61 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     Raises
     ------
     DataError
-        Missing or unreadable file, bad magic number, unknown element type, or a data section that
-        is shorter or longer than the header promises; the message names the file.
+        Missing or unreadable file, bad magic number, unknown element type, a declared size over
+        the limit, or a data section that is shorter or longer than the header promises; the
+        message names the file.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise DataError(f"{path}: too short to be an IDX file ({len(data)} bytes)")
-    zero, code, ndim = struct.unpack(">HBB", data[:4])
+    stream, raw = _open(path)
+    try:
+        with raw, stream:
+            return _parse(path, stream, compressed=stream is not raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{path}: damaged gzip data ({exc})") from None
+
+
+def _parse(path: Path, stream, compressed: bool) -> np.ndarray:
+    head = _read_exact(stream, 4)
+    if len(head) < 4:
+        raise DataError(f"{path}: too short to be an IDX file ({len(head)} bytes)")
+    zero, code, ndim = struct.unpack(">HBB", head)
     if zero != 0 or code not in IDX_TYPES:
-        raise DataError(f"{path}: bad magic number 0x{data[:4].hex()} (not an IDX file)")
+        raise DataError(f"{path}: bad magic number 0x{head.hex()} (not an IDX file)")
     if ndim == 0:
         raise DataError(f"{path}: IDX header declares zero dimensions")
+    dims = _read_exact(stream, 4 * ndim)
     header = 4 + 4 * ndim
-    if len(data) < header:
-        raise DataError(f"{path}: truncated header ({len(data)} bytes, needs {header})")
-    shape = struct.unpack(f">{ndim}I", data[4:header])
+    if len(dims) < 4 * ndim:
+        raise DataError(f"{path}: truncated header ({4 + len(dims)} bytes, needs {header})")
+    shape = struct.unpack(f">{ndim}I", dims)
     dtype = IDX_TYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = len(data) - header
-    if found < expected:
-        raise DataError(f"{path}: truncated data ({found} bytes, the header {shape} needs "
+    expected = dtype.itemsize
+    for d in shape:
+        expected *= d
+    if expected > MAX_IDX_BYTES:
+        raise DataError(f"{path}: the header declares {shape} ({expected:,} bytes of data), "
+                        f"more than the {MAX_IDX_BYTES:,}-byte limit")
+    if not compressed:
+        found = path.stat().st_size - header
+        if found < expected:
+            raise DataError(f"{path}: truncated data ({found} bytes, the header {shape} needs "
+                            f"{expected})")
+    array = np.empty(shape, dtype=dtype)
+    view = memoryview(array.reshape(-1).view(np.uint8))
+    got = 0
+    while got < expected:  # in slices: gzip's readinto inflates into a temporary of the size
+        n = stream.readinto(view[got:got + (16 << 20)])
+        if not n:
+            break
+        got += n
+    if got < expected:
+        raise DataError(f"{path}: truncated data ({got} bytes, the header {shape} needs "
                         f"{expected})")
-    if found > expected:
-        raise DataError(f"{path}: {found - expected} unexpected bytes after the data "
-                        f"(header {shape})")
-    array = np.frombuffer(data, dtype=dtype, count=expected // dtype.itemsize, offset=header)
-    return array.reshape(shape).astype(dtype.newbyteorder("="))
+    extra = len(stream.read(1 << 16))
+    if extra:
+        raise DataError(f"{path}: {extra if extra < 1 << 16 else 'many'} unexpected bytes after "
+                        f"the data (header {shape})")
+    return array.astype(dtype.newbyteorder("="), copy=False)
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:

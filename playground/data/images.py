@@ -10,6 +10,8 @@ digits were shifted by whole pixels to put the centre of mass on pixel (14, 14).
 from __future__ import annotations
 
 import os
+import struct
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,9 @@ MNIST_SIZE = 28
 MNIST_BOX = 20
 #: Where MNIST puts the centre of mass, (row, column) in pixel indices (see the module docstring).
 MNIST_CENTRE = (14.0, 14.0)
+MAX_PIXELS = 16_777_216
+"""Largest image read: 16.7 megapixels (4096x4096). The size is read from the file's header
+and a bigger one refused before decoding, so a small file cannot expand to gigabytes."""
 _BLANK = 0.02  # a peak below this (about 5/255) is an empty canvas
 _INK = 0.05  # after scaling the peak to 1, what counts as ink for the bounding box
 
@@ -123,7 +128,8 @@ def load_image_file(path: str | os.PathLike, *, rgb: bool = False) -> np.ndarray
     Raises
     ------
     DataError
-        The file is missing or is not an image Pillow can read.
+        The file is missing, is not an image Pillow can read, or has more than
+        :data:`MAX_PIXELS` pixels (checked before decoding).
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -131,7 +137,14 @@ def load_image_file(path: str | os.PathLike, *, rgb: bool = False) -> np.ndarray
     if not path.is_file():
         raise DataError(f"{path}: image file not found")
     try:
-        with Image.open(path) as img:
+        with warnings.catch_warnings():  # the size is checked here, against a lower limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+        with img:
+            w, h = img.size
+            if w * h > MAX_PIXELS or w < 1 or h < 1:
+                raise DataError(f"{path}: the image is {w}x{h} pixels; images up to "
+                                f"{MAX_PIXELS:,} pixels (4096x4096) are read")
             img.load()
             img = ImageOps.exif_transpose(img)
             if img.mode.startswith("I"):  # 16/32-bit integer gray
@@ -145,8 +158,13 @@ def load_image_file(path: str | os.PathLike, *, rgb: bool = False) -> np.ndarray
                     rgba = img.convert("RGBA")
                     img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
                 arr = np.asarray(img.convert("RGB" if rgb else "L"), dtype=np.float64) / 255.0
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as exc:
+    except DataError:
+        raise
+    except Image.DecompressionBombError:
+        raise DataError(f"{path}: the image has far more than {MAX_PIXELS:,} pixels "
+                        "(4096x4096), the most that is read") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError,
+            struct.error, Image.DecompressionBombWarning) as exc:
         raise DataError(f"{path}: cannot read this image ({exc}); use a PNG or JPEG") from None
     arr = np.clip(arr, 0.0, 1.0).astype(np.float32)
     return np.ascontiguousarray(arr.transpose(2, 0, 1) if rgb else arr)

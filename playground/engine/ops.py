@@ -15,7 +15,17 @@ import numpy as np
 from playground.engine import shapes
 from playground.engine.dispatch import get_backend
 from playground.engine.registry import ACTIVATIONS, POOLS
-from playground.engine.validate import as_bias, as_float32, as_nchw, as_weights, restore
+from playground.engine.validate import (
+    as_bias,
+    as_float32,
+    as_labels,
+    as_nchw,
+    as_weights,
+    check_dy,
+    check_logits,
+    check_size,
+    restore,
+)
 
 
 def _run(backend: str | None, op: str, *args):
@@ -29,9 +39,13 @@ def _run(backend: str | None, op: str, *args):
 
 
 def _conv_setup(x4: np.ndarray, w4: np.ndarray, stride, padding, dilation):
-    """The call's :class:`~shapes.ConvGeometry` and output ``(H', W')``; ValueError if none fits."""
+    """The call's :class:`~shapes.ConvGeometry` and output ``(H', W')``; ValueError if none fits
+    or the output or work buffer would be too large to allocate."""
     geometry = shapes.ConvGeometry.resolve(w4.shape[2:], stride, padding, dilation)
-    return geometry, geometry.output_hw(x4.shape[2:], w4.shape[2:])
+    ho, wo = geometry.output_hw(x4.shape[2:], w4.shape[2:])
+    check_size((x4.shape[0], w4.shape[0], ho, wo), "conv2d's output")
+    check_size((x4.shape[0], ho, wo, w4.shape[1], *w4.shape[2:]), "conv2d's work buffer")
+    return geometry, (ho, wo)
 
 
 def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0,
@@ -58,7 +72,9 @@ def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0,
     x4, nd = as_nchw(x)
     w4, _ = as_weights(w, x4.shape[1])
     b1 = as_bias(b, w4.shape[0])
-    geometry, _ = _conv_setup(x4, w4, stride, padding, dilation)
+    geometry, (ho, wo) = _conv_setup(x4, w4, stride, padding, dilation)
+    if x4.size == 0:  # an empty batch: an empty result, as PyTorch gives
+        return restore(np.zeros((x4.shape[0], w4.shape[0], ho, wo), np.float32), nd)
     return restore(_run(backend, "conv2d", x4, w4, b1, geometry), nd)
 
 
@@ -69,8 +85,10 @@ def conv2d_backward(x, w, dy, stride=1, padding=0, dilation=1, *, backend: str |
     geometry, (ho, wo) = _conv_setup(x4, w4, stride, padding, dilation)
     dy4 = as_float32(dy, "dy")
     expected = (x4.shape[0], w4.shape[0], ho, wo)
-    if dy4.shape != expected:
-        raise ValueError(f"dy must have the output's shape {expected}, got {dy4.shape}")
+    check_dy(dy4, expected)
+    if x4.size == 0:
+        return (np.zeros(x4.shape, np.float32), np.zeros(w4.shape, np.float32),
+                np.zeros(w4.shape[0], np.float32))
     return _run(backend, "conv2d_backward", x4, w4, dy4, geometry)
 
 
@@ -105,8 +123,26 @@ def conv1d(x, w, stride: int = 1, padding: int | str = 0, *, backend: str | None
 def _pool_setup(x4: np.ndarray, size, stride):
     sz = shapes.pair(size, "pool size")
     st = sz if stride is None else shapes.resolve_stride(stride)
-    shapes.pool2d_output_hw(x4.shape[2:], sz, st)
-    return sz, st
+    ho, wo = shapes.pool2d_output_hw(x4.shape[2:], sz, st)
+    return sz, st, (*x4.shape[:2], ho, wo)
+
+
+def _pool(backend, op: str, x, size, stride) -> np.ndarray:
+    x4, nd = as_nchw(x)
+    sz, st, out = _pool_setup(x4, size, stride)
+    if x4.size == 0:
+        return restore(np.zeros(out, np.float32), nd)
+    return restore(_run(backend, op, x4, sz, st), nd)
+
+
+def _pool_backward(backend, op: str, x, dy, size, stride) -> np.ndarray:
+    x4, nd = as_nchw(x)
+    sz, st, out = _pool_setup(x4, size, stride)
+    dy4 = as_float32(dy, "dy")
+    check_dy(dy4, out if dy4.ndim == 4 else out[4 - nd:])
+    if x4.size == 0:
+        return restore(np.zeros(x4.shape, np.float32), nd)
+    return restore(_run(backend, op, x4, dy4.reshape(out), sz, st), nd)
 
 
 def max_pool2d(x, size: int | Sequence[int] = 2, stride=None, *, backend: str | None = None):
@@ -116,32 +152,22 @@ def max_pool2d(x, size: int | Sequence[int] = 2, stride=None, *, backend: str | 
     -----
     ``H' = floor((H - K) / s) + 1``.
     """
-    x4, nd = as_nchw(x)
-    sz, st = _pool_setup(x4, size, stride)
-    return restore(_run(backend, "max_pool2d", x4, sz, st), nd)
+    return _pool(backend, "max_pool2d", x, size, stride)
 
 
 def max_pool2d_backward(x, dy, size=2, stride=None, *, backend: str | None = None):
     """Gradient of :func:`max_pool2d`: each output's gradient goes to its window's first maximum."""
-    x4, nd = as_nchw(x)
-    sz, st = _pool_setup(x4, size, stride)
-    dy4, _ = as_nchw(dy, "dy")
-    return restore(_run(backend, "max_pool2d_backward", x4, dy4, sz, st), nd)
+    return _pool_backward(backend, "max_pool2d_backward", x, dy, size, stride)
 
 
 def avg_pool2d(x, size: int | Sequence[int] = 2, stride=None, *, backend: str | None = None):
     """Mean over each ``size`` window (stride defaults to size; floor mode, no padding)."""
-    x4, nd = as_nchw(x)
-    sz, st = _pool_setup(x4, size, stride)
-    return restore(_run(backend, "avg_pool2d", x4, sz, st), nd)
+    return _pool(backend, "avg_pool2d", x, size, stride)
 
 
 def avg_pool2d_backward(x, dy, size=2, stride=None, *, backend: str | None = None):
     """Gradient of :func:`avg_pool2d`: each output's gradient spread evenly over its window."""
-    x4, nd = as_nchw(x)
-    sz, st = _pool_setup(x4, size, stride)
-    dy4, _ = as_nchw(dy, "dy")
-    return restore(_run(backend, "avg_pool2d_backward", x4, dy4, sz, st), nd)
+    return _pool_backward(backend, "avg_pool2d_backward", x, dy, size, stride)
 
 
 def relu(x, *, backend: str | None = None) -> np.ndarray:
@@ -151,7 +177,9 @@ def relu(x, *, backend: str | None = None) -> np.ndarray:
 
 def relu_backward(x, dy, *, backend: str | None = None) -> np.ndarray:
     """Gradient of :func:`relu`: ``dy`` where ``x > 0``, else 0."""
-    return _run(backend, "relu_backward", as_float32(x, "input"), as_float32(dy, "dy"))
+    xa, dya = as_float32(x, "input"), as_float32(dy, "dy")
+    check_dy(dya, xa.shape)
+    return _run(backend, "relu_backward", xa, dya)
 
 
 def _linear_check(x2: np.ndarray, w2: np.ndarray) -> None:
@@ -165,6 +193,7 @@ def linear(x, w, b=None, *, backend: str | None = None) -> np.ndarray:
     """Fully connected layer ``x @ w.T + b``: x (N, F), w (O, F), b (O,) -> (N, O)."""
     x2, w2 = as_float32(x, "input"), as_float32(w, "weights")
     _linear_check(x2, w2)
+    check_size((x2.shape[0], w2.shape[0]), "linear's output")
     return _run(backend, "linear", x2, w2, as_bias(b, w2.shape[0]))
 
 
@@ -172,29 +201,28 @@ def linear_backward(x, w, dy, *, backend: str | None = None):
     """Gradients ``(dx, dw, db)`` of :func:`linear`."""
     x2, w2, dy2 = as_float32(x, "input"), as_float32(w, "weights"), as_float32(dy, "dy")
     _linear_check(x2, w2)
-    if dy2.shape != (x2.shape[0], w2.shape[0]):
-        raise ValueError(f"dy must be {(x2.shape[0], w2.shape[0])}, got {dy2.shape}")
+    check_dy(dy2, (x2.shape[0], w2.shape[0]))
     return _run(backend, "linear_backward", x2, w2, dy2)
 
 
 def softmax_cross_entropy(logits, labels, *, backend: str | None = None):
     """Mean cross-entropy of softmax(logits) (N, C) against integer labels (N,), and dlogits."""
     z = as_float32(logits, "logits")
-    y = np.asarray(labels)
-    if z.ndim != 2 or y.shape != (z.shape[0],) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"need logits (N, C) and integer labels (N,), got {z.shape} and {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= z.shape[1]):
-        raise ValueError(f"labels must lie in [0, {z.shape[1]}), got {y.min()}..{y.max()}")
+    check_logits(z)
+    y = as_labels(labels, z.shape[0], z.shape[1])
+    if z.shape[0] == 0:
+        raise ValueError("softmax_cross_entropy needs at least one row of logits, got (0, C)")
     be = get_backend(backend)
-    loss, grad = be.softmax_cross_entropy(be.to_device(z), np.ascontiguousarray(y, np.int64))
+    loss, grad = be.softmax_cross_entropy(be.to_device(z), y)
     return float(loss), be.to_host(grad)
 
 
 def softmax(logits, *, backend: str | None = None) -> np.ndarray:
     """Row-wise softmax probabilities of (N, C) logits."""
     z = as_float32(logits, "logits")
-    if z.ndim != 2:
-        raise ValueError(f"logits must be (N, C), got {z.shape}")
+    check_logits(z)
+    if z.shape[0] == 0:
+        return np.zeros(z.shape, np.float32)
     return _run(backend, "softmax", z)
 
 
@@ -252,6 +280,9 @@ def feature_maps(
         geometry, sz, pst = _preview_setup(*key)
     except TypeError:  # unhashable settings (lists): same checks, uncached
         geometry, sz, pst = _preview_setup.__wrapped__(*key)
+    hw = geometry.output_hw(x4.shape[2:], w4.shape[2:])
+    check_size((w4.shape[0], *hw), "feature maps")
+    check_size((*hw, *w4.shape[1:]), "feature maps' work buffer")
     be = get_backend(backend)
     fused = getattr(be, "feature_maps", None)
     if fused is not None:

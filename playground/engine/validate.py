@@ -106,3 +106,49 @@ def as_bias(b, k: int) -> np.ndarray | None:
     if arr.shape[0] != k:
         raise ValueError(f"bias must have one value per filter ({k}), got shape {np.shape(b)}")
     return arr
+
+
+MAX_ELEMENTS = 1 << 27
+"""Largest array (elements) an engine call allocates: 2**27 float32 = 512 MiB. Bigger is refused."""
+
+
+def check_size(shape: tuple[int, ...], what: str) -> None:
+    """ValueError when an array of ``shape`` would exceed :data:`MAX_ELEMENTS` (checked first)."""
+    n = 1
+    for d in shape:
+        n *= int(d)
+    if n > MAX_ELEMENTS:
+        raise ValueError(f"{what} of shape {tuple(shape)} would hold {n:,} values, more than the "
+                         f"limit of {MAX_ELEMENTS:,} (512 MiB): use a smaller batch or input")
+
+
+def check_dy(dy: np.ndarray, expected: tuple[int, ...]) -> None:
+    """ValueError unless the upstream gradient has the forward output's shape exactly."""
+    if tuple(dy.shape) != tuple(expected):
+        raise ValueError(f"dy must have the output's shape {tuple(expected)}, got {dy.shape}")
+
+
+def check_logits(z: np.ndarray) -> None:
+    """ValueError unless logits are (N, C) with at least one class."""
+    if z.ndim != 2:
+        raise ValueError(f"logits must be (N, C), got {z.shape}")
+    if z.shape[1] < 1:
+        raise ValueError(f"logits must have at least one class, got shape {z.shape}")
+
+
+def as_labels(labels, n: int, n_classes: int) -> np.ndarray:
+    """Integer class labels as int64 (N,); ValueError unless each lies in ``[0, n_classes)``.
+
+    The fused loss kernels index ``logits[i, label]`` without a check, so this is the guard.
+    """
+    y = np.asarray(labels)
+    if y.dtype == object or not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+        raise ValueError(f"labels must be integers, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"need one label per row of logits ({n},), got shape {y.shape}")
+    if y.size:
+        lo, hi = int(y.min()), int(y.max())
+        if lo < 0 or hi >= n_classes:
+            raise ValueError(f"labels must lie in [0, {n_classes}) for {n_classes} classes, got "
+                             f"{lo}..{hi}: the model needs at least {hi + 1} outputs")
+    return np.ascontiguousarray(y, np.int64)

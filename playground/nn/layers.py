@@ -142,6 +142,9 @@ class Conv2d(Layer):
         return dx
 
     def out_shape(self, in_shape):
+        if len(in_shape) != 3 or in_shape[0] != self.in_channels:
+            raise ValueError(f"conv layer expects {self.in_channels} input channels (C, H, W), "
+                             f"got {in_shape}")
         ho, wo = self.geometry.output_hw(in_shape[1:], self.kernel)
         return (self.out_channels, ho, wo)
 
@@ -209,6 +212,8 @@ class _Pool(Layer):
         return dx
 
     def out_shape(self, in_shape):
+        if len(in_shape) != 3:
+            raise ValueError(f"pooling expects feature maps (C, H, W), got {in_shape}")
         return (in_shape[0], *shapes.pool2d_output_hw(in_shape[1:], self.size, self.stride))
 
     def spec(self):
@@ -282,7 +287,7 @@ class Linear(Layer):
         return dx
 
     def out_shape(self, in_shape):
-        if int(np.prod(in_shape)) != self.in_features:
+        if len(in_shape) != 1 or int(np.prod(in_shape)) != self.in_features:
             raise ValueError(f"linear layer expects {self.in_features} features, got {in_shape}")
         return (self.out_features,)
 

@@ -69,8 +69,12 @@ def evaluate(model, images, labels, batch_size: int = 1000) -> Evaluation:
     y = np.asarray(labels, np.int64)
     if len(y) != len(images):
         raise ValueError(f"{len(images)} images but {len(y)} labels")
-    probs = model.predict_proba(images, batch_size) if len(y) else np.zeros((0, N_CLASSES),
+    if y.size and y.min() < 0:
+        raise ValueError(f"labels must be >= 0, got {int(y.min())}")
+    n_model = int(getattr(model, "n_classes", N_CLASSES))
+    probs = model.predict_proba(images, batch_size) if len(y) else np.zeros((0, n_model),
                                                                            np.float32)
     pred = probs.argmax(axis=1)
-    cm = confusion_matrix(y, pred)
+    # a label the model has no output for is counted, never indexed past the matrix
+    cm = confusion_matrix(y, pred, max(n_model, int(y.max(initial=-1)) + 1))
     return Evaluation(accuracy(y, pred), per_class_accuracy(cm), cm, pred, probs, y)

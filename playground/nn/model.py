@@ -43,22 +43,35 @@ _PREFIX = {"conv": "conv", "relu": "relu", "maxpool": "pool", "avgpool": "pool",
            "flatten": "flatten", "linear": "fc"}
 
 
-def _fcnn() -> list[Layer]:
-    return [Flatten(), Linear(784, 128), ReLU(), Linear(128, 10)]
+MAX_CLASSES = 256
+"""Most output classes a model may have (IDX labels are bytes, so 0-255)."""
 
 
-def _lenet5_small() -> list[Layer]:
+def _fcnn(n_classes: int = N_CLASSES) -> list[Layer]:
+    return [Flatten(), Linear(784, 128), ReLU(), Linear(128, n_classes)]
+
+
+def _lenet5_small(n_classes: int = N_CLASSES) -> list[Layer]:
     return [Conv2d(1, 6, 5, padding="same"), ReLU(), MaxPool2d(2), Flatten(),
-            Linear(6 * 14 * 14, 10)]
+            Linear(6 * 14 * 14, n_classes)]
 
 
-def _lenet5() -> list[Layer]:
+def _lenet5(n_classes: int = N_CLASSES) -> list[Layer]:
     return [Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2),
             Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
-            Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10)]
+            Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, n_classes)]
 
 
-ARCHITECTURES: dict[str, Callable[[], list[Layer]]] = {
+def check_n_classes(n_classes) -> int:
+    """``n_classes`` as an int in ``[2, MAX_CLASSES]``; ValueError saying the count otherwise."""
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
+        raise ValueError(f"the number of classes must be a whole number, got {n_classes!r}")
+    if not 2 <= int(n_classes) <= MAX_CLASSES:
+        raise ValueError(f"a model needs 2 to {MAX_CLASSES} classes, got {int(n_classes)}")
+    return int(n_classes)
+
+
+ARCHITECTURES: dict[str, Callable[..., list[Layer]]] = {
     "fcnn": _fcnn,
     "lenet5-small": _lenet5_small,
     "lenet5": _lenet5,
@@ -149,6 +162,12 @@ class Model:
         raise KeyError(f"no layer named {key!r}; layers: {', '.join(self.layer_names)}")
 
     @property
+    def n_classes(self) -> int:
+        """How many classes the model tells apart: the length of its output vector."""
+        out = self._shapes[-1] if self._shapes else self.input_shape
+        return int(out[0]) if len(out) == 1 else int(np.prod(out))
+
+    @property
     def layer_names(self) -> list[str]:
         return [layer.name for layer in self.layers]
 
@@ -214,7 +233,14 @@ class Model:
 
     # -- computing ---------------------------------------------------------------------------
     def forward(self, x, train: bool = False):
-        """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches."""
+        """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches.
+
+        The batch must match :attr:`input_shape` (ValueError otherwise): the backend kernels index
+        their inputs by the layers' sizes unchecked.
+        """
+        if tuple(x.shape[1:]) != self.input_shape:
+            raise ValueError(f"model {self.name!r} takes inputs {self.input_shape}, got a batch "
+                             f"of {tuple(x.shape[1:])}")
         for layer in self.layers:
             x = layer.forward(x, train)
         return x
@@ -236,7 +262,7 @@ class Model:
         be = self.be
         out = [be.to_host(be.softmax(self.forward(be.to_device(x[i:i + batch_size]))))
                for i in range(0, len(x), batch_size)]
-        probs = np.concatenate(out) if out else np.zeros((0, N_CLASSES), np.float32)
+        probs = np.concatenate(out) if out else np.zeros((0, self.n_classes), np.float32)
         probs = np.asarray(probs, np.float32)
         return probs[0] if single else probs
 
@@ -277,12 +303,16 @@ class Model:
         return [layer.spec() for layer in self.layers]
 
 
-def build_model(name: str, seed: int = 0, backend: str | ModuleType | None = None) -> Model:
-    """One of :data:`ARCHITECTURES`, He/Glorot-initialised from ``seed``."""
+def build_model(name: str, seed: int = 0, backend: str | ModuleType | None = None,
+                n_classes: int = N_CLASSES) -> Model:
+    """One of :data:`ARCHITECTURES` with ``n_classes`` outputs, He/Glorot-initialised from ``seed``.
+
+    The number of classes comes from the data (``max label + 1``); it is 10 for digits.
+    """
     key = name.strip().lower()
     if key not in ARCHITECTURES:
         raise ValueError(f"unknown model {name!r}: choose one of {', '.join(ARCHITECTURES)}")
-    model = Model(ARCHITECTURES[key](), key, backend)
+    model = Model(ARCHITECTURES[key](check_n_classes(n_classes)), key, backend)
     initialize(model.layers, seed)
     return model
 

@@ -67,6 +67,8 @@ class TrainConfig:
         if self.train_size is not None and (not isinstance(self.train_size, int)
                                             or self.train_size < 1):
             raise bad("train size must be a whole number >= 1", self.train_size)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise bad("seed must be a whole number >= 0", self.seed)
         if self.schedule not in ("cosine", "constant"):
             raise bad("schedule must be 'cosine' or 'constant'", self.schedule)
 
@@ -110,7 +112,12 @@ class Progress:
 
 @dataclass(frozen=True)
 class TrainResult:
-    """What a finished run returns: per-epoch history (dicts) and the final figures."""
+    """What a finished run returns: per-epoch history (dicts) and the final figures.
+
+    ``diverged`` is None for a run that finished, else the one-line reason it stopped early (the
+    loss or the weights became NaN or infinite); the model then holds the weights of the last
+    finished epoch (``epochs_completed``), or, when none finished, its weights before training.
+    """
 
     history: tuple[dict, ...]
     epochs_completed: int
@@ -119,6 +126,7 @@ class TrainResult:
     train_seconds: float
     images_per_s: float
     config: TrainConfig = field(default_factory=TrainConfig)
+    diverged: str | None = None
 
 
 def _images_labels(part) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +188,26 @@ def prepare_data(data, config: TrainConfig):
 
 
 
+def n_classes_of(*label_sets) -> int:
+    """How many classes labelled data has: ``max label + 1`` over all sets (at least 2)."""
+    top = max((int(np.max(y)) for y in label_sets if y is not None and len(y)), default=1)
+    return max(2, top + 1)
+
+
+def check_labels(model: Model, *label_sets) -> None:
+    """ValueError naming the counts when labels fall outside the model's ``n_classes`` outputs."""
+    for y in label_sets:
+        if len(y) == 0:
+            continue
+        lo, hi = int(np.min(y)), int(np.max(y))
+        if lo < 0:
+            raise ValueError(f"labels must be >= 0, got {lo}")
+        if hi >= model.n_classes:
+            raise ValueError(f"the data has labels up to {hi} ({hi + 1} classes) but the model "
+                             f"{model.name!r} has {model.n_classes} outputs: build it with "
+                             f"n_classes={hi + 1}")
+
+
 def validation_accuracy(model: Model, images: np.ndarray, labels: np.ndarray,
                         batch_size: int = 1000) -> float | None:
     """Accuracy on held-out images (None when there are none)."""
@@ -197,6 +225,7 @@ def train(model: Model, data, config: TrainConfig | None = None,
     """
     cfg = config or TrainConfig()
     (xt, yt), (xv, yv), prov = prepare_data(data, cfg)
+    check_labels(model, yt, yv)
     if cfg.backend is not None:
         model.to(cfg.backend)
     opt = make_optimizer(cfg.optimizer, model.parameters(), model.be, cfg.lr, cfg.momentum,
@@ -220,6 +249,7 @@ def _loop(model: Model, opt, cfg: TrainConfig, xt, yt, xv, yv, prov,
     busy = 0.0  # seconds spent inside this generator
     ema, ema_k, done = 0.0, 0, 0
     train_acc = 0.0
+    good = model.state_dict()  # the weights to keep if the run diverges
     for epoch in range(1, cfg.epochs + 1):
         t_epoch = 0.0
         loss_sum, correct, seen = 0.0, 0, 0
@@ -235,9 +265,7 @@ def _loop(model: Model, opt, cfg: TrainConfig, xt, yt, xv, yv, prov,
             logits = model.forward(be.to_device(as_batch(xb)), train=True)
             batch_loss, dlogits = cross_entropy(be, logits, yt[idx])
             if not math.isfinite(batch_loss):
-                model.clear_cache()
-                raise FloatingPointError(f"training diverged (loss {batch_loss}) at epoch "
-                                         f"{epoch} step {step}: lower the learning rate")
+                return _diverged(model, good, cfg, f"loss {batch_loss}", epoch, step, train_acc)
             model.backward(dlogits)
             opt.step()
             correct += int((np.argmax(be.to_host(logits), axis=1) == yt[idx]).sum())
@@ -253,6 +281,10 @@ def _loop(model: Model, opt, cfg: TrainConfig, xt, yt, xv, yv, prov,
             yield Progress(epoch, cfg.epochs, step, steps, ema / (1 - 0.9**ema_k), batch_loss,
                            loss_sum / seen, train_acc, None, opt.lr, seen / t_epoch, t_epoch,
                            time.perf_counter() - start, busy / done * (total_steps - done), "step")
+        state = model.state_dict()
+        if not all(np.isfinite(a).all() for a in state.values()):
+            return _diverged(model, good, cfg, "weights not finite", epoch, steps, train_acc)
+        good = state
         t0 = time.perf_counter()
         val_acc = validation_accuracy(model, xv, yv)
         busy += time.perf_counter() - t0
@@ -267,6 +299,24 @@ def _loop(model: Model, opt, cfg: TrainConfig, xt, yt, xv, yv, prov,
     return TrainResult(tuple(dict(h) for h in model.history), cfg.epochs,
                        model.history[-1]["val_acc"], train_acc, train_s,
                        n * cfg.epochs / train_s if train_s else 0.0, cfg)
+
+
+def _diverged(model: Model, good: dict, cfg: TrainConfig, what: str, epoch: int, step: int,
+              train_acc: float) -> TrainResult:
+    """Stops a run whose loss or weights blew up: restores the last good weights, says so."""
+    model.clear_cache()
+    model.load_state_dict(good)
+    done = len(model.history)
+    kept = (f"the model keeps the weights of epoch {done}" if done
+            else "no epoch finished, so the model keeps its untrained weights")
+    message = (f"training diverged ({what}) at epoch {epoch} step {step}: lower the learning "
+               f"rate (it was {cfg.lr:g}); {kept}")
+    model.training["diverged"] = message
+    train_s = sum(h["seconds"] for h in model.history)
+    n_seen = sum(h["images_per_s"] * h["seconds"] for h in model.history)
+    return TrainResult(tuple(dict(h) for h in model.history), done,
+                       model.history[-1]["val_acc"] if done else None, train_acc, train_s,
+                       n_seen / train_s if train_s else 0.0, cfg, message)
 
 
 def run_training(model: Model, data, config: TrainConfig | None = None,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__, engine
+from playground.scene import Change
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
@@ -47,11 +48,13 @@ from playground.ui.playground.cost_panel import CostPanel
 from playground.ui.playground.formula_panel import FormulaPanel
 from playground.ui.playground.input_panel import InputPanel
 from playground.ui.playground.kernel_editor import KernelEditor
+from playground.ui.playground.link_banner import LinkBanner
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
 from playground.ui.playground.state import PlaygroundState
 from playground.ui.playground.stepper import StepThroughWidget
+from playground.ui.window_session import WindowSession
 
 MNIST_CREDIT = (
     "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
@@ -69,7 +72,7 @@ def _group(title: str, widget: QWidget, tip: str = "") -> QGroupBox:
     return box
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowSession, QMainWindow):
     """Top-level window of the playground."""
 
     def __init__(self, state: PlaygroundState | None = None, restore: bool = True,
@@ -82,7 +85,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Convolution Playground {__version__}")
         self.state = state if state is not None else PlaygroundState()
         self.save_on_close = restore
-        self.shared_scale = True
         self.render_ms = 0.0
         self._t_changed = 0.0
         observe_state(self, self.state, self._on_state_changed_first)
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         observe_state(self, self.state, self._on_state_changed_last)
+        observe_state(self, self.state, self._on_state_view_changed)
+        self.lower_tabs.currentChanged.connect(self._on_lower_tab_changed)
+        self.holder.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.undo.rejected.connect(lambda m: self.statusBar().showMessage(f"Refused: {m}", 6000))
         self._update_status()
         self._default_size()
@@ -112,7 +117,7 @@ class MainWindow(QMainWindow):
                                              "reset: " + "; ".join(problems), 10000)
         if backend is not None:
             self.state.set_backend(backend)
-        self._follow_backend_choice("backend")
+        self._follow_backend_choice(Change.BACKEND)
         th.theme().changed.connect(self._on_scale_changed)
         self._watch_backend_session(self.backend_session)
 
@@ -182,6 +187,8 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        self.link_banner = LinkBanner(self.holder)
+        rl.addWidget(self.link_banner)
         rl.addWidget(_group("Kernels (templates)", self.kernel_editor,
                             "Each kernel W_k is a template: the feature map is high where the "
                             "image patch looks like it."))
@@ -256,16 +263,6 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(right.minimumSizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
 
-    def set_shared_scale(self, shared: bool) -> None:
-        """One colour scale for all maps (True) or one per map."""
-        self.shared_scale = bool(shared)
-        for w in (self.maps_view.shared_check, self.settings_panel.shared_scale,
-                  getattr(self, "shared_action", None)):
-            if w is not None and w.isChecked() != self.shared_scale:
-                with QSignalBlocker(w):
-                    w.setChecked(self.shared_scale)
-        self.maps_view.set_shared_scale(self.shared_scale)
-
     def show_1d_example(self) -> None:
         """Shows the lecture's 1-D example in the 1-D step-through."""
         from playground.lessons import lecture
@@ -300,21 +297,6 @@ class MainWindow(QMainWindow):
         """ReLU <-> none."""
         act = "none" if self.state.settings.activation == "relu" else "relu"
         self._set(f"Activation: {act}", activation=act)
-
-    def reset_to_defaults(self) -> None:
-        """Default kernels, settings, blank drawing, 100 % scale; forgets the saved session."""
-        default = PlaygroundState().snapshot()
-        default["backend"] = "auto"
-
-        def change() -> None:
-            self.canvas.clear()
-            self.state.restore(default)
-
-        self.undo.run("Reset to defaults", change)
-        persistence.clear()
-        self.set_ui_scale(100)
-        self.set_shared_scale(True)
-        self.statusBar().showMessage("Reset to defaults (Ctrl+Z brings the last state back)", 5000)
 
     def load_demo(self, label: int | None = None, index: int | None = None) -> None:
         """Screenshot scene (:data:`playground.lessons.lecture.DEMO`): a bundled 3, the prong + 5
@@ -362,8 +344,8 @@ class MainWindow(QMainWindow):
         session.message.connect(self.statusBar().showMessage)
         session.changed.connect(self._on_backend_switched)
 
-    def _follow_backend_choice(self, what: str) -> None:
-        if what not in ("backend", "restored") or self.state.backend == self.backend_session.asked:
+    def _follow_backend_choice(self, what: Change) -> None:
+        if not what & Change.BACKEND or self.state.backend == self.backend_session.asked:
             return
         try:
             self.backend_session.request(self.state.backend)
@@ -374,7 +356,7 @@ class MainWindow(QMainWindow):
 
     def _on_backend_switched(self, _name: str) -> None:
         self.state.recompute()
-        self.state.changed.emit("backend")
+        self.state.changed.emit(Change.BACKEND)
 
     # ---- network tab ---------------------------------------------------------------------------
     def ensure_network_tab(self):
@@ -398,10 +380,10 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.ensure_network_tab())
 
     # ---- status ------------------------------------------------------------------------------
-    def _on_state_changed_first(self, _what: str) -> None:
+    def _on_state_changed_first(self, _what: Change) -> None:
         self._t_changed = time.perf_counter()
 
-    def _on_state_changed_last(self, _what: str) -> None:
+    def _on_state_changed_last(self, _what: Change) -> None:
         self.render_ms = (time.perf_counter() - self._t_changed) * 1000.0
         self._update_status()
 

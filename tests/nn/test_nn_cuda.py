@@ -62,7 +62,7 @@ np.testing.assert_allclose([h["train_loss"] for h in r2.history],
                            [h["train_loss"] for h in r1.history], rtol=1e-4)
 np.testing.assert_allclose(dev.predict_proba(x[:3]), ref.predict_proba(x[:3]), atol=1e-4)
 dev.save(OUT)
-again = load_model(OUT, backend="cuda")
+again = load_model(OUT, backend="cuda", input_shape=None)
 np.testing.assert_allclose(again.predict_proba(x[:3]), dev.predict_proba(x[:3]), atol=1e-6)
 print("ok")
 """

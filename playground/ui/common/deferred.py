@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from playground.scene import Change
+
 
 class RefreshWhenShown:
     """Mixin for a QWidget observing the playground state; subclasses implement ``refresh``
@@ -15,10 +17,10 @@ class RefreshWhenShown:
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def _needs_refresh(self, what: str) -> bool:
-        return True
+    def _needs_refresh(self, what: Change) -> bool:
+        return bool(what & ~Change.VIEW)  # display choices such as the colour scale: not here
 
-    def _on_state_changed(self, what: str) -> None:
+    def _on_state_changed(self, what: Change) -> None:
         if not self._needs_refresh(what):
             return
         self._dirty = True

@@ -1,21 +1,23 @@
 """One undo stack for the window: every user change to the playground is a before/after snapshot.
 
 :class:`UndoableState` wraps :class:`~playground.ui.playground.state.PlaygroundState` (and the
-drawing canvas): ``run(text, fn)`` captures the state, runs ``fn`` (a setter that may raise
-``ValueError``), captures again and pushes a :class:`SnapshotCommand`. Undo and redo restore a
-snapshot in one recompute. Consecutive changes with the same ``merge`` key (spin-box bursts)
-collapse into one step.
+drawing canvas): ``run(text, fn)`` captures a :class:`Snapshot` (the state's
+:class:`~playground.scene.Scene`, the one snapshot format, plus the canvas drawing), runs ``fn``
+(a setter that may raise ``ValueError``), captures again and pushes a :class:`SnapshotCommand`.
+Undo and redo apply a scene in one step (one recompute). Consecutive changes with the same
+``merge`` key (spin-box bursts) collapse into one step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
 
+from playground.scene import Scene
 from playground.ui.playground.state import PlaygroundState
 
 _MERGE_IDS: dict[str, int] = {}
@@ -27,18 +29,23 @@ def _merge_id(key: str | None) -> int:
     return _MERGE_IDS.setdefault(key, 1000 + len(_MERGE_IDS))
 
 
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    for key in ("image", "kernels", "bias"):
-        if a[key].shape != b[key].shape or not np.array_equal(a[key], b[key]):
-            return False
-    return (a["settings"] == b["settings"] and a["selected"] == b["selected"]
-            and a["backend"] == b["backend"] and a["canvas"] == b["canvas"])
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What one undo step restores: the scene and the canvas drawing (shared copy-on-write)."""
+
+    scene: Scene
+    canvas: QImage | None = None
+
+    def same_as(self, other: Snapshot) -> bool:
+        """Whether restoring ``other`` would change nothing the user can see (display choices
+        such as the colour scale are not undone)."""
+        return self.scene.same_content(other.scene) and self.canvas == other.canvas
 
 
 class SnapshotCommand(QUndoCommand):
     """Restores ``before`` on undo and ``after`` on redo (the first redo is the change itself)."""
 
-    def __init__(self, target: UndoableState, text: str, before: dict, after: dict,
+    def __init__(self, target: UndoableState, text: str, before: Snapshot, after: Snapshot,
                  merge: str | None = None) -> None:
         super().__init__(text)
         self._target, self.before, self.after = target, before, after
@@ -76,23 +83,18 @@ class UndoableState(QObject):
         self.state = state
         self.stack = stack if stack is not None else QUndoStack(self)
         self.canvas = None
-        self._pending: dict | None = None
+        self._pending: Snapshot | None = None
 
     # ---- snapshots -------------------------------------------------------------------------
-    def capture(self) -> dict[str, Any]:
-        """Everything undo restores (array copies; the canvas image is shared copy-on-write)."""
-        s = self.state
-        return {
-            "image": s.image.copy(), "kernels": s.kernels.copy(), "bias": s.bias.copy(),
-            "selected": s.selected, "settings": dict(s.settings.__dict__), "backend": s.backend,
-            "canvas": None if self.canvas is None else self.canvas.buffer(),
-        }
+    def capture(self) -> Snapshot:
+        """Everything undo restores: the state's scene and the canvas drawing."""
+        return Snapshot(self.state.scene(), None if self.canvas is None else self.canvas.buffer())
 
-    def apply(self, snap: dict[str, Any]) -> None:
-        """Puts a captured snapshot back (one recompute)."""
-        if self.canvas is not None and snap["canvas"] is not None:
-            self.canvas.set_buffer(snap["canvas"], push=False)
-        self.state.restore({k: v for k, v in snap.items() if k != "canvas"})
+    def apply(self, snap: Snapshot) -> None:
+        """Puts a captured snapshot back (one recompute; the colour scale and view stay)."""
+        if self.canvas is not None and snap.canvas is not None:
+            self.canvas.set_buffer(snap.canvas, push=False)
+        self.state.apply(snap.scene, view=False)
 
     # ---- changes ---------------------------------------------------------------------------
     def run(self, text: str, fn: Callable[[], Any], merge: str | None = None) -> bool:
@@ -116,7 +118,7 @@ class UndoableState(QObject):
             before, self._pending = self._pending, None
             self._push(text, before, None)
 
-    def _push(self, text: str, before: dict, merge: str | None) -> None:
+    def _push(self, text: str, before: Snapshot, merge: str | None) -> None:
         after = self.capture()
-        if not _same(before, after):
+        if not before.same_as(after):
             self.stack.push(SnapshotCommand(self, text, before, after, merge))

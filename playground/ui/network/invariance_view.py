@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
+from playground.scene import Change
 from playground.ui.common.binding import observe_state
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
@@ -179,8 +180,8 @@ class InvarianceView(QWidget):
             self.state.set_image(img)
         self.shifted_to.emit(dy, dx)
 
-    def _on_state_changed(self, what: str) -> None:
-        if what not in ("image", "restored"):
+    def _on_state_changed(self, what: Change) -> None:
+        if not what & Change.IMAGE:
             return
         if self._mine is None or not np.array_equal(self.state.image, self._mine):
             self._base, self._mine, self.offset = None, None, (0, 0)  # a new drawing

@@ -6,9 +6,13 @@ refreshed from the trainer's snapshots), the finished model, or a file the stude
 predicts ``state.image`` whenever the drawing changes (latest request wins: bursts of changes
 within one event-loop pass give one prediction).
 
-While conv1 is *linked* to the playground (:meth:`ModelHolder.link_conv1`), every change of
-``state.kernels`` (typed cells, presets, undo) is written into the model's conv1 and the digit is
-predicted again at once; :meth:`ModelHolder.revert_conv1` puts the trained filters back.
+While conv1 is *linked* to the playground (:meth:`ModelHolder.link_conv1`), the network on show is
+a copy of the model with its own name ("LeNet-5, conv1 edited"): the bundled or trained original is
+never written. Every change of ``state.kernels`` of conv1's shape (typed cells, presets, undo) is
+written into the copy's conv1 and the digit is predicted again at once; a change of the kernels'
+shape (their number, size or channels: Matrix A, the 1-D example, an RGB image) ends the link with
+a message instead. :meth:`ModelHolder.revert_conv1` puts the trained filters back and
+:meth:`ModelHolder.back_to_bundled` shows the bundled model again.
 
 Models follow the engine's selected backend: the window's
 :class:`~playground.ui.common.backend_session.BackendSession` keeps the engine on the NumPy
@@ -24,10 +28,14 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground import engine, nn
-from playground.nn.registry import display_name
-from playground.nn.sessions import clone_model, fit_conv1
+from playground.nn.registry import bundled_architectures, display_name
+from playground.nn.sessions import clone_model
+from playground.scene import Change
 from playground.ui.common.binding import observe_state
 from playground.ui.playground.state import PlaygroundState
+
+BUNDLED = "pre-trained, bundled with the app"
+"""The ``source`` of a bundled pre-trained model."""
 
 
 def digit_input(image: np.ndarray) -> np.ndarray:
@@ -77,6 +85,9 @@ class ModelHolder(QObject):
         self.probabilities: np.ndarray | None = None
         self._pretrained: dict[str, nn.Model] = {}
         self._linked = False
+        self.edited_from: str | None = None
+        """The source of the model whose copy is on show with an edited conv1 (None: no copy)."""
+        self._bundled = pretrained or "lenet5"
         self._trained_conv1: dict[str, np.ndarray] | None = None
         self._writing_state = False
         self._trace: dict[str, np.ndarray] | None = None
@@ -89,7 +100,7 @@ class ModelHolder(QObject):
         if pretrained is not None:
             try:
                 model = clone_model(self.pretrained(pretrained))
-                source = "pre-trained, bundled with the app"
+                source = BUNDLED
             except nn.ModelFileError as exc:
                 model = nn.build_model(pretrained, backend=backend)
                 source = "untrained"
@@ -117,6 +128,7 @@ class ModelHolder(QObject):
         model.to(self.compute_backend())
         self.model = model
         self.source = source
+        self.edited_from = None
         self._version += 1
         self.model_changed.emit(model)
         self.predict()
@@ -135,6 +147,32 @@ class ModelHolder(QObject):
         """New weights for the current model (a training snapshot); predicts again."""
         self.model.load_state_dict(weights)
         self._weights_changed()
+
+    @property
+    def title(self) -> str:
+        """The model's name as shown: "LeNet-5", or "LeNet-5, conv1 edited" for an edited copy."""
+        name = display_name(self.model.name)
+        return f"{name}, conv1 edited" if self.edited_from is not None else name
+
+    @property
+    def is_bundled(self) -> bool:
+        """True when the bundled pre-trained model is on show, unedited."""
+        return self.source == BUNDLED and self.edited_from is None
+
+    def back_to_bundled(self) -> bool:
+        """Shows the bundled pre-trained model again (ends a link); False (message) if it can't."""
+        if self.training:
+            self.message.emit("Stop the training before going back to the bundled model.")
+            return False
+        name = self.model.name if self.model.name in bundled_architectures() else self._bundled
+        try:
+            model = clone_model(self.pretrained(name))
+        except nn.ModelFileError as exc:
+            self.message.emit(f"The bundled {display_name(name)} cannot be loaded: {exc}")
+            return False
+        self.set_model(model, BUNDLED)
+        self.message.emit(f"Back to the bundled pre-trained {display_name(name)}.")
+        return True
 
     @property
     def has_conv(self) -> bool:
@@ -172,11 +210,18 @@ class ModelHolder(QObject):
         self.weights_changed.emit()
         self.predict()
 
-    def _on_state_changed(self, what: str) -> None:
-        if what in ("image", "restored", "backend"):
+    def _on_state_changed(self, what: Change) -> None:
+        if what & (Change.IMAGE | Change.BACKEND):
             self._pending.start()
-        if self._linked and what in ("kernels", "restored") and not self._writing_state:
-            self._write_state_kernels()
+        if self._linked and what & Change.KERNELS and not self._writing_state:
+            weight = self.model.get_weights("conv1")["weight"]
+            if self.state.kernels.shape == weight.shape:
+                self._write_state_kernels()
+            else:  # never refit: the kernels on show are no longer conv1's
+                self.unlink(
+                    f"The kernel editor is no longer linked to {self.title}: the kernels are now "
+                    f"{_shape(self.state.kernels.shape)}, conv1 takes {_shape(weight.shape)}. "
+                    "The network keeps the filters it had; Edit in kernel editor links again.")
 
     # ---- conv1 linked to the kernel editor ---------------------------------------------------
     @property
@@ -189,6 +234,17 @@ class ModelHolder(QObject):
             raise ValueError(f"{display_name(self.model.name)} has no convolution layer to edit")
         if self.training:
             raise ValueError("stop the training before editing its filters")
+        c_in = self.model.get_weights("conv1")["weight"].shape[1]
+        if self.state.channels != c_in:
+            raise ValueError(f"conv1 of {display_name(self.model.name)} takes {c_in} channel(s) "
+                             f"but the Playground shows a {self.state.channels}-channel image: "
+                             "draw a digit or open a grey image first")
+        if self.edited_from is None:  # edit a copy, never the model it came from
+            twin = clone_model(self.model)
+            self.edited_from, self.model = self.source, twin
+            self.source = f"a copy; the original ({self.edited_from}) is unchanged"
+            self._version += 1
+            self.model_changed.emit(twin)
         weights = self.model.get_weights("conv1")
         if self._trained_conv1 is None:
             self._trained_conv1 = {k: v.copy() for k, v in weights.items()}
@@ -202,13 +258,16 @@ class ModelHolder(QObject):
             self._linked = True
             self.link_changed.emit(True)
 
-    def unlink(self) -> None:
-        """Stops writing the playground's kernels into conv1 (the edited weights stay)."""
+    def unlink(self, message: str = "") -> None:
+        """Stops writing the playground's kernels into conv1 (the edited copy stays on show);
+        ``message`` tells the student why."""
         was = self._linked
         self._linked = False
         self._trained_conv1 = None
         if was:
             self.link_changed.emit(False)
+            if message:
+                self.message.emit(message)
 
     def revert_conv1(self) -> None:
         """Restores conv1's trained filters (and shows them in the playground if linked)."""
@@ -233,12 +292,11 @@ class ModelHolder(QObject):
                     and np.array_equal(now["bias"], self._trained_conv1["bias"]))
 
     def _write_state_kernels(self) -> None:
-        current = self.model.get_weights("conv1")
-        w, b, exact = fit_conv1(self.state.kernels, self.state.bias, current["weight"],
-                                current["bias"])
-        self.model.set_weights("conv1", w, b)
-        if not exact:
-            self.message.emit(f"The playground's kernels are {self.state.kernels.shape[0]} of "
-                              f"{'x'.join(map(str, self.state.kernels.shape[2:]))}; conv1 takes "
-                              f"{w.shape[0]} of {w.shape[2]}x{w.shape[3]}, so they were fitted.")
+        self.model.set_weights("conv1", self.state.kernels, self.state.bias)
         self._weights_changed()
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """(6, 1, 5, 5) -> "6 of 5x5" ("6 of 3x5x5" with 3 channels)."""
+    k, c, fh, fw = shape
+    return f"{k} of {c}x{fh}x{fw}" if c > 1 else f"{k} of {fh}x{fw}"

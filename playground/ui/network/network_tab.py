@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.invariance_view import InvarianceView
-from playground.ui.network.model_holder import ModelHolder, display_name
+from playground.ui.network.model_holder import ModelHolder
 from playground.ui.network.network_view import NetworkView
 from playground.ui.network.training_panel import TrainingPanel
 from playground.ui.playground.prediction_view import PredictionView
@@ -55,8 +55,12 @@ class NetworkTab(QWidget):
         self._show_message(self.holder.notice)
         self.save_button = QPushButton("Save model…")
         self.load_button = QPushButton("Load model…")
+        self.bundled_button = QPushButton("Back to bundled model")
+        self.bundled_button.setToolTip("Show the pre-trained network bundled with the app again "
+                                       "(an edited or trained one is set aside)")
         self.save_button.clicked.connect(self._on_save_clicked)
         self.load_button.clicked.connect(self._on_load_clicked)
+        self.bundled_button.clicked.connect(self.holder.back_to_bundled)
         self.prediction_view = PredictionView(self.holder)
         self.prediction_view.setMaximumHeight(150)
         self.prediction_view.setMinimumWidth(320)
@@ -66,6 +70,7 @@ class NetworkTab(QWidget):
         files = QHBoxLayout()
         files.addWidget(self.save_button)
         files.addWidget(self.load_button)
+        files.addWidget(self.bundled_button)
         files.addStretch(1)
         info.addLayout(files)
         header = QHBoxLayout()
@@ -104,9 +109,9 @@ class NetworkTab(QWidget):
         except ValueError as exc:
             self._show_message(str(exc))
             return False
-        self._show_message(f"conv1 of {display_name(self.holder.model.name)} is in the "
-                                   "kernel editor; your edits change the network until you "
-                                   "revert or load another model.")
+        self._show_message(f"conv1 is in the Playground's kernel editor. You edit a copy, "
+                           f"{self.holder.title}; the original stays as it was (Back to "
+                           "bundled model brings the bundled one back).")
         self.request_kernel_editor.emit()
         return True
 
@@ -173,13 +178,16 @@ class NetworkTab(QWidget):
             self.load_model_file(path)
 
     def _on_holder_model_changed(self, model) -> None:
-        self.model_label.setText(f"{display_name(model.name)} — {self.holder.source} — "
+        self.model_label.setText(f"{self.holder.title} — {self.holder.source} — "
                                  f"{model.n_params():,} parameters")
+        self.bundled_button.setEnabled(not self.holder.is_bundled and not self.holder.training)
 
     def _on_training_started(self, _label: str) -> None:
         self.save_button.setEnabled(False)
         self.load_button.setEnabled(False)
+        self.bundled_button.setEnabled(False)
 
     def _on_training_finished(self, _completed: bool) -> None:
         self.save_button.setEnabled(True)
         self.load_button.setEnabled(True)
+        self.bundled_button.setEnabled(not self.holder.is_bundled)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from playground.engine import shapes
 from playground.lessons.lecture import COST_EXAMPLES
+from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
 from playground.ui.common.layout import scrolling
@@ -183,5 +184,5 @@ class CostPanel(RichTextView, QWidget):
     def _on_combo_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _needs_refresh(self, what: str) -> bool:
-        return what != "selected" and self.example() is None
+    def _needs_refresh(self, what: Change) -> bool:
+        return bool(what & COMPUTED) and self.example() is None

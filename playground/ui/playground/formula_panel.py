@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from playground.engine import shapes
+from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
 from playground.ui.common.formatting import fmt
@@ -121,8 +122,8 @@ class FormulaPanel(RichTextView, QWidget):
             return
         self.label.setFont(big_font())
 
-    def _needs_refresh(self, what: str) -> bool:
-        return what != "selected"
+    def _needs_refresh(self, what: Change) -> bool:
+        return bool(what & COMPUTED)
 
     def refresh(self) -> None:
         """Rewrites the formulas from the state."""

@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QWidget
 
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.state import PlaygroundState
+from playground.ui.playground.state import LayerSettings, PlaygroundState
 
 RGB_MAX_SIDE = 32
 """Colour images are shrunk to at most 32 px a side (the lecture's 3 x 32 x 32 example)."""
@@ -89,9 +89,10 @@ class InputPanel(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
-    def _set_input(self, text: str, image: np.ndarray, canvas_gray: np.ndarray | None) -> bool:
+    def _set_input(self, text: str, image: np.ndarray, canvas_gray: np.ndarray | None,
+                   kind: str) -> bool:
         def change() -> None:
-            self.state.set_image(image)
+            self.state.set_image(image, kind)
             if self.canvas is not None:
                 if canvas_gray is None:
                     self.canvas.show_array(np.zeros((28, 28), np.float32))
@@ -124,7 +125,7 @@ class InputPanel(QWidget):
         i = int(self._rng.integers(len(pool))) if index is None else index % len(pool)
         img = pool.images[i].astype(np.float32) / 255.0
         got = int(pool.labels[i])
-        self._set_input(f"MNIST digit {got}", img, img)
+        self._set_input(f"MNIST digit {got}", img, img, "digit")
         return got
 
     def open_dialog(self, rgb: bool = False) -> None:
@@ -148,7 +149,8 @@ class InputPanel(QWidget):
         except (OSError, ValueError) as exc:
             self.show_error(f"Could not open the image: {exc}")
             return False
-        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, gray)
+        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, gray,
+                             "rgb" if rgb else "image")
         if ok and rgb:
             self.rgb_loaded.emit()
         return ok
@@ -157,28 +159,26 @@ class InputPanel(QWidget):
         """The lecture's 2-D example: 3x3 A (1..9) ⊛ a 2x2 W of ones, valid, no activation/pool."""
         from playground.lessons.lecture import MATRIX_A_EXAMPLE
 
-        return self._example(MATRIX_A_EXAMPLE)
+        return self._example(MATRIX_A_EXAMPLE, "matrix")
 
     def load_vector_example(self) -> bool:
         """The lecture's 1-D example as a 1x6 image and a 1x2 kernel (valid: 1x5 output)."""
         from playground.lessons.lecture import VECTOR_EXAMPLE
 
-        ok = self._example(VECTOR_EXAMPLE)
+        ok = self._example(VECTOR_EXAMPLE, "vector")
         if ok:
             self.example_1d_requested.emit()
         return ok
 
-    def _example(self, example) -> bool:
+    def _example(self, example, kind: str) -> bool:
         """Shows a :class:`playground.lessons.lecture.Example` (one undo step)."""
         text = example.title
-        snap = {
-            "image": np.array(example.image, np.float32),
-            "kernels": np.array(example.kernels, np.float32), "bias": example.bias(),
-            "selected": 0, "backend": self.state.backend, "settings": dict(example.settings),
-        }
+        scene = self.state.scene().replace(
+            image=example.image, kernels=example.kernels, bias=example.bias(), input_kind=kind,
+            selected=0, layer=LayerSettings(**example.settings))
 
         def change() -> None:
-            self.state.restore(snap)
+            self.state.apply(scene)
             if self.canvas is not None:
                 self.canvas.show_array(np.zeros((28, 28), np.float32))
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.scene import MAX_KERNEL, MAX_KERNELS, Change
 from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
@@ -40,7 +41,7 @@ from playground.ui.playground.kernel_grid import (
     kernel_pixmap,
     parse_matrix,
 )
-from playground.ui.playground.state import MAX_KERNEL, MAX_KERNELS, PlaygroundState
+from playground.ui.playground.state import PlaygroundState
 
 CHANNEL_NAMES = ("R", "G", "B")
 
@@ -196,13 +197,12 @@ class KernelEditor(QWidget):
         self.sync(force=True)
 
     # ---- state -> widgets --------------------------------------------------------------------
-    def _on_state_changed(self, what: str) -> None:
-        if what == "image" and self._shape == self.state.kernels.shape:
-            return  # a new drawing leaves the kernels alone: nothing to redraw here
-        if what in ("kernels", "selected", "restored", "image"):
-            if what in ("kernels", "restored") and self.error.isVisible():
-                self.show_error("")
-            self.sync(force=what == "restored")
+    def _on_state_changed(self, what: Change) -> None:
+        if not what & (Change.KERNELS | Change.SELECTED):
+            return  # a new drawing or setting leaves the kernels alone: nothing to redraw here
+        if what & Change.KERNELS and self.error.isVisible():
+            self.show_error("")
+        self.sync()
 
     def sync(self, force: bool = False) -> None:
         """Shows the state's kernels (``force`` redraws every thumbnail, not just changed ones)."""

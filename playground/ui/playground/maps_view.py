@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
@@ -108,6 +109,7 @@ class FeatureMapsView(QWidget):
             self._shared = shared
             self.shared_check.setChecked(shared)
             self.refresh()
+        self.state.set_view(shared_scale=shared)  # the scene remembers it (no recompute)
 
     def shared_scale(self) -> bool:
         """Whether all maps share one colour scale."""
@@ -436,8 +438,14 @@ class FeatureMapsView(QWidget):
         self._input_text = None
         self.refresh()
 
-    def _on_state_changed(self, what: str) -> None:
-        if what == "selected":
-            self._update_selection()
-        else:
+    def _on_state_changed(self, what: Change) -> None:
+        redraw = bool(what & COMPUTED)
+        if what & Change.VIEW and self._shared != self.state.shared_scale:
+            self._shared = self.state.shared_scale
+            with QSignalBlocker(self.shared_check):
+                self.shared_check.setChecked(self._shared)
+            redraw = True
+        if redraw:
             self.refresh()
+        elif what & Change.SELECTED:
+            self._update_selection()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from playground.ui.network.model_holder import ModelHolder, display_name
+from playground.ui.network.model_holder import ModelHolder
 
 BAR = QColor(150, 160, 175)
 TOP = QColor(214, 39, 40)
@@ -97,8 +97,8 @@ class PredictionView(ProbabilityBars):
         if holder.probabilities is not None:
             self._on_holder_prediction(holder.probabilities)
 
-    def _on_holder_model_changed(self, model) -> None:
-        self.title = f"{display_name(model.name)} says:"
+    def _on_holder_model_changed(self, _model) -> None:
+        self.title = f"{self.holder.title} says:"  # "LeNet-5, conv1 edited says:" for a copy
         self.update()
 
     def _on_holder_prediction(self, probs) -> None:

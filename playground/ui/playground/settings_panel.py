@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from playground import engine
 from playground.engine.registry import ACTIVATIONS, POOLS
+from playground.scene import MAX_DILATION, MAX_PADDING, MAX_POOL, MAX_STRIDE, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.state import MAX_DILATION, PlaygroundState
+from playground.ui.playground.state import PlaygroundState
 
 PADDINGS = (("valid", "valid (no padding)"), ("same", "same (output = input size)"),
             ("custom", "custom p"))
@@ -81,10 +82,11 @@ class SettingsPanel(QWidget):
             "information.\nvalid: (n_h - f_h + 1) x (n_w - f_w + 1).  same: the output is the "
             "same size as the input.")
         pad_box, self.pad_h, self.pad_w = _pair("p_h: zero rows added above and below",
-                                                "p_w: zero columns added left and right", 0, 20)
+                                                "p_w: zero columns added left and right", 0,
+                                                MAX_PADDING)
         stride_box, self.stride_h, self.stride_w = _pair(
             "s_h: skip every s-th row (strided convolution)",
-            "s_w: skip every s-th column", 1, 10)
+            "s_w: skip every s-th column", 1, MAX_STRIDE)
         self.dilation = QSpinBox(minimum=1, maximum=MAX_DILATION)
         self.dilation.setToolTip(
             "d: the kernel's taps sit d cells apart (d - 1 skipped between them), so an f x f "
@@ -100,9 +102,10 @@ class SettingsPanel(QWidget):
         self.pool.setToolTip("Max pooling takes the strongest signal within each window;\n"
                              "average pooling returns the average value. No parameters!")
         pool_box, self.pool_h, self.pool_w = _pair("K: pooling window rows", "pooling window cols",
-                                                   1, 10)
+                                                   1, MAX_POOL)
         pstride_box, self.pool_sh, self.pool_sw = _pair(
-            "s: pooling stride rows (s = K: non-overlapping windows)", "pooling stride cols", 1, 10)
+            "s: pooling stride rows (s = K: non-overlapping windows)", "pooling stride cols", 1,
+            MAX_POOL)
         self.backend = QComboBox()
         self._fill_backends()
         self.shared_scale = QCheckBox("Shared colour scale for all maps")
@@ -160,8 +163,8 @@ class SettingsPanel(QWidget):
         self.backend.setToolTip("Where the convolutions run; results are identical on every one")
 
     # ---- state -> widgets --------------------------------------------------------------------
-    def _on_state_changed(self, what: str) -> None:
-        if what in ("settings", "backend", "restored", "kernels"):
+    def _on_state_changed(self, what: Change) -> None:
+        if what & (Change.SETTINGS | Change.BACKEND | Change.KERNELS):
             self.sync()
 
     def sync(self) -> None:

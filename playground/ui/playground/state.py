@@ -1,16 +1,18 @@
 """The playground's state as plain Python: input image, kernels and layer settings, plus the result.
 
 Widgets take a :class:`PlaygroundState`, write user intent through its setters and repaint when
-``state.changed`` fires (napari-style thin views). Nothing here imports Qt, so it is testable alone.
-Setters validate first and raise ``ValueError`` without touching the state; a combination that
-gives no output is accepted but recorded in ``error`` while ``result`` keeps the last good maps.
+``state.changed`` fires with a :class:`Change` saying what changed (napari-style thin views).
+Nothing here imports Qt, so it is testable alone. Setters validate first and raise ``ValueError``
+without touching the state; a combination that gives no output is accepted but recorded in
+``error`` while ``result`` keeps the last good maps. :meth:`PlaygroundState.scene` and
+:meth:`PlaygroundState.apply` convert to and from a :class:`~playground.scene.Scene` (undo, the
+saved session and the lecture's examples use that one format).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,13 +20,23 @@ import numpy as np
 from playground import engine
 from playground.engine import shapes
 from playground.engine.channels import match_channels
-from playground.engine.registry import ACTIVATIONS, POOLS
+from playground.scene import (
+    ACTIVATIONS,
+    COMPUTED,
+    INPUT_KINDS,
+    MAX_KERNEL,
+    MAX_KERNELS,
+    PADDING_MODES,
+    POOLS,
+    VIEWS,
+    Change,
+    LayerSettings,
+    Scene,
+    SceneError,
+)
 
-PADDING_MODES = ("valid", "same", "custom")
-MAX_KERNEL = 11
-MAX_KERNELS = 16
-MAX_DILATION = 4
-"""Dilation offered in the layer settings: taps 1..4 cells apart."""
+__all__ = ["ACTIVATIONS", "MAX_KERNEL", "MAX_KERNELS", "PADDING_MODES", "POOLS", "Change",
+           "Event", "LayerSettings", "PlaygroundState"]
 
 
 class Event:
@@ -47,25 +59,6 @@ class Event:
             fn(*args)
 
 
-@dataclass(frozen=True)
-class LayerSettings:
-    """Padding, stride, dilation, activation and pooling of the single conv layer on show."""
-
-    padding_mode: str = "same"
-    padding: tuple[int, int] = (0, 0)
-    stride: tuple[int, int] = (1, 1)
-    activation: str = "relu"
-    pool: str = "max"
-    pool_size: tuple[int, int] = (2, 2)
-    pool_stride: tuple[int, int] = (2, 2)
-    dilation: int = 1
-    """Taps ``d`` cells apart along both axes (1: adjacent, the lecture's convolution)."""
-
-    def padding_spec(self) -> str | tuple[int, int]:
-        """What the engine takes as ``padding``."""
-        return self.padding_mode if self.padding_mode != "custom" else self.padding
-
-
 def _finite_array(a, what: str) -> np.ndarray:
     arr = np.array(a, dtype=np.float32, copy=True)
     if not np.isfinite(arr).all():
@@ -80,7 +73,7 @@ class PlaygroundState:
         from playground.lessons.lecture import lecture_kernels
 
         self.changed = Event()
-        """Emitted with the name of what changed: image, kernels, settings, backend, result."""
+        """Emitted with a :class:`Change` once the state (and ``result``) is up to date."""
         blank = np.zeros((28, 28), np.float32)
         self.image = blank if image is None else _finite_array(image, "image")
         k = lecture_kernels() if kernels is None else _finite_array(kernels, "kernels")
@@ -89,6 +82,9 @@ class PlaygroundState:
         self.selected = 0
         self.settings = LayerSettings()
         self.backend = "auto"
+        self.input_kind = "drawing"
+        self.view = "step-2d"
+        self.shared_scale = True
         self.result: engine.FeatureMaps | None = None
         self.error: str | None = None
         self.compute_ms = 0.0
@@ -121,14 +117,22 @@ class PlaygroundState:
         return self.settings.dilation, self.settings.dilation
 
     # ---- setters (validate, then change, then notify) ------------------------------------
-    def set_image(self, image: np.ndarray) -> None:
-        """New input: (H, W) grayscale or (3, H, W) RGB; kernels follow its channel count."""
+    def set_image(self, image: np.ndarray, kind: str = "drawing") -> None:
+        """New input: (H, W) grayscale or (3, H, W) RGB; kernels follow its channel count.
+
+        ``kind`` says what it is (one of :data:`~playground.scene.INPUT_KINDS`)."""
         img = _finite_array(image, "image")
         if img.ndim not in (2, 3) or min(img.shape[-2:]) < 1:
             raise ValueError(f"image must be (H, W) or (C, H, W), got shape {img.shape}")
-        self.image = img
-        self.kernels = self._match_channels(self.kernels)
-        self._notify("image")
+        if kind not in INPUT_KINDS:
+            raise ValueError(f"input kind must be one of {INPUT_KINDS}")
+        channels_before = self.channels
+        self.image, self.input_kind = img, kind
+        what = Change.IMAGE
+        if self.channels != channels_before:
+            self.kernels = self._match_channels(self.kernels)
+            what |= Change.KERNELS
+        self._notify(what)
 
     def set_kernels(self, kernels: np.ndarray, bias: np.ndarray | None = None) -> None:
         """Replaces all kernels, (K, fh, fw) or (K, C, fh, fw); bias is zeros unless given."""
@@ -147,7 +151,7 @@ class PlaygroundState:
         self.kernels = self._match_channels(k)
         self.bias = b.reshape(-1)
         self.selected = min(self.selected, self.kernels.shape[0] - 1)
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def set_kernel(self, index: int, kernel: np.ndarray) -> None:
         """Replaces one kernel; a different size resizes every kernel (centred crop or zero pad)."""
@@ -165,7 +169,7 @@ class PlaygroundState:
         kernels = kernels.copy()
         kernels[index] = k
         self.kernels = kernels
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def set_kernel_cell(self, index: int, channel: int, row: int, col: int, value: float) -> None:
         """Sets one weight; ValueError (state unchanged) unless ``value`` is a finite number."""
@@ -173,7 +177,7 @@ class PlaygroundState:
         if not np.isfinite(v):
             raise ValueError("a kernel cell must be a finite number")
         self.kernels[index, channel, row, col] = v
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def set_bias(self, index: int, value: float) -> None:
         """Sets one kernel's bias."""
@@ -181,14 +185,14 @@ class PlaygroundState:
         if not np.isfinite(v):
             raise ValueError("the bias must be a finite number")
         self.bias[index] = v
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def resize_kernels(self, fh: int, fw: int) -> None:
         """Changes every kernel's size (1..11 each), keeping the centre values."""
         if not (1 <= fh <= MAX_KERNEL and 1 <= fw <= MAX_KERNEL):
             raise ValueError(f"kernel size must be 1..{MAX_KERNEL} on each axis, got {fh}x{fw}")
         self.kernels = np.stack([_fit(k, (fh, fw)) for k in self.kernels])
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def set_kernel_count(self, count: int) -> None:
         """Keeps the first ``count`` kernels or adds zero kernels (1..16)."""
@@ -203,61 +207,79 @@ class PlaygroundState:
             b = np.concatenate([b, np.zeros(extra, np.float32)])
         self.kernels, self.bias = k.copy(), b.copy()
         self.selected = min(self.selected, count - 1)
-        self._notify("kernels")
+        self._notify(Change.KERNELS)
 
     def select_kernel(self, index: int) -> None:
         """Chooses which kernel the editor and step-through show."""
         if not (0 <= index < self.kernels.shape[0]):
             raise ValueError(f"kernel index must be 0..{self.kernels.shape[0] - 1}")
         self.selected = index
-        self.changed.emit("selected")
+        self.changed.emit(Change.SELECTED)
 
     def set_settings(self, **changes: Any) -> None:
-        """Updates padding / stride / dilation / activation / pooling; ValueError if impossible."""
-        new = LayerSettings(**{**self.settings.__dict__, **changes})
-        _check_settings(new)
+        """Updates padding / stride / dilation / activation / pooling; ValueError (a
+        :class:`~playground.scene.SceneError`) for impossible or out-of-range values."""
+        unknown = set(changes) - set(self.settings.__dict__)
+        if unknown:
+            raise ValueError(f"unknown layer setting(s): {', '.join(sorted(unknown))}")
+        new = LayerSettings(**{**self.settings.__dict__, **changes})  # validates every field
         self.settings = new
-        self._notify("settings")
+        self._notify(Change.SETTINGS)
 
     def set_backend(self, name: str) -> None:
         """Switches the compute backend; BackendUnavailable/ValueError leave it unchanged."""
         engine.get_backend(name)
         self.backend = name
-        self._notify("backend")
+        self._notify(Change.BACKEND)
 
-    # ---- snapshots for undo and persistence ------------------------------------------------
-    def snapshot(self) -> dict[str, Any]:
-        """A JSON-friendly copy of everything the user set."""
-        return {
-            "image": self.image.tolist(),
-            "kernels": self.kernels.tolist(),
-            "bias": self.bias.tolist(),
-            "selected": self.selected,
-            "settings": {k: list(v) if isinstance(v, tuple) else v
-                         for k, v in self.settings.__dict__.items()},
-            "backend": self.backend,
-        }
+    def set_view(self, view: str | None = None, shared_scale: bool | None = None) -> None:
+        """Display choices that travel with the scene: the lower view, the shared colour scale."""
+        if view is not None and view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS}")
+        new_view = self.view if view is None else view
+        new_shared = self.shared_scale if shared_scale is None else bool(shared_scale)
+        if (new_view, new_shared) != (self.view, self.shared_scale):
+            self.view, self.shared_scale = new_view, new_shared
+            self.changed.emit(Change.VIEW)
 
-    def restore(self, snap: dict[str, Any]) -> None:
-        """Restores a :meth:`snapshot`; ValueError (state unchanged) if it is malformed."""
-        try:
-            image = _finite_array(snap["image"], "image")
-            kernels = _finite_array(snap["kernels"], "kernels")
-            bias = _finite_array(snap["bias"], "bias")
-            settings = LayerSettings(**{k: tuple(v) if isinstance(v, list) else v
-                                        for k, v in snap["settings"].items()})
-            selected = int(snap.get("selected", 0))
-            _check_settings(settings)  # snapshots from before dilation get its default, 1
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"saved playground state is malformed: {exc}") from None
-        if image.ndim not in (2, 3) or kernels.ndim != 4 or bias.shape != (kernels.shape[0],):
-            raise ValueError("saved playground state has inconsistent shapes")
-        self.image, self.kernels, self.bias, self.settings = image, kernels, bias, settings
-        self.kernels = self._match_channels(self.kernels)
-        self.selected = min(max(selected, 0), kernels.shape[0] - 1)
-        backend = snap.get("backend", "auto")
-        self.backend = backend if backend in engine.CHOICES else "auto"
-        self._notify("restored")
+    # ---- scenes: undo, the saved session, the lecture's examples ------------------------------
+    def scene(self) -> Scene:
+        """Everything the user set, as a frozen :class:`~playground.scene.Scene` (copies)."""
+        return Scene(self.image, self.kernels, self.bias, self.input_kind, self.settings,
+                     self.selected, self.view, self.shared_scale, self.backend)
+
+    def apply(self, scene: Scene, view: bool = True) -> Change:
+        """Puts ``scene`` on show in one step: at most one recompute and one ``changed`` event
+        (carrying what differed; none when nothing did). ``view=False`` keeps the display
+        choices (undo leaves the colour scale and the lower view alone). Returns what changed."""
+        if not isinstance(scene, Scene):
+            raise SceneError(f"expected a Scene, got {type(scene).__name__}")
+        if scene.backend != self.backend:
+            engine.get_backend(scene.backend)  # BackendUnavailable / ValueError: unchanged
+        what = Change(0)
+        if scene.input_kind != self.input_kind or not _same(scene.image, self.image):
+            self.image, self.input_kind = np.array(scene.image), scene.input_kind
+            what |= Change.IMAGE
+        if not (_same(scene.kernels, self.kernels) and _same(scene.bias, self.bias)):
+            self.kernels, self.bias = np.array(scene.kernels), np.array(scene.bias)
+            what |= Change.KERNELS
+        if scene.selected != self.selected:
+            self.selected = scene.selected
+            what |= Change.SELECTED
+        if scene.layer != self.settings:
+            self.settings = scene.layer
+            what |= Change.SETTINGS
+        if scene.backend != self.backend:
+            self.backend = scene.backend
+            what |= Change.BACKEND
+        if view and (scene.view, scene.shared_scale) != (self.view, self.shared_scale):
+            self.view, self.shared_scale = scene.view, scene.shared_scale
+            what |= Change.VIEW
+        if what & COMPUTED:
+            self.recompute()
+        if what:
+            self.changed.emit(what)
+        return what
 
     # ---- computing --------------------------------------------------------------------------
     def recompute(self) -> None:
@@ -282,7 +304,7 @@ class PlaygroundState:
         current = engine.backend_name()
         return "cpu" if self.backend == "auto" and current == "cuda" else current
 
-    def _notify(self, what: str) -> None:
+    def _notify(self, what: Change) -> None:
         self.recompute()
         self.changed.emit(what)
 
@@ -290,21 +312,8 @@ class PlaygroundState:
         return match_channels(kernels, self.channels)
 
 
-def _check_settings(new: LayerSettings) -> None:
-    """ValueError naming the first impossible value in ``new`` (sizes that give no output pass)."""
-    if new.padding_mode not in PADDING_MODES:
-        raise ValueError(f"padding mode must be one of {PADDING_MODES}")
-    ACTIVATIONS.check(new.activation)
-    POOLS.check(new.pool)
-    if min(new.padding) < 0:
-        raise ValueError("padding must be >= 0")
-    shapes.resolve_stride(new.stride)
-    shapes.resolve_stride(new.pool_stride)
-    if min(new.pool_size) < 1:
-        raise ValueError("the pooling window must be at least 1x1")
-    d = new.dilation
-    if isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= MAX_DILATION:
-        raise ValueError(f"dilation must be a whole number 1..{MAX_DILATION}, got {d!r}")
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.array_equal(a, b)
 
 
 def _fit(kernel: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -27,13 +27,13 @@ def test_live_layer_counts(panel, state):
 
 
 def test_lecture_ten_filters_example(panel, state):
-    before = state.snapshot()
+    before = state.scene()
     panel.set_example("ten_filters")
     text = panel.plain_text()
     assert "750 weights + 10 biases = 760 parameters" in text
     assert "= 768,000" in text
     assert "10 × 32 × 32" in text
-    assert state.snapshot() == before  # display only: the user's layer is untouched
+    assert state.scene() == before  # display only: the user's layer is untouched
 
 
 def test_lecture_unit_vs_filter_example(panel, state):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSettings
 
 from playground import engine
 from playground.engine import shapes
+from playground.scene import dumps, loads
 from playground.ui.common.formatting import fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.playground.cost_panel import layer_from_state
@@ -61,18 +62,18 @@ def test_state_validates_and_resolves_dilation(state):
     np.testing.assert_allclose(state.result.conv, direct, rtol=1e-5, atol=1e-5)
 
 
-def test_snapshots_carry_dilation_and_old_ones_default_to_one(state):
+def test_scenes_carry_dilation_and_old_ones_default_to_one(state):
     state.set_settings(dilation=4)
-    snap = json.loads(json.dumps(state.snapshot()))
+    doc = json.loads(dumps(state.scene()))
     other = PlaygroundState()
-    other.restore(snap)
-    assert other.settings.dilation == 4
-    del snap["settings"]["dilation"]  # a session saved before dilation existed
-    other.restore(snap)
+    other.apply(loads(json.dumps(doc)))
+    assert other.settings.dilation == 4 and other.result.conv.shape == state.result.conv.shape
+    del doc["layer"]["dilation"]  # a session saved before dilation existed
+    other.apply(loads(json.dumps(doc)))
     assert other.settings.dilation == 1
-    snap["settings"]["dilation"] = 9
-    with pytest.raises(ValueError, match="dilation"):
-        other.restore(snap)
+    doc["layer"]["dilation"] = 9
+    with pytest.raises(ValueError, match=r"layer\.dilation"):
+        loads(json.dumps(doc))
     assert other.settings.dilation == 1
 
 
@@ -93,8 +94,8 @@ def test_the_session_keeps_dilation_across_windows(make_window, qtbot):
     win = make_window()
     win.settings_panel.dilation.setValue(3)
     win.close()
-    saved = json.loads(str(QSettings().value("playground/state")))
-    assert saved["settings"]["dilation"] == 3
+    saved = json.loads(str(QSettings().value("playground/scene")))
+    assert saved["layer"]["dilation"] == 3
     again = make_window()
     assert again.state.settings.dilation == 3 and again.settings_panel.dilation.value() == 3
     again.save_on_close = False

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from playground import engine
+from playground.scene import Change
 from playground.ui.common.formatting import fmt
 from playground.ui.playground.maps_view import FeatureMapsView
 from playground.ui.playground.state import PlaygroundState
@@ -171,6 +172,6 @@ def test_a_burst_of_updates_shows_the_last_result(view, digit_state):
     for t in range(30):
         digit_state.kernels[0, 0, 1, 1] = float(t % 5)
         digit_state.recompute()
-        view._on_state_changed("kernels")
+        view._on_state_changed(Change.KERNELS)
         view.repaint()
     _assert_shows_result(view, digit_state)

@@ -7,7 +7,8 @@ import pytest
 
 from playground import engine
 from playground.data.kernels import preset
-from playground.ui.playground.state import PlaygroundState
+from playground.scene import LayerSettings, SceneError
+from playground.ui.playground.state import Change, PlaygroundState
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_changes_are_announced(state):
     state.changed.connect(seen.append)
     state.set_settings(padding_mode="valid")
     state.set_kernel_cell(0, 0, 2, 2, 1.0)
-    assert seen == ["settings", "kernels"]
+    assert seen == [Change.SETTINGS, Change.KERNELS]
     assert state.result.conv.shape == (6, 24, 24)
 
 
@@ -50,10 +51,10 @@ def test_no_output_keeps_last_good_maps(state):
     state.set_settings(padding_mode="valid")
     state.resize_kernels(11, 11)
     good = state.result
-    state.set_settings(pool_size=(30, 30), pool_stride=(1, 1))
+    state.set_settings(stride=(10, 10), pool_size=(10, 10), pool_stride=(1, 1))  # 2x2 map
     assert state.error and "larger than the feature map" in state.error
     assert state.result is good
-    state.set_settings(pool_size=(2, 2), pool_stride=(2, 2))
+    state.set_settings(stride=(1, 1), pool_size=(2, 2), pool_stride=(2, 2))
     assert state.error is None
 
 
@@ -63,6 +64,14 @@ def test_impossible_settings_are_rejected_unchanged(state):
         state.set_settings(stride=(0, 1))
     with pytest.raises(ValueError):
         state.set_settings(pool="median")
+    with pytest.raises(ValueError, match=r"layer\.padding"):
+        state.set_settings(padding_mode="custom", padding=(5000, 5000))
+    with pytest.raises(ValueError, match=r"layer\.stride"):
+        state.set_settings(stride=(1.5, 1))
+    with pytest.raises(ValueError, match="unknown layer setting"):
+        state.set_settings(groups=2)
+    with pytest.raises(ValueError, match=r"layer\.dilation"):
+        state.set_settings(dilation=(2, 2))  # one dilation for both axes, 1..4
     assert state.settings == before
 
 
@@ -83,17 +92,50 @@ def test_prong_filter_and_even_kernel_same_padding(state):
     assert state.result.conv.shape == (6, 28, 28)
 
 
-def test_snapshot_round_trip_and_malformed(state):
+def test_scene_round_trip_in_one_step(state):
     state.set_settings(stride=(2, 1), pool="avg")
-    snap = state.snapshot()
+    state.set_kernel_count(3)
+    state.select_kernel(2)
+    scene = state.scene()
     other = PlaygroundState()
-    other.restore(snap)
-    assert other.settings == state.settings
-    np.testing.assert_array_equal(other.kernels, state.kernels)
-    np.testing.assert_array_equal(other.image, state.image)
-    with pytest.raises(ValueError):
-        other.restore({"image": [[1.0]]})
-    assert other.settings == state.settings
+    seen, recomputes = [], []
+    other.changed.connect(seen.append)
+    original = other.recompute
+    other.recompute = lambda: (recomputes.append(1), original())
+    assert other.apply(scene) == Change.IMAGE | Change.KERNELS | Change.SELECTED | Change.SETTINGS
+    assert seen == [Change.IMAGE | Change.KERNELS | Change.SELECTED | Change.SETTINGS]
+    assert len(recomputes) == 1
+    assert other.scene() == scene
+    np.testing.assert_allclose(other.result.conv, state.result.conv)
+    assert other.apply(scene) == Change(0) and len(seen) == 1 and len(recomputes) == 1
+    before = scene.kernels.copy()
+    other.set_kernel_cell(0, 0, 0, 0, float(before[0, 0, 0, 0]) + 1.0)  # edits work on copies
+    np.testing.assert_array_equal(scene.kernels, before)
+
+
+def test_selection_and_view_changes_do_not_recompute(state):
+    recomputes = []
+    original = state.recompute
+    state.recompute = lambda: (recomputes.append(1), original())
+    state.apply(state.scene().replace(selected=3, view="cost", shared_scale=False))
+    assert recomputes == [] and state.view == "cost" and not state.shared_scale
+    state.apply(state.scene().replace(view="step-2d"), view=False)
+    assert state.view == "cost"  # undo keeps the display choices
+
+
+def test_apply_refuses_what_is_not_a_scene(state):
+    with pytest.raises(SceneError):
+        state.apply({"image": [[1.0]]})
+    assert state.settings == LayerSettings()
+
+
+def test_a_new_drawing_is_only_an_image_change(state):
+    seen = []
+    state.changed.connect(seen.append)
+    state.set_image(np.ones((28, 28), np.float32), kind="digit")
+    state.set_image(np.ones((3, 28, 28), np.float32), kind="rgb")
+    assert seen == [Change.IMAGE, Change.IMAGE | Change.KERNELS]
+    assert state.scene().input_kind == "rgb"
 
 
 def test_kernel_count_bounds(state):
