@@ -178,9 +178,20 @@ class ConvGeometry:
         return span_h // sh + 1, span_w // sw + 1
 
 
+    def require_undilated(self, what: str) -> None:
+        """Refuses a dilation that ``what`` (a kernel written for adjacent taps) does not compute.
+
+        Every backend's ``conv2d`` takes any dilation; a specialised path (a fused kernel) that
+        only handles ``d = 1`` calls this rather than give a wrong answer.
+        """
+        if self.dilation != (1, 1):
+            raise UnsupportedGeometry(
+                f"the {what} computes undilated convolutions only (dilation 1), "
+                f"got dilation {self.dilation}")
+
+
 class UnsupportedGeometry(ValueError):
-    """A valid geometry that a backend's kernels do not compute (every bundled one computes all:
-    kept for third-party backends and callers that catch it)."""
+    """A valid geometry that a specialised kernel does not compute (e.g. dilation > 1)."""
 
 
 def conv2d_output_hw(

@@ -184,3 +184,9 @@ def test_dilated_conv_agrees_with_pytorch(backend, stride, padding, dilation):
     assert_close(dx, tx.grad.numpy()[:, :, pt : pt + 15, pl : pl + 14], rtol=1e-4, what="dx")
     assert_close(dw, tw.grad.numpy(), rtol=1e-4, what="dw")
     assert_close(db, tb.grad.numpy(), rtol=1e-4, what="db")
+
+
+def test_specialised_paths_can_refuse_dilation_by_name():
+    ConvGeometry(1, 0, 1).require_undilated("fused kernel")  # d = 1 passes
+    with pytest.raises(shapes.UnsupportedGeometry, match=r"fused kernel .* dilation \(2, 3\)"):
+        ConvGeometry(1, 0, (2, 3)).require_undilated("fused kernel")
