@@ -31,14 +31,11 @@ from playground.ui.playground.map_items import (
     MapCell,
     SharedBar,
     Title,
+    WindowOverlay,
     one_layout_pass,
     rect_item,
-    set_taps,
     symmetric,
-    taps_item,
 )
-
-RF_BRUSH = QBrush(QColor(213, 0, 0, 50))
 
 
 class FeatureMapsView(QWidget):
@@ -121,11 +118,11 @@ class FeatureMapsView(QWidget):
 
     def receptive_field_rect(self) -> QRectF | None:
         """The outlined input window (input coordinates: x = column, y = row), None if hidden."""
-        return self.rf_rect.rect() if self.rf_rect.isVisible() else None
+        return self.rf.extent()
 
     def receptive_field_taps(self) -> list[tuple[int, int]] | None:
         """``(row, col)`` input cells filled as touched by a dilated kernel; None when not shown."""
-        return list(self._rf_cells) if self.rf_taps.isVisible() else None
+        return self.rf.cells()
 
     def refresh(self) -> None:
         """Brings every picture up to date with the state (cheap unless the structure changed)."""
@@ -202,11 +199,9 @@ class FeatureMapsView(QWidget):
         self.input_vb.addItem(self.input_item)
         self.input_outline = rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
         self.input_outline.setParentItem(self.input_vb.childGroup)
-        self.rf_rect = rect_item(RF_PEN, RF_BRUSH, z=20)
-        self.rf_rect.setParentItem(self.input_vb.childGroup)
-        self.rf_taps = taps_item(QBrush(QColor(213, 0, 0, 110)), z=19)
-        self.rf_taps.setParentItem(self.input_vb.childGroup)
-        self._rf_cells: list[tuple[int, int]] = []
+        self.rf = WindowOverlay(RF_PEN, z=20)
+        for item in self.rf.items():
+            item.setParentItem(self.input_vb.childGroup)
         self.footprint_rect = rect_item(
             pg.mkPen("#d50000", width=2, style=Qt.PenStyle.DashLine), z=21)
         self.footprint_rect.setParentItem(self.input_vb.childGroup)
@@ -338,8 +333,7 @@ class FeatureMapsView(QWidget):
 
     # ---- hover -----------------------------------------------------------------------------------
     def _hide_highlights(self) -> None:
-        self.rf_rect.hide()
-        self.rf_taps.hide()
+        self.rf.hide()
         for cells in self.cells.values():
             for cell in cells:
                 cell.hover.hide()
@@ -351,9 +345,8 @@ class FeatureMapsView(QWidget):
         kernel_hw = st.kernels.shape[2:]
         stride, dil, pads = st.settings.stride, st.dilation, st.pads()
         r0, c0, fh, fw = receptive_field(pads, kernel_hw, stride, i, j, dil)
-        self.rf_rect.setRect(QRectF(c0, r0, fw, fh))
-        self._show_taps(tap_cells(pads, kernel_hw, stride, i, j, dil) if dil != (1, 1) else [])
-        self.rf_rect.show()
+        taps = tap_cells(pads, kernel_hw, stride, i, j, dil) if dil != (1, 1) else None
+        self.rf.show(QRectF(c0, r0, fw, fh), taps)
         a = padded_window(st.image, pads, kernel_hw, stride, i, j, dil)
         value = float(res.conv[k, i, j])
         every = f" (taps {dil[0]} apart: dilation {dil[0]})" if dil != (1, 1) else ""
@@ -367,16 +360,6 @@ class FeatureMapsView(QWidget):
                      if st.settings.activation == "relu" else "<br>no activation: unchanged")
         self.hover_label.setText(text)
 
-    def _show_taps(self, cells: list[tuple[int, int]]) -> None:
-        """Fills the touched cells and leaves the extent's fill clear; undilated: a solid block."""
-        self._rf_cells = cells
-        if cells:
-            set_taps(self.rf_taps, cells)
-            self.rf_rect.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-        else:
-            self.rf_taps.hide()
-            self.rf_rect.setBrush(RF_BRUSH)
-
     def _hover_pooled(self, k: int, i: int, j: int) -> None:
         st = self.state
         s = st.settings
@@ -389,10 +372,7 @@ class FeatureMapsView(QWidget):
         (ch, cw), dil = s.stride, st.dilation
         _, _, fh, fw = receptive_field(st.pads(), st.kernels.shape[2:], s.stride, 0, 0, dil)
         pt, _pb, pl, _pr = st.pads()
-        self.rf_rect.setRect(QRectF(c0 * cw - pl, r0 * ch - pt, (kw - 1) * cw + fw,
-                                    (kh - 1) * ch + fh))
-        self._show_taps([])
-        self.rf_rect.show()
+        self.rf.show(QRectF(c0 * cw - pl, r0 * ch - pt, (kw - 1) * cw + fw, (kh - 1) * ch + fh))
         window = st.result.activated[k, r0 : r0 + kh, c0 : c0 + kw]
         value = float(st.result.pooled[k, i, j])
         values = ", ".join(fmt(v) for v in window.ravel()[:16])

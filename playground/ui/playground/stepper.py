@@ -28,7 +28,7 @@ from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.common.steady_label import SteadyBox
 from playground.ui.common.theme import INPUT_CMAP, MAP_CMAP, follow_theme, pt, scale_changed
-from playground.ui.playground.map_items import set_taps, taps_item
+from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
 MAX_NUMBERED = 7
@@ -155,11 +155,9 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_vb.addItem(self.output_frame, ignoreBounds=True)
         self.pad_outline = _rect("#1a73e8", width=1.5)
         self.input_vb.addItem(self.pad_outline, ignoreBounds=True)
-        self.window_rect = _rect("#d50000", QColor(213, 0, 0, 50))
-        self.input_vb.addItem(self.window_rect, ignoreBounds=True)
-        self.window_taps = taps_item(QBrush(QColor(213, 0, 0, 110)), z=9)
-        self.input_vb.addItem(self.window_taps, ignoreBounds=True)
-        self._taps: list[tuple[int, int]] = []
+        self.window = WindowOverlay(pg.mkPen("#d50000", width=2), z=10)
+        for item in self.window.items():
+            self.input_vb.addItem(item, ignoreBounds=True)
         self.cell_rect = _rect("#00c853")
         self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
         self.numbers = _NumberGrid()
@@ -192,11 +190,11 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
 
     def window_rect_padded(self) -> QRectF:
         """The current window in padded-input coordinates (x = column, y = row)."""
-        return self.window_rect.rect()
+        return self.window.rect.rect()
 
     def window_taps_padded(self) -> list[tuple[int, int]] | None:
         """``(row, col)`` padded-input cells a dilated kernel touches now; None when undilated."""
-        return list(self._taps) if self.window_taps.isVisible() else None
+        return self.window.cells()
 
     def formula_text(self) -> str:
         """The current ``c_ij = …`` rich text."""
@@ -300,15 +298,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         fh, fw = st.kernels.shape[2:]
         no_pads = (0, 0, 0, 0)  # the step-through draws in padded-input coordinates
         r0, c0, eh, ew = receptive_field(no_pads, (fh, fw), (sh, sw), i, j, dil)
-        self.window_rect.setRect(QRectF(c0, r0, ew, eh))
-        if dil != (1, 1):  # the extent outlined, the touched cells filled, the gaps left clear
-            self._taps = tap_cells(no_pads, (fh, fw), (sh, sw), i, j, dil)
-            set_taps(self.window_taps, self._taps)
-            self.window_rect.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-        else:
-            self._taps = []
-            self.window_taps.hide()
-            self.window_rect.setBrush(QBrush(QColor(213, 0, 0, 50)))
+        taps = tap_cells(no_pads, (fh, fw), (sh, sw), i, j, dil) if dil != (1, 1) else None
+        self.window.show(QRectF(c0, r0, ew, eh), taps)  # dilated: the gaps are left clear
         self.cell_rect.setRect(QRectF(j, i, 1, 1))
         partial = np.full(conv.shape, np.nan, np.float32)
         partial.ravel()[: step + 1] = conv.ravel()[: step + 1]

@@ -135,8 +135,8 @@ def test_hover_draws_the_cells_the_dilated_kernel_touches(qtbot, digit_state):
     assert view.receptive_field_rect() == QRectF(j - 2, i - 2, 9, 9)  # extent 2*(5-1)+1
     taps = view.receptive_field_taps()
     assert taps == [(i - 2 + 2 * u, j - 2 + 2 * v) for u in range(5) for v in range(5)]
-    assert view.rf_taps.path().boundingRect() == QRectF(j - 2, i - 2, 9, 9)
-    assert not view.rf_taps.path().contains(QRectF(j - 2 + 1.25, i - 2 + 0.25, 0.5, 0.5))
+    assert view.rf.taps.path().boundingRect() == QRectF(j - 2, i - 2, 9, 9)
+    assert not view.rf.taps.path().contains(QRectF(j - 2 + 1.25, i - 2 + 0.25, 0.5, 0.5))
     direct = engine.conv2d(st.image, st.kernels, st.bias, 1, 2, 2)[k, i, j]
     text = view.hover_label.text()
     assert f"<b>{fmt(direct)}</b>" in text and "dilation 2" in text
