@@ -1,9 +1,12 @@
 """``conv-playground bench train``: LeNet-5 training speed and memory against PyTorch, same run.
 
 Each row trains in a fresh subprocess (so its peak RSS is its own) on identical data, batches and
-initial weights: ours with one Numba thread, ours with every thread, and PyTorch (if importable)
-with ``torch.set_num_threads(1)``. Settings: SGD momentum 0.9, lr 0.05, batch 64, no augmentation,
-constant learning rate. The JIT warm-up runs before the clock starts and is reported apart.
+initial weights, for 1 and then 2 threads: ours (``NUMBA_NUM_THREADS``, BLAS and OpenMP thread
+counts set to n) and PyTorch CPU (if importable; the same variables and ``torch.set_num_threads``),
+ours and PyTorch's rows interleaved so a busy machine slows both alike. Settings: SGD momentum
+0.9, lr 0.05, batch 64, no augmentation, constant learning rate. The JIT warm-up runs before the
+clock starts and is reported apart. ``--profile`` instead times one training step per layer and
+direction (:mod:`playground.bench.profile`), ours beside PyTorch CPU, for 1 and 2 threads.
 ``--compare fcnn`` also trains the FCNN the same way and prints both models' seconds per epoch,
 per-epoch training loss and validation accuracy (the lecture's CNN-versus-FCNN experiment).
 """
@@ -88,7 +91,7 @@ def _torch(spec: dict, train_set, val_set) -> dict:
 
     from playground.nn import build_model
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     ours = build_model(spec["model"], seed=spec["seed"], backend="reference")
     if spec["model"] == "lenet5":
         net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
@@ -135,6 +138,11 @@ def _torch(spec: dict, train_set, val_set) -> dict:
 
 
 def _worker(spec: dict) -> dict:
+    if spec["framework"] == "profile":
+        from playground.bench.profile import profile
+
+        out = profile(spec["backend"], repeat=spec["repeat"], with_torch=spec["with_torch"])
+        return {**out, "threads": _numba_threads()}
     train_set, val_set = _split(spec)
     out = (_torch if spec["framework"] == "torch" else _ours)(spec, train_set, val_set)
     out.update(n_train=len(train_set), n_val=len(val_set), source=train_set.source,
@@ -171,11 +179,36 @@ def _summary(label: str, r: dict) -> dict:
             "val_acc": r["val_acc"][-1], "best_val_acc": max(r["val_acc"]), "epochs": r}
 
 
+THREADS = (1, 2)
+
+
+def _run_profile(args: argparse.Namespace, backend: str) -> int:
+    from playground.bench.profile import format_profile
+
+    has_torch = torch_available()
+    results = {}
+    for n in THREADS:
+        print(f"profile with {n} thread(s)...", file=sys.stderr, flush=True)
+        spec = {"framework": "profile", "backend": backend, "repeat": args.repeat or 50,
+                "with_torch": has_torch}
+        results[n] = _spawn(spec, n)
+    if args.json:
+        print(json.dumps({"profile": {str(n): r for n, r in results.items()}}))
+        return 0
+    for n, r in results.items():
+        print(format_profile(r, f"{n} thread{'s' if n > 1 else ''}, ours on {backend}") + "\n")
+    if not has_torch:
+        print("PyTorch is not installed: no same-run reference")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Runs the benchmark and prints a table (or JSON with ``--json``)."""
     from playground.engine.dispatch import resolve
 
     backend = resolve(args.backend or os.environ.get("PLAYGROUND_BACKEND", "auto"))
+    if getattr(args, "profile", False):
+        return _run_profile(args, backend)
     epochs = args.epochs or (6 if args.compare else 3)
     if epochs < 1:
         raise ValueError(f"--epochs must be >= 1, got {epochs}")
@@ -184,28 +217,30 @@ def run(args: argparse.Namespace) -> int:
     base = {"framework": "ours", "model": "lenet5", "epochs": epochs, "data": args.data,
             "train_size": args.train_size, "seed": 0, "backend": backend}
     log = sys.stderr
-    rows = []
-    print(f"bench train: {epochs} epochs each; ours with 1 thread...", file=log, flush=True)
     where = {"cuda": "GPU"}.get(backend, "CPU")  # each row names the device it trained on
-    rows.append(_summary(f"ours ({backend} {where}), 1 thread", _spawn(base, 1)))
-    print("ours with every thread...", file=log, flush=True)
-    all_threads = _spawn(base, None)
-    rows.append(_summary(f"ours ({backend} {where}), {all_threads['threads']} threads",
-                         all_threads))
     has_torch = torch_available()
-    if has_torch:
-        print("PyTorch with 1 thread...", file=log, flush=True)
-        rows.append(_summary("PyTorch CPU, 1 thread", _spawn({**base, "framework": "torch"}, 1)))
+    rows, ratios = [], {}
+    print(f"bench train: {epochs} epochs each", file=log, flush=True)
+    for n in THREADS:  # ours and PyTorch interleaved, per thread count
+        label = f"{n} thread{'s' if n > 1 else ''}"
+        print(f"ours with {label}...", file=log, flush=True)
+        ours = _summary(f"ours ({backend} {where}), {label}", _spawn(base, n))
+        rows.append(ours)
+        if has_torch:
+            print(f"PyTorch CPU with {label}...", file=log, flush=True)
+            ref = _summary(f"PyTorch CPU, {label}", _spawn({**base, "framework": "torch"}, n))
+            rows.append(ref)
+            ratios[n] = ours["s_per_epoch"] / ref["s_per_epoch"]
     fcnn = None
     if args.compare == "fcnn":
-        print("FCNN (ours, every thread)...", file=log, flush=True)
-        fcnn = _summary(f"FCNN ours ({backend})", _spawn({**base, "model": "fcnn"}, None))
-    ratio = rows[0]["s_per_epoch"] / rows[2]["s_per_epoch"] if has_torch else None
-    info = all_threads
+        print("FCNN (ours, 2 threads)...", file=log, flush=True)
+        fcnn = _summary(f"FCNN ours ({backend})", _spawn({**base, "model": "fcnn"}, THREADS[-1]))
+    info = rows[0]["epochs"]
     if args.json:
         print(json.dumps({"settings": {**SETTINGS, "epochs": epochs, "n_train": info["n_train"],
                                        "n_val": info["n_val"], "data": info["source"]},
-                          "rows": rows, "ratio_ours_1t_over_torch_1t": ratio,
+                          "rows": rows, "ratio_ours_over_torch": ratios,
+                          "ratio_ours_1t_over_torch_1t": ratios.get(1),
                           "compare_fcnn": fcnn}))
         return 0
     print(f"LeNet-5 training, SGD momentum {SETTINGS['momentum']}, lr {SETTINGS['lr']}, batch "
@@ -220,20 +255,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"{r['label']:30}{r['s_per_epoch']:9.3f}{r['images_per_s']:10,.0f}"
               f"{r['warmup_s']:8.1f}s{traced:>9}{r['peak_rss_mb']:7.0f} MB"
               f"{r['final_loss']:8.4f}{100 * r['val_acc']:8.2f}%{100 * r['best_val_acc']:8.2f}%")
-    if ratio is not None:
+    for n, ratio in ratios.items():
         verdict = "faster" if ratio <= 1 else "slower"
-        print(f"epoch time ours ({backend} {where}, 1 CPU thread) / PyTorch CPU (1 thread): "
+        print(f"epoch time ours ({backend} {where}) / PyTorch CPU, {n} thread(s) each: "
               f"{ratio:.2f}x ({verdict})")
-    else:
+    if not has_torch:
         print("PyTorch is not installed: no same-run reference")
     if fcnn is not None:
-        _print_compare(rows[1], fcnn)
+        _print_compare(rows[-2] if has_torch else rows[-1], fcnn)
     return 0
 
 
 def _print_compare(lenet: dict, fcnn: dict) -> None:
     a, b = lenet["epochs"], fcnn["epochs"]
-    print("\nLeNet-5 versus FCNN (ours, every thread, the same batches):")
+    print("\nLeNet-5 versus FCNN (ours, 2 threads, the same batches):")
     print(f"{'epoch':>5}  {'LeNet-5 loss':>12}  {'LeNet-5 val':>11}  {'FCNN loss':>9}  "
           f"{'FCNN val':>8}")
     for i in range(len(a["loss"])):

@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="bundled", help="train: bundled, mnist or an IDX folder")
     parser.add_argument("--train-size", type=int, default=None, help="train: images per epoch")
     parser.add_argument("--epochs", type=int, default=None, help="train: epochs to time")
+    parser.add_argument("--profile", action="store_true",
+                        help="train: time one step per layer and direction instead of epochs")
     parser.add_argument("--while-training", action="store_true",
                         help="ui: measure event-loop latency while a model trains")
 

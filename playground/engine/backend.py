@@ -114,6 +114,28 @@ class FusedPreview(Protocol):
         ...
 
 
+class FusedTraining(Protocol):
+    """An optional extra: a training step's conv -> ReLU -> max pool and its backward (cpu has it).
+
+    ``act``, the ReLU's output, is what the backward needs; the trailing arguments are scratch
+    arrays a caller keeps between steps (used when their shape fits, else replaced)."""
+
+    def conv_relu_maxpool(self, x: Array, w: Array, b: Array | None, geometry: ConvGeometry,
+                          size: tuple[int, int], stride: tuple[int, int],
+                          act: Array | None = None,
+                          pooled: Array | None = None) -> tuple[Array, Array]:
+        """``(pooled, act)``."""
+        ...
+
+    def conv_relu_maxpool_backward(self, x: Array, w: Array, act: Array, dpool: Array,
+                                   geometry: ConvGeometry, size: tuple[int, int],
+                                   stride: tuple[int, int], need_dx: bool = True,
+                                   dact: Array | None = None, dx: Array | None = None,
+                                   ) -> tuple[Array | None, Array, Array]:
+        """``(dx, dw, db)``; ``dx`` is None when not ``need_dx``."""
+        ...
+
+
 def _methods(protocol: type) -> dict[str, inspect.Signature]:
     """The protocol's functions with ``self`` dropped, as a module's functions are called."""
     out = {}
@@ -138,6 +160,8 @@ def conformance_problems(module: ModuleType) -> list[str]:
     wanted = _methods(Backend)
     if hasattr(module, "feature_maps"):
         wanted.update(_methods(FusedPreview))
+    if hasattr(module, "conv_relu_maxpool"):
+        wanted.update(_methods(FusedTraining))
     for attr, sig in wanted.items():
         fn = getattr(module, attr, None)
         if not callable(fn):

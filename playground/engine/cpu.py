@@ -16,16 +16,16 @@ from numba import njit
 
 from playground.engine import reference as _ref
 from playground.engine.cpu_conv import (
-    conv_bwd_gemm,
     conv_bwd_parallel,
     conv_bwd_serial,
-    conv_fwd_gemm,
     conv_fwd_parallel,
     conv_fwd_serial,
     conv_one,
     pad_into,
 )
 from playground.engine.cpu_dilated import conv_bwd_dilated, conv_fwd_dilated
+from playground.engine.cpu_fused import relu_maxpool_bwd, relu_maxpool_fwd
+from playground.engine.cpu_gemm import conv_bwd_gemm, conv_fwd_gemm
 from playground.engine.cpu_jit import FAST, JIT
 from playground.engine.cpu_pool import (
     avg_pool_bwd,
@@ -92,59 +92,58 @@ def _bias(b) -> np.ndarray:
     return _NO_BIAS if b is None else b
 
 
-def _conv2d_dilated(x, w, b, geometry: ConvGeometry) -> np.ndarray:
-    """Dilated forward pass (:mod:`cpu_dilated`): im2col with gaps, then GEMM."""
-    (sh, sw), (dh, dw), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
-    ho, wo = geometry.output_hw(x.shape[2:], w.shape[2:])
-    y = np.empty((x.shape[0], w.shape[0], ho, wo), f32)
-    conv_fwd_dilated(x, w, _bias(b), sh, sw, pt, pl, dh, dw, y, GEMM_CHUNK_FLOATS)
+def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
+    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]``."""
+    kk, _, fh, fw = w.shape
+    ho, wo = geometry.output_hw(x.shape[2:], (fh, fw))
+    y = np.empty((x.shape[0], kk, ho, wo), f32)
+    _conv_into(x, w, b, geometry, y)
     return y
 
 
-def _conv2d_backward_dilated(x, w, dy, geometry: ConvGeometry, need_dx: bool):
-    """Dilated gradients (:mod:`cpu_dilated`): ``dY @ cols.T`` and col2im of ``W.T @ dY``."""
-    (sh, sw), (dh, dwl), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
-    dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
-    dw = np.zeros(w.shape, f32)
-    db = np.zeros(w.shape[0], f32)
-    conv_bwd_dilated(x, w, dy, sh, sw, pt, pl, dh, dwl, dx, dw, db, need_dx, GEMM_CHUNK_FLOATS)
-    return (dx if need_dx else None), dw, db
-
-
-def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
-    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]``."""
+def _conv_into(x, w, b, geometry: ConvGeometry, y) -> None:
+    """:func:`conv2d` written into ``y`` (N, K, H', W'), GEMM or direct loops by filter size;
+    a dilated geometry goes to :mod:`cpu_dilated` (im2col with gaps, then GEMM)."""
     if not geometry.undilated:
-        return _conv2d_dilated(x, w, b, geometry)
+        (sh, sw), (dh, dw), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
+        conv_fwd_dilated(x, w, _bias(b), sh, sw, pt, pl, dh, dw, y, GEMM_CHUNK_FLOATS)
+        return
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     sh, sw = geometry.stride
     pt, pb, pl, pr = geometry.padding
     hp, wp = h + pt + pb, wd + pl + pr
-    ho, wo = geometry.output_hw((h, wd), (fh, fw))
-    y = np.empty((nb, kk, ho, wo), f32)
+    ho, wo = y.shape[2], y.shape[3]
     if _use_gemm(w, (sh, sw)):
         conv_fwd_gemm(x, w, _bias(b), pt, pl, hp, wp, y, GEMM_CHUNK_FLOATS)
-        return y
+        return
     nt = _threads(nb * kk * ho * wo * cc * fh * fw, nb)
     if nt > 1:
         conv_fwd_parallel(x, w, _bias(b), sh, sw, pt, pl, hp, wp, y, nt)
     else:
         conv_fwd_serial(x, w, _bias(b), sh, sw, pt, pl, hp, wp, y)
-    return y
 
 
 def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
-    if not geometry.undilated:
-        return _conv2d_backward_dilated(x, w, dy, geometry, need_dx)
+    return _conv_backward(x, w, dy, geometry, need_dx, None)
+
+
+def _conv_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool, dx_buf):
+    """:func:`conv2d_backward`, writing ``dx`` into ``dx_buf`` when it has ``x``'s shape."""
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     _, _, ho, wo = dy.shape
     sh, sw = geometry.stride
     pt, pb, pl, pr = geometry.padding
-    dx = np.empty(x.shape if need_dx else (0, 0, 0, 0), f32)
+    dx = _buffer(dx_buf, x.shape) if need_dx else np.empty((0, 0, 0, 0), f32)
     dw = np.zeros(w.shape, f32)
     db = np.zeros(kk, f32)
+    if not geometry.undilated:  # cpu_dilated: dY @ cols.T and col2im of W.T @ dY
+        dh, dwl = geometry.dilation
+        conv_bwd_dilated(x, w, dy, sh, sw, pt, pl, dh, dwl, dx, dw, db, need_dx,
+                         GEMM_CHUNK_FLOATS)
+        return (dx if need_dx else None), dw, db
     if _use_gemm(w, (sh, sw)):
         hp, wp = h + pt + pb, wd + pl + pr
         conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, GEMM_CHUNK_FLOATS)
@@ -162,6 +161,42 @@ def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
 def _pooled(x, size, stride):
     n, c, h, wd = x.shape
     return np.empty((n, c, *pool2d_output_hw((h, wd), size, stride)), f32)
+
+
+def _buffer(buf, shape):
+    """``buf`` when it is a float32 array of ``shape`` (reused), else a new one."""
+    if (isinstance(buf, np.ndarray) and buf.shape == tuple(shape) and buf.dtype == f32
+            and buf.flags.c_contiguous):
+        return buf
+    return np.empty(shape, f32)
+
+
+def conv_relu_maxpool(x, w, b, geometry: ConvGeometry, size: tuple[int, int],
+                      stride: tuple[int, int], act=None, pooled=None):
+    """Conv (+bias) -> ReLU -> max pool in two compiled passes: ``(pooled, act)``.
+
+    ``act`` (N, K, H', W'), the ReLU's output that :func:`conv_relu_maxpool_backward` needs, and
+    ``pooled`` are written into the arrays given when their shapes fit (buffers kept between
+    steps: no allocation, and no page faults, inside a training step), else made new.
+    """
+    kk, _, fh, fw = w.shape
+    ho, wo = geometry.output_hw(x.shape[2:], (fh, fw))
+    act = _buffer(act, (x.shape[0], kk, ho, wo))
+    _conv_into(x, w, b, geometry, act)
+    n, c, h, wd = act.shape
+    pooled = _buffer(pooled, (n, c, *pool2d_output_hw((h, wd), size, stride)))
+    relu_maxpool_fwd(act, pooled, size[0], size[1], stride[0], stride[1])
+    return pooled, act
+
+
+def conv_relu_maxpool_backward(x, w, act, dpool, geometry: ConvGeometry, size: tuple[int, int],
+                               stride: tuple[int, int], need_dx: bool = True, dact=None,
+                               dx=None):
+    """``(dx, dw, db)`` of :func:`conv_relu_maxpool` from the kept ``act`` and ``dL/dpooled``;
+    ``dact`` (``act``'s shape) and ``dx`` (``x``'s) are optional buffers, used when they fit."""
+    dact = _buffer(dact, act.shape)
+    relu_maxpool_bwd(act, dpool, size[0], size[1], stride[0], stride[1], dact)
+    return _conv_backward(x, w, dact, geometry, need_dx, dx)
 
 
 def max_pool2d(x, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
@@ -353,7 +388,7 @@ def adam_update(p, g, m, v, lr: float, beta1: float, beta2: float, eps: float, t
 def _feature_maps_core(x, w, b, sh, sw, pt, pl, hp, wp, do_relu, pool, kh, kw, psh, psw,
                        conv, act, pooled):
     xp = np.zeros((x.shape[1], hp, wp), np.float32)
-    acc = np.empty(hp * wp, np.float32)
+    acc = np.empty(3 * hp * wp, np.float32)
     pad_into(x, 0, pt, pl, xp)
     conv_one(xp, w, b, sh, sw, acc, conv, 0)
     if do_relu:
@@ -372,7 +407,7 @@ def feature_maps(x4, w4, b1, geometry: ConvGeometry, relu: bool, pool: str, size
     ``pooled`` is None when ``pool == "none"``; a dilated geometry runs as separate calls).
     """
     if not geometry.undilated:
-        conv = _conv2d_dilated(x4, w4, b1, geometry)
+        conv = conv2d(x4, w4, b1, geometry)
         act = conv
         if relu:  # the parameter shadows relu(): the flat core does the same
             act = np.empty(conv.shape, f32)

@@ -4,7 +4,7 @@ Stride-1 convolutions use the "flat shift" layout: on a zero-padded image of wid
 output pixel ``(i, j)`` sits at ``p = i*Wp + j`` and its tap ``(u, v)`` reads ``p + u*Wp + v``, so
 every tap is one long contiguous multiply-add that LLVM vectorises (the ``Wp - W'`` columns per
 row that fall outside the output are computed and dropped). Filters with many taps run as
-im2col + BLAS GEMM instead.
+im2col + BLAS GEMM instead (:mod:`cpu_gemm`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit, prange
 
 from playground.engine.cpu_jit import FAST, JIT, PAR
+from playground.engine.cpu_taps import corr_flat3, corr_grad3
 
 f32 = np.float32
 
@@ -121,8 +122,17 @@ def _corr_grad(src, d, wp, span, dwk):
 
 
 @njit(**FAST)
+def _emit(a, b, has_b, y, n, k, wp):
+    """``y[n, k] = a`` (flat-shift layout, row pitch ``wp``) ``+ b[k]``."""
+    bk = b[k] if has_b else f32(0.0)
+    for i in range(y.shape[2]):
+        for j in range(y.shape[3]):
+            y[n, k, i, j] = a[i * wp + j] + bk
+
+
+@njit(**FAST)
 def conv_one(xp, w, b, sh, sw, acc, y, n):
-    """``y[n] = conv(xp, w) + b`` for one padded image ``xp``; ``acc``: scratch of Hp*Wp floats."""
+    """``y[n] = conv(xp, w) + b`` for one padded image ``xp``; ``acc``: 3*Hp*Wp scratch floats."""
     kk, cc, fh, fw = w.shape
     hp, wp = xp.shape[1], xp.shape[2]
     ho, wo = y.shape[2], y.shape[3]
@@ -130,15 +140,25 @@ def conv_one(xp, w, b, sh, sw, acc, y, n):
     if sh == 1 and sw == 1:
         xf = xp.reshape((cc, hp * wp))
         span = (ho - 1) * wp + wo
-        for k in range(kk):
-            for p in range(span):
-                acc[p] = 0.0
+        q = hp * wp
+        a0, a1, a2 = acc[:q], acc[q:2 * q], acc[2 * q:3 * q]
+        k = 0
+        while k + 3 <= kk:  # three filters per pass (cpu_taps), then one at a time
+            a0[:span] = 0.0
+            a1[:span] = 0.0
+            a2[:span] = 0.0
             for c in range(cc):
-                _corr_flat(xf[c], w[k, c], wp, span, acc)
-            bk = b[k] if has_b else f32(0.0)
-            for i in range(ho):
-                for j in range(wo):
-                    y[n, k, i, j] = acc[i * wp + j] + bk
+                corr_flat3(xf[c], w[k, c], w[k + 1, c], w[k + 2, c], wp, span, a0, a1, a2)
+            _emit(a0, b, has_b, y, n, k, wp)
+            _emit(a1, b, has_b, y, n, k + 1, wp)
+            _emit(a2, b, has_b, y, n, k + 2, wp)
+            k += 3
+        while k < kk:
+            a0[:span] = 0.0
+            for c in range(cc):
+                _corr_flat(xf[c], w[k, c], wp, span, a0)
+            _emit(a0, b, has_b, y, n, k, wp)
+            k += 1
     else:
         for k in range(kk):
             bk = b[k] if has_b else f32(0.0)
@@ -181,8 +201,16 @@ def _conv_bwd_one(xp, w, wflip, dy, n, sh, sw, dyw, dxp, dw, db, need_dx):
                     dyw[k, front + i * wp + j] = g
                     s += g
             db[k] += s
+        k = 0
+        while k + 3 <= kk:  # three filters' gradients per pass (cpu_taps)
+            for c in range(cc):
+                corr_grad3(xf[c], dyw[k, front:], dyw[k + 1, front:], dyw[k + 2, front:], wp,
+                           span, dw[k, c], dw[k + 1, c], dw[k + 2, c])
+            k += 3
+        while k < kk:
             for c in range(cc):
                 _corr_grad(xf[c], dyw[k, front:], wp, span, dw[k, c])
+            k += 1
         for c in range(cc if need_dx else 0):
             d = dxf[c]
             for q in range(hp * wp):
@@ -232,7 +260,7 @@ def _front(w, wp):
 @njit(**FAST)
 def conv_fwd_serial(x, w, b, sh, sw, pt, pl, hp, wp, y):
     xp = np.zeros((x.shape[1], hp, wp), np.float32)
-    acc = np.zeros(hp * wp, np.float32)
+    acc = np.zeros(3 * hp * wp, np.float32)
     for n in range(x.shape[0]):
         pad_into(x, n, pt, pl, xp)
         conv_one(xp, w, b, sh, sw, acc, y, n)
@@ -244,7 +272,7 @@ def conv_fwd_parallel(x, w, b, sh, sw, pt, pl, hp, wp, y, nt):
     per = (nb + nt - 1) // nt
     for t in prange(nt):
         xp = np.zeros((x.shape[1], hp, wp), np.float32)
-        acc = np.zeros(hp * wp, np.float32)
+        acc = np.zeros(3 * hp * wp, np.float32)
         for n in range(t * per, min(nb, (t + 1) * per)):
             pad_into(x, n, pt, pl, xp)
             conv_one(xp, w, b, sh, sw, acc, y, n)
@@ -280,102 +308,3 @@ def conv_bwd_parallel(x, w, wflip, dy, sh, sw, pt, pl, hp, wp, dx, dw, db, need_
     for t in range(nt):
         dw += dwt[t]
         db += dbt[t]
-
-
-# ---------------------------------------------------------------- convolution as im2col + GEMM
-
-
-@njit(**FAST)
-def _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols):
-    """im2col in the flat-shift layout (stride 1): row ``(c*fh+u)*fw+v`` of image ``n``'s block is
-    the padded image's flat plane ``c`` from ``u*Wp+v`` on, ``span`` floats, one contiguous copy."""
-    cc, wp = xp.shape[0], xp.shape[2]
-    xf = xp.reshape((cc, xp.shape[1] * wp))
-    for n in range(n0, n1):
-        pad_into(x, n, pt, pl, xp)
-        base = (n - n0) * span
-        for c in range(cc):
-            for u in range(fh):
-                for v in range(fw):
-                    src = xf[c, u * wp + v : u * wp + v + span]
-                    dst = cols[(c * fh + u) * fw + v, base : base + span]
-                    for p in range(span):
-                        dst[p] = src[p]
-
-
-@njit(**JIT)
-def _chunk(taps, span, nb, chunk_floats):
-    return min(nb, max(1, chunk_floats // (taps * span)))
-
-
-@njit(**FAST)
-def conv_fwd_gemm(x, w, b, pt, pl, hp, wp, y, chunk_floats):
-    """Stride-1 convolution as ``W (K, C*fh*fw) @ cols`` per chunk of images (BLAS sgemm)."""
-    nb = x.shape[0]
-    kk, cc, fh, fw = w.shape
-    ho, wo = y.shape[2], y.shape[3]
-    span = (ho - 1) * wp + wo
-    taps = cc * fh * fw
-    w2 = w.reshape((kk, taps))
-    per = _chunk(taps, span, nb, chunk_floats)
-    xp = np.zeros((cc, hp, wp), np.float32)
-    has_b = b.shape[0] > 0
-    for n0 in range(0, nb, per):
-        n1 = min(nb, n0 + per)
-        cols = np.empty((taps, (n1 - n0) * span), np.float32)
-        _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
-        res = np.dot(w2, cols)
-        for n in range(n0, n1):
-            base = (n - n0) * span
-            for k in range(kk):
-                bk = b[k] if has_b else f32(0.0)
-                for i in range(ho):
-                    for j in range(wo):
-                        y[n, k, i, j] = res[k, base + i * wp + j] + bk
-
-
-@njit(**FAST)
-def conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, chunk_floats):
-    """Stride-1 gradients: ``dW += dYw @ cols.T`` and ``dcols = W.T @ dYw`` scattered back."""
-    nb = x.shape[0]
-    kk, cc, fh, fw = w.shape
-    ho, wo = dy.shape[2], dy.shape[3]
-    span = (ho - 1) * wp + wo
-    taps = cc * fh * fw
-    w2t = np.ascontiguousarray(w.reshape((kk, taps)).T)
-    dw2 = dw.reshape((kk, taps))
-    per = _chunk(taps, span, nb, chunk_floats)
-    xp = np.zeros((cc, hp, wp), np.float32)
-    dxp = np.empty((cc, hp, wp), np.float32)
-    dxf = dxp.reshape((cc, hp * wp))
-    for n0 in range(0, nb, per):
-        n1 = min(nb, n0 + per)
-        m = (n1 - n0) * span
-        cols = np.empty((taps, m), np.float32)
-        _cols_flat(x, n0, n1, pt, pl, fh, fw, span, xp, cols)
-        dyw = np.zeros((kk, m), np.float32)
-        for n in range(n0, n1):
-            base = (n - n0) * span
-            for k in range(kk):
-                s = f32(0.0)
-                for i in range(ho):
-                    for j in range(wo):
-                        g = dy[n, k, i, j]
-                        dyw[k, base + i * wp + j] = g
-                        s += g
-                db[k] += s
-        dw2 += np.dot(dyw, cols.T)
-        if not need_dx:
-            continue
-        dcols = np.dot(w2t, dyw)
-        for n in range(n0, n1):
-            base = (n - n0) * span
-            dxp[:] = 0.0
-            for c in range(cc):
-                for u in range(fh):
-                    for v in range(fw):
-                        src = dcols[(c * fh + u) * fw + v, base : base + span]
-                        dst = dxf[c, u * wp + v : u * wp + v + span]
-                        for p in range(span):
-                            dst[p] += src[p]
-            _crop_into(dxp, n, pt, pl, dx)

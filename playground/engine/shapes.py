@@ -178,22 +178,6 @@ class ConvGeometry:
         return span_h // sh + 1, span_w // sw + 1
 
 
-    def require_undilated(self, what: str) -> None:
-        """Refuses a dilation that ``what`` (a kernel written for adjacent taps) does not compute.
-
-        Every backend's ``conv2d`` takes any dilation; a specialised path (a fused kernel) that
-        only handles ``d = 1`` calls this rather than give a wrong answer.
-        """
-        if self.dilation != (1, 1):
-            raise UnsupportedGeometry(
-                f"the {what} computes undilated convolutions only (dilation 1), "
-                f"got dilation {self.dilation}")
-
-
-class UnsupportedGeometry(ValueError):
-    """A valid geometry that a specialised kernel does not compute (e.g. dilation > 1)."""
-
-
 def conv2d_output_hw(
     hw: tuple[int, int], kernel_hw: tuple[int, int], stride: tuple[int, int], pads: Pads
 ) -> tuple[int, int]:

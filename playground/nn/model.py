@@ -25,6 +25,7 @@ from types import ModuleType
 import numpy as np
 
 from playground.engine.dispatch import get_backend
+from playground.nn.fused import fused_blocks
 from playground.nn.init import initialize
 from playground.nn.layers import (
     Conv2d,
@@ -125,6 +126,8 @@ class Model:
             self.layers[0].need_input_grad = False
         self._shapes = self._trace_shapes()
         self.be: ModuleType | None = None
+        self._blocks: dict = {}
+        self._fused_forward = False
         self.to(backend)
 
     # -- backend -----------------------------------------------------------------------------
@@ -135,6 +138,8 @@ class Model:
             for layer in self.layers:
                 layer.bind(be)
             self.be = be
+            self._blocks = fused_blocks(self.layers, be)
+            self._fused_forward = False
         return self
 
     @property
@@ -235,25 +240,47 @@ class Model:
     def forward(self, x, train: bool = False):
         """Logits ``(N, 10)`` for a backend batch ``(N, 1, 28, 28)``; ``train`` keeps caches.
 
+        Training forwards run conv -> ReLU -> max pool as one fused block where the backend
+        has one (:mod:`playground.nn.fused`); the results are the same as layer by layer.
         The batch must match :attr:`input_shape` (ValueError otherwise): the backend kernels index
         their inputs by the layers' sizes unchecked.
         """
         if tuple(x.shape[1:]) != self.input_shape:
             raise ValueError(f"model {self.name!r} takes inputs {self.input_shape}, got a batch "
                              f"of {tuple(x.shape[1:])}")
-        for layer in self.layers:
-            x = layer.forward(x, train)
+        blocks = self._blocks if train else {}
+        if train:
+            self._fused_forward = bool(blocks)
+        i, n = 0, len(self.layers)
+        while i < n:
+            block = blocks.get(i)
+            if block is not None:
+                x = block.forward(x)
+                i += 3
+            else:
+                x = self.layers[i].forward(x, train)
+                i += 1
         return x
 
     def backward(self, dlogits) -> None:
         """Backpropagates ``dL/dlogits``, leaving each parameter's gradient in ``param.grad``."""
         dy = dlogits
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy)
+        ends = {i + 2: b for i, b in self._blocks.items()} if self._fused_forward else {}
+        i = len(self.layers) - 1
+        while i >= 0:
+            block = ends.get(i)
+            if block is not None:
+                dy = block.backward(dy)
+                i -= 3
+            else:
+                dy = self.layers[i].backward(dy)
+                i -= 1
 
     def clear_cache(self) -> None:
         for layer in self.layers:
             layer.clear_cache()
+        for block in self._blocks.values():
+            block.clear()
 
     def predict_proba(self, images, batch_size: int = 500) -> np.ndarray:
         """Class probabilities ``(N, 10)`` float32 (``(10,)`` for one ``(28, 28)`` image)."""

@@ -9,14 +9,13 @@ Anything wrong with a file raises :class:`ModelFileError` (a ``ValueError``) nam
 from __future__ import annotations
 
 import json
-import os
-import uuid
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from playground import __version__
+from playground.fileio import SaveError, atomic_write
 
 FORMAT = "conv-playground-model"
 FORMAT_VERSION = 1
@@ -70,23 +69,15 @@ def save_model(model, path) -> Path:
         raise ModelFileError(f"cannot save model: folder {str(folder)!r} does not exist")
     header = json.dumps(header_for(model), indent=1).encode("utf-8")
     arrays = {HEADER_KEY: np.frombuffer(header, np.uint8), **model.state_dict()}
-    # os.open with 0o666 honours the umask (mkstemp would make the file private, 0600).
-    tmp = folder / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     0o666)
-    except OSError as exc:
-        raise ModelFileError(f"cannot save model: folder {str(folder)!r} is not writable "
-                             f"({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    try:
+        atomic_write(path, write)
+    except SaveError as exc:
+        raise ModelFileError(f"cannot save model: {exc}") from None
     return path
 
 

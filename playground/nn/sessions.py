@@ -19,7 +19,7 @@ import numpy as np
 from playground.engine.channels import match_channels
 from playground.nn.model import Model, build_model, model_from_specs
 from playground.nn.registry import display_name
-from playground.nn.training import Progress, TrainConfig, TrainResult, train
+from playground.nn.training import Progress, TrainConfig, TrainResult, n_classes_of, train
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ class TrainingJob:
         self.specs = list(specs)
         self.data = data
         self.snapshot_s = snapshot_s
-        self.models = [build_model(s.arch, seed=s.init_seed) for s in self.specs]
+        self.n_classes = n_classes_of(_labels(data))
+        """Outputs of the models: from the data's labels (26 letters train a 26-class net)."""
+        self.models = [build_model(s.arch, seed=s.init_seed, n_classes=self.n_classes)
+                       for s in self.specs]
         self.results: list[TrainResult] = []
         self.done = False
         """True once the generator has ended: the models are then the GUI's to use."""
@@ -80,6 +83,11 @@ class TrainingJob:
             return tuple(self.results)
         finally:
             self.done = True
+
+
+def _labels(data) -> np.ndarray:
+    labels = data.labels if hasattr(data, "labels") else data[1]
+    return np.asarray(labels)
 
 
 def race_runs(chosen: str) -> list[tuple[str, str]]:

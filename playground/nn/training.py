@@ -168,7 +168,8 @@ def prepare_data(data, config: TrainConfig):
         source = getattr(data[0], "source", "arrays")
         split = "given"
     else:
-        split = {"n_total": len(data.images), "val_fraction": config.val_fraction,
+        n_total = len(data.images) if hasattr(data, "images") else len(data[0])
+        split = {"n_total": n_total, "val_fraction": config.val_fraction,
                  "train_size": config.train_size, "seed": config.seed}
         if hasattr(data, "split"):  # playground.data.Digits: a stratified split
             train_part, val_part = data.split(n_train=config.train_size,

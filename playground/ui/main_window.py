@@ -8,6 +8,7 @@ Ctrl+Shift+Z). Later tabs (the network) are added with ``window.tabs.addTab``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import platform
 import time
 
@@ -55,6 +56,8 @@ from playground.ui.playground.settings_panel import SettingsPanel
 from playground.ui.playground.state import PlaygroundState
 from playground.ui.playground.stepper import StepThroughWidget
 from playground.ui.window_session import WindowSession
+
+log = logging.getLogger(__name__)
 
 MNIST_CREDIT = (
     "The handwritten digits are from the MNIST database by Yann LeCun, Corinna Cortes and "
@@ -377,7 +380,11 @@ class MainWindow(WindowSession, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._network_page:
-            self.tabs.setCurrentWidget(self.ensure_network_tab())
+            try:
+                self.tabs.setCurrentWidget(self.ensure_network_tab())
+            except OSError as exc:  # a folder it needs cannot be read or written
+                log.exception("the Network tab could not be opened")
+                self.statusBar().showMessage(f"The Network tab could not be opened: {exc}", 15000)
 
     # ---- status ------------------------------------------------------------------------------
     def _on_state_changed_first(self, _what: Change) -> None:

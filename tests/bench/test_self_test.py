@@ -18,9 +18,13 @@ def _pretrained_present() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not _pretrained_present(), reason="the bundled pre-trained LeNet-5 "
                     "(resources/lenet5.npz) is not built yet")
-def test_self_test_passes(qtbot, capsys):
+def test_self_test_passes(qtbot, capsys, monkeypatch):
+    from playground.bench import self_test
     from playground.bench.self_test import run_self_test
     from playground.ui.common.worker import live_threads
+
+    # timing is the benchmarks' business: a busy CI machine must not fail the behaviour test
+    monkeypatch.setattr(self_test, "P99_LIMIT_MS", float("inf"))
 
     code = run_self_test()
     out = capsys.readouterr().out.strip().splitlines()

@@ -186,7 +186,22 @@ def test_dilated_conv_agrees_with_pytorch(backend, stride, padding, dilation):
     assert_close(db, tb.grad.numpy(), rtol=1e-4, what="db")
 
 
-def test_specialised_paths_can_refuse_dilation_by_name():
-    ConvGeometry(1, 0, 1).require_undilated("fused kernel")  # d = 1 passes
-    with pytest.raises(shapes.UnsupportedGeometry, match=r"fused kernel .* dilation \(2, 3\)"):
-        ConvGeometry(1, 0, (2, 3)).require_undilated("fused kernel")
+@pytest.mark.parametrize("reuse", [False, True])
+def test_the_fused_training_path_computes_dilated_blocks(reuse):
+    """conv -> ReLU -> max pool fused (the cpu training path) with dilation, against the chain."""
+    rng = np.random.default_rng(8)
+    x, w, b = rand(rng, 3, 2, 16, 15), rand(rng, 5, 2, 3, 3), rand(rng, 5)
+    geom = ConvGeometry.resolve((3, 3), 1, "same", 2)
+    conv = ref.conv2d(x, w, b, geom)
+    act = ref.relu(conv)
+    want_pooled = ref.max_pool2d(act, (2, 2), (2, 2))
+    dpool = rand(rng, *want_pooled.shape)
+    dact = ref.relu_backward(act, ref.max_pool2d_backward(act, dpool, (2, 2), (2, 2)))
+    want = ref.conv2d_backward(x, w, dact, geom)
+    bufs = [rand(rng, *act.shape), rand(rng, *x.shape)] if reuse else [None, None]  # stale
+    pooled, got_act = cpu.conv_relu_maxpool(x, w, b, geom, (2, 2), (2, 2))
+    assert_close(pooled, want_pooled, what="pooled")
+    assert_close(got_act, act, what="act")
+    got = cpu.conv_relu_maxpool_backward(x, w, got_act, dpool, geom, (2, 2), (2, 2), True, *bufs)
+    for g, r, what in zip(got, want, ("dx", "dw", "db"), strict=True):
+        assert_close(g, r, rtol=1e-4, what=what)

@@ -111,3 +111,18 @@ def test_race_runs_and_progress_line():
         epoch, epochs, step, steps_per_epoch, eta_s = 2, 5, 10, 63, 61.0
 
     assert progress_line("LeNet-5", P()) == "LeNet-5  epoch 2/5  step 10/63  ETA 1:01"
+
+
+def test_a_job_takes_its_number_of_classes_from_the_data():
+    """Letters (labels 0..25, EMNIST-style) train a 26-output network, not a 10-output one whose
+    loss would index past its logits."""
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 255, (130, 28, 28), dtype=np.uint8)
+    labels = np.arange(130) % 26
+    cfg = nn.TrainConfig(epochs=1, batch_size=26, val_fraction=0.2, augment=False,
+                         schedule="constant")
+    job = TrainingJob([RunSpec("fcnn", "FCNN", cfg)], (images, labels), snapshot_s=1e9)
+    assert job.n_classes == 26 and job.models[0].n_classes == 26
+    list(job.generator())
+    assert job.results[0].epochs_completed == 1
+    assert job.models[0].predict_proba(images[:3]).shape == (3, 26)

@@ -53,8 +53,9 @@ class FastImageItem(pg.ImageItem):
         rng = hi - lo
         if self.axisOrder == "col-major":
             img = img.T
-        t = np.subtract(img, np.float32(lo), dtype=np.float32)
-        t *= np.float32(n / (rng if rng != 0 else 1.0))
+        with np.errstate(over="ignore", invalid="ignore"):  # huge maps: clipped below
+            t = np.subtract(img, np.float32(lo), dtype=np.float32)
+            t *= np.float32(n / (rng if rng != 0 and np.isfinite(rng) else 1.0))
         nan = np.isnan(t) if np.isnan(t.min()) else None
         if nan is not None:
             t[nan] = 0.0

@@ -10,6 +10,7 @@ Undo and redo apply a scene in one step (one recompute). Consecutive changes wit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from playground.scene import Scene
 from playground.ui.playground.state import PlaygroundState
 
 _MERGE_IDS: dict[str, int] = {}
+log = logging.getLogger(__name__)
 
 
 def _merge_id(key: str | None) -> int:
@@ -65,10 +67,10 @@ class SnapshotCommand(QUndoCommand):
         if self._done:
             self._done = False
             return
-        self._target.apply(self.after)
+        self._target.apply_safely(self.after, f"Redo {self.text()!r}")
 
     def undo(self) -> None:
-        self._target.apply(self.before)
+        self._target.apply_safely(self.before, f"Undo {self.text()!r}")
 
 
 class UndoableState(QObject):
@@ -96,17 +98,48 @@ class UndoableState(QObject):
             self.canvas.set_buffer(snap.canvas, push=False)
         self.state.apply(snap.scene, view=False)
 
+    def apply_safely(self, snap: Snapshot, what: str) -> None:
+        """:meth:`apply` for undo commands, which Qt calls from C++ and which must never raise.
+
+        PySide keeps an exception raised in a C++-called override pending until control comes
+        back to Python; a second one in the same call (``QUndoStack.setIndex`` undoes several
+        commands in one C++ loop) crashes the process. So a failure is logged with its
+        traceback and reported through :attr:`rejected` instead.
+        """
+        try:
+            self.apply(snap)
+        except Exception as exc:
+            log.exception("%s failed", what)
+            self.rejected.emit(f"{what} failed: {exc}")
+
     # ---- changes ---------------------------------------------------------------------------
     def run(self, text: str, fn: Callable[[], Any], merge: str | None = None) -> bool:
-        """Runs ``fn`` as one undoable step; False (and ``rejected``) when it raised ValueError."""
+        """Runs ``fn`` as one undoable step; False (and ``rejected``) when it raised.
+
+        Setters raise ``ValueError`` before touching the state. Anything else (a view failing
+        on the change) is logged and reported; whatever did change is still recorded, so the
+        undo stack keeps telling the truth about the state.
+        """
         before = self.capture()
         try:
             fn()
-        except (ValueError, RuntimeError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, ValueError | RuntimeError):
+                log.exception("%s failed", text)
             self.rejected.emit(str(exc))
+            self._settle(text, before, merge)
             return False
         self._push(text, before, merge)
         return True
+
+    def _settle(self, text: str, before: Snapshot, merge: str | None) -> None:
+        """After a failed change: record what changed, or put ``before`` back if the state is
+        no longer a valid scene."""
+        try:
+            self._push(text, before, merge)
+        except Exception:
+            log.exception("the state after %r is invalid; restoring the previous one", text)
+            self.apply_safely(before, f"Restoring before {text!r}")
 
     def begin(self) -> None:
         """Starts a change made over many events (a stroke); :meth:`end` records it."""

@@ -198,11 +198,11 @@ class GeneratorWorker(QObject):
         """
         self.quit()
         thread = _GeneratorThread(source, self.name)
-        thread.started_run.connect(self.started)
+        thread.started_run.connect(self._on_thread_started)
         thread.yielded.connect(self._on_thread_yielded)
-        thread.returned.connect(self.returned)
-        thread.errored.connect(self.errored)
-        thread.aborted.connect(self.aborted)
+        thread.returned.connect(self._on_thread_returned)
+        thread.errored.connect(self._on_thread_errored)
+        thread.aborted.connect(self._on_thread_aborted)
         thread.ended.connect(self._on_thread_ended)
         thread.ended.connect(_the_reaper().reap)
         self.destroyed.connect(thread.request_stop)
@@ -262,9 +262,31 @@ class GeneratorWorker(QObject):
         return self._thread is None or self._thread.wait(timeout_ms)
 
     # ---- internals -------------------------------------------------------------------------
+    def _from_current_run(self) -> bool:
+        """Whether the signal being delivered comes from the current run's thread. A stopped
+        run's signals may still be queued when the next run starts (disconnecting does not
+        cancel them); they are dropped here, so listeners never mix two runs' updates."""
+        return self._thread is not None and self.sender() is self._thread
+
+    def _on_thread_started(self) -> None:
+        if self._from_current_run():
+            self.started.emit()
+
     def _on_thread_yielded(self, value: Any) -> None:
-        if self._thread is not None and not self._thread.stopping:
+        if self._from_current_run() and not self._thread.stopping:
             self.yielded.emit(value)
+
+    def _on_thread_returned(self, value: Any) -> None:
+        if self._from_current_run():
+            self.returned.emit(value)
+
+    def _on_thread_errored(self, exc: BaseException) -> None:
+        if self._from_current_run():
+            self.errored.emit(exc)
+
+    def _on_thread_aborted(self) -> None:
+        if self._from_current_run():
+            self.aborted.emit()
 
     def _on_thread_ended(self, thread: _GeneratorThread) -> None:
         if thread is self._thread:
@@ -272,9 +294,11 @@ class GeneratorWorker(QObject):
             self.finished.emit()
 
     def _detach(self, thread: _GeneratorThread) -> None:
-        for sig, slot in ((thread.started_run, self.started), (thread.yielded,
-                          self._on_thread_yielded), (thread.returned, self.returned),
-                          (thread.errored, self.errored), (thread.aborted, self.aborted),
+        for sig, slot in ((thread.started_run, self._on_thread_started),
+                          (thread.yielded, self._on_thread_yielded),
+                          (thread.returned, self._on_thread_returned),
+                          (thread.errored, self._on_thread_errored),
+                          (thread.aborted, self._on_thread_aborted),
                           (thread.ended, self._on_thread_ended)):
             with warnings.catch_warnings(), contextlib.suppress(RuntimeError, TypeError):
                 warnings.simplefilter("ignore")

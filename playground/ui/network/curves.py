@@ -18,6 +18,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from playground.fileio import atomic_write
+from playground.ui.common.screenshot import save_png
+
 MAX_RUNS = 8
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 REFRESH_MS = 100
@@ -147,33 +150,35 @@ class TrainingCurves(QWidget):
 
     # ---- export -------------------------------------------------------------------------------
     def export_csv(self, path: str | Path) -> Path:
-        """Every run's numbers in one tidy CSV: one row per step and one per epoch."""
-        path = Path(path)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(["run", "kind", "epoch", "loss_smoothed", "train_acc", "val_acc",
-                          "epoch_seconds", "params"])
-            for run in self.runs:
-                for x, loss in zip(run.step_x, run.loss, strict=False):
-                    out.writerow([run.label, "step", f"{x:.5f}", f"{loss:.6f}", "", "", "",
-                                  run.params])
-                for e, tr, va, s in zip(run.epochs, run.train_acc, run.val_acc, run.seconds,
-                                        strict=False):
-                    out.writerow([run.label, "epoch", e, "", f"{tr:.5f}",
-                                  "" if va != va else f"{va:.5f}", f"{s:.3f}", run.params])
-        return path
+        """Every run's numbers in one tidy CSV: one row per step and one per epoch (written
+        atomically: a failure leaves an older file as it was)."""
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", newline="", encoding="utf-8") as fh:
+                self._write_csv(csv.writer(fh))
+
+        return atomic_write(path, write)
+
+    def _write_csv(self, out) -> None:
+        out.writerow(["run", "kind", "epoch", "loss_smoothed", "train_acc", "val_acc",
+                      "epoch_seconds", "params"])
+        for run in self.runs:
+            for x, loss in zip(run.step_x, run.loss, strict=False):
+                out.writerow([run.label, "step", f"{x:.5f}", f"{loss:.6f}", "", "", "",
+                              run.params])
+            for e, tr, va, s in zip(run.epochs, run.train_acc, run.val_acc, run.seconds,
+                                    strict=False):
+                out.writerow([run.label, "epoch", e, "", f"{tr:.5f}",
+                              "" if va != va else f"{va:.5f}", f"{s:.3f}", run.params])
 
     def export_png(self, path: str | Path, width: int = 1600) -> Path:
-        """Both plots as one PNG ``width`` pixels wide (pyqtgraph's ImageExporter)."""
+        """Both plots as one PNG ``width`` pixels wide (pyqtgraph's ImageExporter), written
+        atomically; OSError (:class:`~playground.fileio.SaveError`) if it cannot be."""
         from pyqtgraph.exporters import ImageExporter
 
         self._dirty = True
         self.refresh()
-        path = Path(path)
         exporter = ImageExporter(self.view.ci)
         exporter.parameters()["width"] = int(width)
         exporter.parameters()["background"] = QColor("white")
-        exporter.export(str(path))
-        if not path.is_file():
-            raise OSError(f"could not write {path}")
-        return path
+        return atomic_write(path, lambda tmp: save_png(exporter.export(toBytes=True), tmp))

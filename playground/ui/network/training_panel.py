@@ -192,15 +192,18 @@ class TrainingPanel(QWidget):
         from playground.data import DataError, find_idx_file, mnist_cache_dir
         from playground.data.idx import STANDARD_FILES
 
+        why = "not downloaded yet: run `conv-playground download`"
         try:
             for stem in STANDARD_FILES.values():
                 find_idx_file(mnist_cache_dir(), stem)
             ok = True
         except DataError:
             ok = False
+        except OSError as exc:  # no usable cache folder (read-only home, a file in its place)
+            ok, why = False, f"the cache folder cannot be used: {exc}"
         item = self.data_combo.model().item(1)
         item.setEnabled(ok)
-        item.setToolTip("" if ok else "not downloaded yet: run `conv-playground download`")
+        item.setToolTip("" if ok else why)
 
     # ---- settings -----------------------------------------------------------------------------
     def config(self) -> nn.TrainConfig:
@@ -235,6 +238,20 @@ class TrainingPanel(QWidget):
             self.data_combo.addItem(label, "custom")
         self.data_combo.setCurrentIndex(self.data_combo.findData("custom"))
 
+    def _follow_data_kind(self) -> None:
+        """Augmentation on for digit data, off for others (the user can still change it)."""
+        from playground.data.digits import augment_by_default
+
+        try:
+            spec = self.data_spec()
+        except ValueError:
+            return
+        if spec == "custom":
+            return
+        on, why = augment_by_default(spec)
+        self.augment.setChecked(on)
+        self.augment.setToolTip(f"{'On' if on else 'Off'} by default here: {why}")
+
     def _on_data_combo_activated(self, index: int) -> None:
         if self.data_combo.itemData(index) == "folder":
             folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files")
@@ -243,6 +260,7 @@ class TrainingPanel(QWidget):
                 self.data_combo.setItemText(index, f"IDX folder: {Path(folder).name}")
             elif not self.folder:
                 self.data_combo.setCurrentIndex(0)
+        self._follow_data_kind()
 
     def _on_model_combo_changed(self, _index: int) -> None:
         if self.worker.is_running():
@@ -331,8 +349,9 @@ class TrainingPanel(QWidget):
         if update.progress is None:  # a run begins: show a fresh copy of its network
             self._curve_runs.append(self.curves.begin_run(update.label, update.params))
             self._shown_run = update.run
-            self.holder.set_model(nn.build_model(update.arch, backend=self.holder.backend),
-                                  "training…")
+            n_classes = self.job.n_classes if self.job is not None else 10
+            self.holder.set_model(nn.build_model(update.arch, backend=self.holder.backend,
+                                                 n_classes=n_classes), "training…")
             return
         p = update.progress
         run = self._curve_runs[update.run]
@@ -348,7 +367,17 @@ class TrainingPanel(QWidget):
     def _on_worker_returned(self, results) -> None:
         self.last_result = results
         last = results[-1] if results else None
-        if last is not None:
+        diverged = next((r.diverged for r in results or () if r.diverged), None)
+        if diverged:
+            kept = last.epochs_completed if last is not None else 0
+            self.error = diverged
+            self.status.setText(f"Training stopped: {diverged}. The network keeps the weights of "
+                                f"epoch {kept}" if kept else f"Training stopped: {diverged}. "
+                                "The network keeps its weights from before training")
+            self.training_failed.emit(f"The training diverged ({diverged}): lower the learning "
+                                      "rate and start again. The network on show keeps its last "
+                                      "good weights.")
+        elif last is not None:
             val = "n/a" if last.val_acc is None else f"{last.val_acc:.1%}"
             self.status.setText(f"Done: validation accuracy {val}, training accuracy "
                                 f"{last.train_acc:.1%}, {last.images_per_s:,.0f} images/s.")
@@ -395,9 +424,18 @@ class TrainingPanel(QWidget):
         caption = "Export curves as CSV" if kind == "csv" else "Export curves as PNG"
         path, _ = QFileDialog.getSaveFileName(self, caption, f"training-curves.{kind}",
                                               f"{kind.upper()} files (*.{kind})")
-        if not path:
-            return
+        if path:
+            self.export_curves(kind, path, lambda text: QMessageBox.warning(self, caption, text))
+
+    def export_curves(self, kind: str, path: str, warn=None) -> bool:
+        """Writes the curves as ``kind`` (csv or png) to ``path``; says so only once the file is
+        in place, else shows why (``warn``: a dialog) and returns False (the old file is kept)."""
         try:
-            (self.curves.export_csv if kind == "csv" else self.curves.export_png)(path)
+            saved = (self.curves.export_csv if kind == "csv" else self.curves.export_png)(path)
         except OSError as exc:
-            QMessageBox.warning(self, caption, f"Could not export: {exc}")
+            self.status.setText(f"Could not export: {exc}")
+            if warn is not None:
+                warn(f"Could not export: {exc}")
+            return False
+        self.status.setText(f"Exported to {saved}")
+        return True

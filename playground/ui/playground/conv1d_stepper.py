@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from playground import engine
 from playground.lessons import lecture
+from playground.numbers import parse_number
 from playground.ui.common.formatting import fmt
 from playground.ui.common.theme import BIG_FONT_PT, follow_theme, scale_changed, ui_scale
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
@@ -18,24 +19,9 @@ def parse_vector(text: str) -> np.ndarray:
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     if not parts:
         raise ValueError("enter some numbers, separated by commas")
-    try:
-        values = np.array([float(p) for p in parts], np.float32)
-    except ValueError:
-        bad = next(p for p in parts if not _is_number(p))
-        raise ValueError(f"{bad.strip()!r} is not a number") from None
-    if not np.isfinite(values).all():
-        raise ValueError("only finite numbers, please")
-    if values.size > 40:
+    if len(parts) > 40:
         raise ValueError("at most 40 numbers")
-    return values
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return np.array([parse_number(p, "each value") for p in parts], np.float32)
 
 
 class Conv1DStepper(QWidget):
@@ -99,7 +85,11 @@ class Conv1DStepper(QWidget):
             if w.size > x.size:
                 raise ValueError(f"the kernel ({w.size} numbers) is longer than the vector "
                                  f"({x.size}): there is no output")
-            y = engine.conv1d(x, w)
+            with np.errstate(over="ignore", invalid="ignore"):
+                y = engine.conv1d(x, w)
+            if not np.isfinite(y).all():
+                raise ValueError("the products are too large for float32 (beyond ±3.4e38): "
+                                 "use smaller numbers")
         except ValueError as exc:
             self.message.setText(f"{exc} — still showing the last valid example")
             self.message.show()

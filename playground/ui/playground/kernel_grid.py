@@ -2,7 +2,8 @@
 pasted text it accepts (numbers, fractions like 1/9, whole matrices) and kernel thumbnails.
 
 Every edit goes through :class:`~playground.ui.common.undo.UndoableState`; text that is not a
-finite number is refused with a message (:attr:`KernelModel.rejected`) and the old value kept."""
+number float32 can hold is refused with a message (:attr:`KernelModel.rejected`), the old value
+kept."""
 
 from __future__ import annotations
 
@@ -13,27 +14,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate
 
+from playground.numbers import parse_number
 from playground.ui.common import theme as th
 from playground.ui.common.undo import UndoableState
 from playground.ui.playground.state import MAX_KERNEL, PlaygroundState
 
 _ROOT = QModelIndex()
-_FRACTION = re.compile(r"^\s*([-+]?[\d.eE+-]+)\s*/\s*([-+]?[\d.eE+-]+)\s*$")
-
-
-def parse_number(text: str) -> float:
-    """A weight typed by the user: a finite number or a fraction like ``1/9``; ValueError else."""
-    t = str(text).strip().replace("−", "-")
-    if not t:
-        raise ValueError("a weight cannot be empty: type a number")
-    m = _FRACTION.match(t)
-    try:
-        value = float(m.group(1)) / float(m.group(2)) if m else float(t)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{text!r} is not a number") from None
-    if not np.isfinite(value):
-        raise ValueError("weights must be finite numbers (no NaN or infinity)")
-    return value
 
 
 def parse_matrix(text: str) -> np.ndarray:

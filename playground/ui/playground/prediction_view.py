@@ -19,7 +19,8 @@ TOP = QColor(214, 39, 40)
 
 
 class ProbabilityBars(QWidget):
-    """A bar per class 0-9 with its probability; the most likely class in red and its share."""
+    """A bar per class (0-9 for digits; any count a model trained on other data has) with its
+    probability; the most likely class in red and its share."""
 
     def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
         super().__init__(parent)
@@ -29,9 +30,9 @@ class ProbabilityBars(QWidget):
         self.setMinimumSize(180, 110)
 
     def set_probabilities(self, probs: np.ndarray | None, title: str | None = None) -> None:
-        """Shows ``probs`` (10,) (None: uniform grey bars)."""
+        """Shows ``probs`` (n_classes,) (None: ten uniform grey bars)."""
         self.probabilities = (np.full(10, 0.1, np.float32) if probs is None
-                              else np.asarray(probs, np.float32).reshape(10).copy())
+                              else np.asarray(probs, np.float32).reshape(-1).copy())
         if title is not None:
             self.title = title
         self.setToolTip("  ".join(f"{d}: {p:.1%}" for d, p in enumerate(self.probabilities)))
@@ -71,7 +72,7 @@ class ProbabilityBars(QWidget):
         top_y = head.bottom() + 4
         bottom = self.height() - line - 4
         height = max(4.0, bottom - top_y)
-        slot = (self.width() - 8) / 10
+        slot = (self.width() - 8) / max(1, len(self.probabilities))
         best = self.top
         for d, prob in enumerate(self.probabilities):
             x = 4 + d * slot

@@ -20,6 +20,7 @@ import numpy as np
 from playground import engine
 from playground.engine import shapes
 from playground.engine.channels import match_channels
+from playground.numbers import FLOAT32_MAX, check_float32
 from playground.scene import (
     ACTIVATIONS,
     COMPUTED,
@@ -60,10 +61,14 @@ class Event:
 
 
 def _finite_array(a, what: str) -> np.ndarray:
-    arr = np.array(a, dtype=np.float32, copy=True)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{what} must hold finite numbers")
-    return arr
+    """``a`` as a float32 copy; ValueError unless every value is finite and fits float32."""
+    try:
+        arr = np.array(a, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must hold numbers") from None
+    if not np.isfinite(arr).all() or (arr.size and np.abs(arr).max() > FLOAT32_MAX):
+        raise ValueError(f"{what} must hold finite numbers within ±{FLOAT32_MAX:.4g} (float32)")
+    return arr.astype(np.float32)
 
 
 class PlaygroundState:
@@ -173,17 +178,13 @@ class PlaygroundState:
 
     def set_kernel_cell(self, index: int, channel: int, row: int, col: int, value: float) -> None:
         """Sets one weight; ValueError (state unchanged) unless ``value`` is a finite number."""
-        v = float(value)
-        if not np.isfinite(v):
-            raise ValueError("a kernel cell must be a finite number")
+        v = check_float32(float(value), "a kernel cell")
         self.kernels[index, channel, row, col] = v
         self._notify(Change.KERNELS)
 
     def set_bias(self, index: int, value: float) -> None:
         """Sets one kernel's bias."""
-        v = float(value)
-        if not np.isfinite(v):
-            raise ValueError("the bias must be a finite number")
+        v = check_float32(float(value), "the bias")
         self.bias[index] = v
         self._notify(Change.KERNELS)
 
@@ -288,10 +289,12 @@ class PlaygroundState:
         start = time.perf_counter()
         try:
             backend = self.preview_backend()
-            self.result = engine.feature_maps(
-                self.image, self.kernels, self.bias, s.stride, s.padding_spec(), s.activation,
-                s.pool, s.pool_size, s.pool_stride, s.dilation, backend=backend,
-            )
+            with np.errstate(over="ignore", invalid="ignore"):  # huge weights: ±inf, clipped
+                self.result = engine.feature_maps(  # by the views, as the cpu backend gives
+                    self.image, self.kernels, self.bias, s.stride, s.padding_spec(),
+                    s.activation, s.pool, s.pool_size, s.pool_stride, s.dilation,
+                    backend=backend,
+                )
             self.error = None
         except (ValueError, engine.BackendUnavailable) as exc:
             self.error = str(exc)

@@ -159,11 +159,18 @@ def test_config_reflects_the_controls(qtbot, panel):
     assert cfg.optimizer == "adam" and cfg.lr == pytest.approx(0.002) and cfg.train_size == 100
 
 
-def test_a_training_error_reaches_the_student_and_the_log(qtbot, panel, caplog):
+def test_a_training_error_reaches_the_student_and_the_log(qtbot, panel, caplog, monkeypatch):
     from playground.data.digits import Digits
 
-    bad = Digits(np.zeros((40, 28, 28), np.uint8), np.full(40, 99, np.uint8), "labels out of range")
-    panel.set_dataset(bad, "labels out of range")
+    bad = Digits(np.zeros((40, 28, 28), np.uint8), np.zeros(40, np.uint8), "one class only")
+    panel.set_dataset(bad, "one class only")
+    panel.lr.setValue(0.05)
+
+    def broken(*_args, **_kwargs):
+        raise MemoryError("no memory left for the next batch")
+        yield
+
+    monkeypatch.setattr("playground.nn.sessions.train", broken)
     with qtbot.waitSignal(panel.training_failed, timeout=30000) as failed:
         assert panel.start(), panel.error
     qtbot.waitUntil(lambda: not panel.worker.is_running(), timeout=10000)
@@ -171,3 +178,42 @@ def test_a_training_error_reaches_the_student_and_the_log(qtbot, panel, caplog):
     assert panel.status.text() == f"Training failed: {panel.error}"
     assert "training failed" in caplog.text and "Traceback" in caplog.text
     assert not panel.holder.training and panel.start_button.isEnabled()
+
+
+def test_a_diverged_run_says_so_and_keeps_the_last_good_weights(qtbot, panel):
+    """A run that diverges returns (not raises): the panel must tell the user, not say 'Done'."""
+    from playground.nn.training import TrainResult
+
+    result = TrainResult(history=(), epochs_completed=1, val_acc=None, train_acc=0.1,
+                         train_seconds=1.0, images_per_s=100.0,
+                         diverged="the loss became NaN at epoch 2, step 3")
+    with qtbot.waitSignal(panel.training_failed, timeout=2000) as failed:
+        panel._on_worker_returned((result,))
+    assert "diverged" in failed.args[0] and "learning rate" in failed.args[0]
+    assert "the loss became NaN" in panel.status.text() and "epoch 1" in panel.status.text()
+    assert not panel.status.text().startswith("Done")
+
+
+def test_augmentation_follows_the_kind_of_data(qtbot, panel, tmp_path):
+    fashion = tmp_path / "fashion-mnist"
+    fashion.mkdir()
+    panel.folder = str(fashion)
+    panel.data_combo.setCurrentIndex(panel.data_combo.findData("folder"))
+    panel._follow_data_kind()
+    assert not panel.augment.isChecked() and "Fashion" in panel.augment.toolTip()
+    panel.data_combo.setCurrentIndex(panel.data_combo.findData("bundled"))
+    panel._follow_data_kind()
+    assert panel.augment.isChecked()
+
+
+def test_probability_bars_show_any_number_of_classes(qtbot):
+    from playground.ui.playground.prediction_view import ProbabilityBars
+
+    bars = ProbabilityBars(title="letters")
+    qtbot.addWidget(bars)
+    probs = np.full(26, 1 / 26, np.float32)
+    probs[7] = 0.5
+    bars.set_probabilities(probs / probs.sum())
+    bars.resize(400, 160)
+    bars.grab()  # paints all 26 bars
+    assert bars.top == 7 and len(bars.probabilities) == 26
