@@ -155,8 +155,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_vb.addItem(self.output_frame, ignoreBounds=True)
         self.pad_outline = _rect("#1a73e8", width=1.5)
         self.input_vb.addItem(self.pad_outline, ignoreBounds=True)
-        self.window = WindowOverlay(pg.mkPen("#d50000", width=2), z=10)
-        for item in self.window.items():
+        self.window_overlay = WindowOverlay(pg.mkPen("#d50000", width=2), z=10)
+        for item in self.window_overlay.items():
             self.input_vb.addItem(item, ignoreBounds=True)
         self.cell_rect = _rect("#00c853")
         self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
@@ -190,11 +190,11 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
 
     def window_rect_padded(self) -> QRectF:
         """The current window in padded-input coordinates (x = column, y = row)."""
-        return self.window.rect.rect()
+        return self.window_overlay.rect.rect()
 
     def window_taps_padded(self) -> list[tuple[int, int]] | None:
         """``(row, col)`` padded-input cells a dilated kernel touches now; None when undilated."""
-        return self.window.cells()
+        return self.window_overlay.cells()
 
     def formula_text(self) -> str:
         """The current ``c_ij = …`` rich text."""
@@ -299,7 +299,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         no_pads = (0, 0, 0, 0)  # the step-through draws in padded-input coordinates
         r0, c0, eh, ew = receptive_field(no_pads, (fh, fw), (sh, sw), i, j, dil)
         taps = tap_cells(no_pads, (fh, fw), (sh, sw), i, j, dil) if dil != (1, 1) else None
-        self.window.show(QRectF(c0, r0, ew, eh), taps)  # dilated: the gaps are left clear
+        self.window_overlay.show(QRectF(c0, r0, ew, eh), taps)  # dilated: the gaps are left clear
         self.cell_rect.setRect(QRectF(j, i, 1, 1))
         partial = np.full(conv.shape, np.nan, np.float32)
         partial.ravel()[: step + 1] = conv.ravel()[: step + 1]
