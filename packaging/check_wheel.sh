@@ -39,10 +39,11 @@ need_in "$WORK/wheel.txt" playground/commands/__init__.py playground/commands/tr
   playground/resources/__init__.py playground/resources/mnist_5k.npz \
   playground/resources/lenet5.npz playground/resources/icons/conv-playground.svg \
   playground/resources/icons/conv-playground-256.png \
+  playground/resources/lessons/lecture.json playground/resources/images/parrot-64.png \
   "$DIST_INFO/licenses/LICENSE" "$DIST_INFO/licenses/NOTICE-MNIST.md"
 need_in "$WORK/sdist.txt" playground/commands/__init__.py playground/commands/eval.py \
   resources/__init__.py resources/mnist_5k.npz resources/lenet5.npz resources/fcnn.npz \
-  resources/icons/conv-playground.svg LICENSE NOTICE-MNIST.md setup.py pyproject.toml \
+  resources/icons/conv-playground.svg resources/lessons/lecture.json LICENSE NOTICE-MNIST.md setup.py pyproject.toml \
   packaging/linux/conv-playground.desktop tests/conftest.py
 echo "wheel $(du -k "$WHEEL" | cut -f1) KiB, sdist $(du -k "$SDIST" | cut -f1) KiB"
 

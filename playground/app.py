@@ -102,8 +102,8 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             window.backend_session.start()
             window.backend_session.wait()
-            window.load_demo()
-            render_screenshot(window, screenshot, args.size or DEFAULT_SIZE)
+            render_screenshot(window, screenshot, args.size or DEFAULT_SIZE,
+                              prepare=screenshot_preparation(args))
         finally:
             _dispose(window)
         return 0
@@ -122,6 +122,24 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         _dispose(window)
         quitter.uninstall()
+
+
+def screenshot_preparation(args: argparse.Namespace):
+    """What ``--screenshot`` shows, as one callable ``prepare(window)``: the UI scale and theme
+    asked for, then the demo scene. (``--lesson``/``--scene``/``--presenter`` add their steps.)"""
+    scale = getattr(args, "ui_scale", None) or 100
+    theme_name = getattr(args, "theme", None)
+    done: list[bool] = []
+
+    def prepare(window) -> None:
+        window.set_ui_scale(scale)
+        if theme_name:
+            window.set_theme(theme_name)
+        if not done:  # the scene once; the scale and theme again once the window has its size
+            window.load_demo()
+            done.append(True)
+
+    return prepare
 
 
 def open_window(restore: bool = True, backend: str | None = None):

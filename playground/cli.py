@@ -1,4 +1,5 @@
-"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download.
+"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download,
+lessons, lesson.
 
 Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
 ``run(args) -> int``; user errors print one line and exit with code 2.
@@ -22,7 +23,16 @@ SUBCOMMANDS = {
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
+    "lessons": "List the bundled lessons: name, scene count and scene titles.",
+    "lesson": "Work with a lesson file: 'lesson check FILE' validates it.",
 }
+
+
+UI_SCALES = (100, 125, 150, 200)
+"""The View menu's UI scales (``playground.ui.common.theme.SCALES``; kept here so that parsing
+the command line loads no Qt)."""
+THEMES = ("light", "dark", "high-contrast")
+"""The View menu's themes (``playground.ui.common.theme.THEMES``)."""
 
 
 class UserError(Exception):
@@ -55,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the main window offscreen to a PNG and exit")
     parser.add_argument("--size", type=_size, default=None, metavar="WxH",
                         help="window size for --screenshot (default 1600x1000)")
+    parser.add_argument("--ui-scale", type=int, choices=UI_SCALES, default=None, metavar="PCT",
+                        help="UI scale for --screenshot, one of 100, 125, 150, 200 (default 100)")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="colour theme for --screenshot (default: light)")
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, exercise it, print one summary line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -97,3 +97,20 @@ def describe(name: str) -> str:
     if name not in _DESCRIPTIONS:
         raise KeyError(f"unknown kernel preset {name!r}; choose from {', '.join(PRESETS)}")
     return _DESCRIPTIONS[name]
+
+
+_LECTURE_SET = ("prong", "edge_horizontal", "edge_vertical", "edge_diagonal_45",
+                "edge_diagonal_135", "gaussian_5x5")
+_EXTRA = ("edge_horizontal", "edge_vertical", "edge_diagonal_45", "edge_diagonal_135")
+
+
+def lecture_kernels(k: int = 6) -> np.ndarray:
+    """``k`` 5x5 kernels for a first convolution layer, float32 (k, 1, 5, 5).
+
+    The first six are the lecture's prong, the four oriented edges and a Gaussian blur; up to
+    four more are the oriented edges with the opposite polarity (the other side of a stroke).
+    """
+    names = [(n, 1.0) for n in _LECTURE_SET] + [(n, -1.0) for n in _EXTRA]
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(names):
+        raise ValueError(f"k must be a whole number between 1 and {len(names)}, got {k!r}")
+    return np.stack([sign * PRESETS[n] for n, sign in names[:k]])[:, None].astype(np.float32)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from playground.data.kernels import PRESETS
+from playground.data.kernels import lecture_kernels as _lecture_kernels
 
 
 def _frozen(values) -> np.ndarray:
@@ -39,21 +40,9 @@ CONV_1D = _frozen([5, 8, 11, 14, 17])
 PRONG = PRESETS["prong"]
 """The lecture's hand-made 5x5 filter for the left-hand prongs of the threes (a preset too)."""
 
-_LECTURE_SET = ("prong", "edge_horizontal", "edge_vertical", "edge_diagonal_45",
-                "edge_diagonal_135", "gaussian_5x5")
-_EXTRA = ("edge_horizontal", "edge_vertical", "edge_diagonal_45", "edge_diagonal_135")
-
-
-def lecture_kernels(k: int = 6) -> np.ndarray:
-    """``k`` 5x5 kernels for a first convolution layer, float32 (k, 1, 5, 5).
-
-    The first six are the lecture's prong, the four oriented edges and a Gaussian blur; up to
-    four more are the oriented edges with the opposite polarity (the other side of a stroke).
-    """
-    names = [(n, 1.0) for n in _LECTURE_SET] + [(n, -1.0) for n in _EXTRA]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(names):
-        raise ValueError(f"k must be a whole number between 1 and {len(names)}, got {k!r}")
-    return np.stack([sign * PRESETS[n] for n, sign in names[:k]])[:, None].astype(np.float32)
+lecture_kernels = _lecture_kernels
+"""The lecture's first-layer kernel set (defined in :mod:`playground.data.kernels`, so that
+:mod:`playground.scene` can start from it without depending on the lessons)."""
 
 
 # ---------------------------------------------------------------- scenes the UI loads

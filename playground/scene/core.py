@@ -250,7 +250,7 @@ class Scene:
 
 def default_scene() -> Scene:
     """The Playground at start: a blank 28x28 drawing and the lecture's kernels."""
-    from playground.lessons.lecture import lecture_kernels
+    from playground.data.kernels import lecture_kernels
 
     k = np.asarray(lecture_kernels(), np.float32)
     k = k[:, None] if k.ndim == 3 else k

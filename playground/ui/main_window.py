@@ -13,7 +13,7 @@ import platform
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSlider,
     QSplitter,
     QTabWidget,
@@ -33,11 +32,13 @@ from PySide6.QtWidgets import (
 
 from playground import __version__, engine
 from playground.scene import Change
+from playground.ui import help as help_texts
 from playground.ui.common import persistence
 from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
 from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
+from playground.ui.common.reflow import ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
 from playground.ui.menus import build_menus
@@ -123,6 +124,7 @@ class MainWindow(WindowSession, QMainWindow):
         self._follow_backend_choice(Change.BACKEND)
         th.theme().changed.connect(self._on_scale_changed)
         self._watch_backend_session(self.backend_session)
+        help_texts.apply_help(self)
 
     # ---- layout ------------------------------------------------------------------------------
     def _build_playground(self) -> QWidget:
@@ -172,7 +174,9 @@ class MainWindow(WindowSession, QMainWindow):
         self.lower_tabs.addTab(self.stepper_1d, "1-D example")
         self.lower_tabs.addTab(self.channels_view, "Colour channels")
         centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(_group("Input and feature maps", self.maps_view))
+        maps_box = _group("Input and feature maps", self.maps_view)
+        maps_box.setProperty("fold_title", "Feature maps")  # its tab's name on short screens
+        centre.addWidget(maps_box)
         centre.addWidget(self.lower_tabs)
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 2)
@@ -197,22 +201,10 @@ class MainWindow(WindowSession, QMainWindow):
                             "image patch looks like it."))
         rl.addWidget(_group("Layer", self.settings_panel))
         rl.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(right)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.right_scroll = scroll
-        self._fit_right_panel()
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([270, 930, 400])
-        return self.splitter
+        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"))
+        self.right_scroll = self.page.right_scroll
+        self.splitter = self.page.splitter
+        return self.page
 
     def _build_status_bar(self) -> None:
         self.warmup_indicator = WarmupIndicator()
@@ -247,6 +239,17 @@ class MainWindow(WindowSession, QMainWindow):
         """Scales fonts and cells (100/125/150/200 %) for projectors."""
         th.theme().set_scale(percent)
 
+    @property
+    def theme_name(self) -> str:
+        """The colour theme: light, dark or high-contrast."""
+        return th.theme().name
+
+    def set_theme(self, name: str) -> None:
+        """Light, dark or high-contrast colours for the whole window (ValueError if unknown)."""
+        th.theme().set_theme(name)
+        if name in getattr(self, "theme_actions", {}):
+            self.theme_actions[name].setChecked(True)
+
     def zoom(self, step: int) -> None:
         """One UI scale step up (+1) or down (-1)."""
         i = th.SCALES.index(self.ui_scale) + step
@@ -256,15 +259,6 @@ class MainWindow(WindowSession, QMainWindow):
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
-        QTimer.singleShot(0, self, self._fit_right_panel)  # once the new font reached the layouts
-
-    def _fit_right_panel(self) -> None:
-        """Keeps the kernel and layer panel wide enough for its widgets at every UI scale."""
-        scroll = self.right_scroll
-        right = scroll.widget()
-        right.adjustSize()
-        scroll.setMinimumWidth(right.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 4)
 
     def show_1d_example(self) -> None:
         """Shows the lecture's 1-D example in the 1-D step-through."""
@@ -315,6 +309,24 @@ class MainWindow(WindowSession, QMainWindow):
         controls = getattr(self.stepper, "controls", None)
         if controls is not None:  # a window position on the digit's stroke, mid-animation
             controls.set_step(min(controls.count() - 1, DEMO.stepper_step))
+
+    def step_control(self, what: str) -> bool:
+        """Play/pause ("play"), "forward" or "back" on the step-through on screen (2-D or 1-D);
+        False when neither is showing."""
+        for controls in (self.stepper.controls, self.stepper_1d.controls):
+            if controls.isVisible():
+                {"play": controls.play_button.click, "forward": controls.step_forward,
+                 "back": controls.step_back}[what]()
+                return True
+        return False
+
+    def help_on_focus(self) -> str:
+        """F1: the focused control's help, shown next to it."""
+        return help_texts.show_help_for_focus(self)
+
+    def enter_whats_this(self) -> None:
+        """Shift+F1: click a control to read its help."""
+        help_texts.enter_whats_this()
 
     def show_about(self) -> None:
         """Versions and credits."""
@@ -376,6 +388,7 @@ class MainWindow(WindowSession, QMainWindow):
                 self.tabs.insertTab(index, tab, "Network")
             self._network_page.deleteLater()
             self.network_tab = tab
+            help_texts.apply_help(self)
         return self.network_tab
 
     def _on_tab_changed(self, index: int) -> None:

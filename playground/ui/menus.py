@@ -18,8 +18,8 @@ Keys = str | QKeySequence.StandardKey | tuple[str | QKeySequence.StandardKey, ..
 
 SEPARATOR = "-"
 """A ``slot`` that draws a separator line instead of an action."""
-UNDO, REDO, SCALES = "@undo", "@redo", "@scales"
-"""Special slots: the undo stack's own undo / redo actions, the UI-scale submenu."""
+UNDO, REDO, SCALES, THEMES = "@undo", "@redo", "@scales", "@themes"
+"""Special slots: the undo stack's own undo / redo actions, the UI-scale and theme submenus."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,24 @@ MENUS: tuple[Entry, ...] = (
     Entry("&Layer", "Toggle &ReLU", "Ctrl+Shift+U", "toggle_relu",
           "ReLU: max(0, q) keeps only positive similarity"),
 
+    Entry("&Step", "&Play / pause", "Ctrl+Space", "step_control", "Play or pause the "
+          "step-through on screen", ("play",)),
+    Entry("&Step", "Step &forward", "Ctrl+Right", "step_control", "One step forward",
+          ("forward",)),
+    Entry("&Step", "Step &back", "Ctrl+Left", "step_control", "One step back", ("back",)),
+
     Entry("&View", "UI &scale (projector)", None, SCALES),
+    Entry("&View", "&Theme", None, THEMES),
     Entry("&View", "Zoom &in", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom", args=(1,)),
     Entry("&View", "Zoom &out", QKeySequence.StandardKey.ZoomOut, "zoom", args=(-1,)),
     Entry("&View", "S&hared colour scale", "Ctrl+Shift+H", "set_shared_scale",
           "One colour scale for all feature maps", checkable=True, name="shared_action"),
 
+    Entry("&Help", "&Help on the focused control", "F1", "help_on_focus",
+          "Explains the control that has the keyboard focus"),
+    Entry("&Help", "What's &This?", "Shift+F1", "enter_whats_this",
+          "Then click any control to read what it does"),
+    _sep("&Help"),
     Entry("&Help", "&About", None, "show_about"),
 )
 
@@ -120,6 +132,9 @@ def build_menus(window, table: tuple[Entry, ...] = MENUS) -> dict[str, QAction]:
             continue
         if entry.slot == SCALES:
             _scale_menu(window, menu.addMenu(entry.text))
+            continue
+        if entry.slot == THEMES:
+            _theme_menu(window, menu.addMenu(entry.text))
             continue
         if entry.slot in (UNDO, REDO):
             make = (window.undo_stack.createUndoAction if entry.slot == UNDO else
@@ -152,3 +167,20 @@ def _scale_menu(window, menu) -> None:
         group.addAction(act)
         menu.addAction(act)
         window.scale_actions[pct] = act
+
+
+THEME_TITLES = {"light": "&Light", "dark": "&Dark", "high-contrast": "&High contrast"}
+
+
+def _theme_menu(window, menu) -> None:
+    """One checkable action per colour theme, kept in ``window.theme_actions``."""
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for name in th.THEMES:
+        act = QAction(THEME_TITLES[name], window, checkable=True)
+        act.setChecked(name == th.theme().name)
+        act.setStatusTip(f"{THEME_TITLES[name].replace('&', '')} colours (kept with the session)")
+        act.triggered.connect(lambda _=False, n=name: window.set_theme(n))
+        group.addAction(act)
+        menu.addAction(act)
+        window.theme_actions[name] = act

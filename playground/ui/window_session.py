@@ -28,6 +28,7 @@ class WindowSession:
         """What :func:`persistence.save` stores: scene, drawing, tab, UI scale, layout."""
         return Session(scene=self.state.scene(), drawing=self.canvas.buffer(),
                        tab=self.tabs.currentIndex(), ui_scale=self.ui_scale,
+                       theme=self.theme_name,
                        geometry=self.saveGeometry(), window_state=self.saveState())
 
     def restore_session(self, session: Session) -> list[str]:
@@ -35,6 +36,8 @@ class WindowSession:
         problems: list[str] = []
         if session.ui_scale is not None:
             self.set_ui_scale(session.ui_scale)
+        if session.theme is not None:
+            self.set_theme(session.theme)
         if session.geometry is not None and not self.restoreGeometry(session.geometry):
             problems.append("window layout: unreadable geometry")
         if session.window_state is not None and not self.restoreState(session.window_state):
@@ -64,6 +67,7 @@ class WindowSession:
         self.undo.run("Reset to defaults", change)
         persistence.clear()
         self.set_ui_scale(100)
+        self.set_theme("light")
         self.statusBar().showMessage("Reset to defaults (Ctrl+Z brings the last state back)", 5000)
 
     # ---- display choices of the scene -----------------------------------------------------------

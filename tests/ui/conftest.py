@@ -19,6 +19,8 @@ def _app_config(qapp):
     make_application()
     from playground.ui.common import theme
     theme.theme().set_scale(100)
+    if theme.theme().name != "light":
+        theme.theme().set_theme("light")
     yield
 
 

@@ -6,7 +6,7 @@ from functools import reduce
 
 from PySide6.QtGui import QKeySequence
 
-from playground.ui.menus import MENUS, SCALES, SEPARATOR
+from playground.ui.menus import MENUS, SCALES, SEPARATOR, THEMES
 
 
 def test_every_slot_in_the_table_exists_on_the_window(window):
@@ -31,7 +31,7 @@ def test_the_menu_bar_follows_the_table(window):
     flip = window.menu_actions["&Flip 180°"]
     assert "true convolution" in flip.statusTip()
     assert window.menu_actions["Copy kernel as text"].toolTip() == "Copy kernel as text"
-    items = [e for e in MENUS if e.slot not in (SEPARATOR, SCALES)]
+    items = [e for e in MENUS if e.slot not in (SEPARATOR, SCALES, THEMES)]
     assert len(window.menu_actions) == len(items)
 
 
@@ -43,3 +43,22 @@ def test_a_table_entry_calls_its_slot_with_its_arguments(window):
     assert window.state.selected == before
     window.menu_actions["S&hared colour scale"].setChecked(False)
     assert window.shared_scale is False
+
+
+def test_theme_menu_switches_and_the_session_keeps_it(window, make_window):
+    from playground.ui.common import persistence
+    from playground.ui.common import theme as th
+
+    assert set(window.theme_actions) == set(th.THEMES)
+    window.theme_actions["dark"].trigger()
+    assert th.theme().name == "dark"
+    assert window.maps_view.glw.backgroundBrush().color().name() == th.COLOURS["dark"].plot_bg
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.palette().color(QPalette.ColorRole.Window).name() == "#202124"
+    persistence.save(window)
+    window.set_theme("light")
+    again = make_window(restore=True)
+    assert th.theme().name == "dark" and again.theme_actions["dark"].isChecked()
+    again.set_theme("light")

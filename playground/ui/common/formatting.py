@@ -48,7 +48,7 @@ def cell_formula_html(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
     count = (f"{len(terms)} products, {zeros} with a zero factor" if zeros else
              f"{len(terms)} products")
     return (f"{name} = Σ <i>a·w</i> + <i>b</i> = {shown} "
-            f"<span style='color:#666'>({count})</span> + {bias}"
+            f"<span style='color:{_muted()}'>({count})</span> + {bias}"
             f" = {fmt(dot)} + {fmt(b)} = <b>{fmt(total)}</b>")
 
 
@@ -56,3 +56,10 @@ def cell_formula_text(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
                       value: float | None = None) -> str:
     """:func:`cell_formula_html` as plain text (tags stripped), for tooltips and tests."""
     return html.unescape(re.sub(r"<[^>]+>", "", cell_formula_html(a, w, b, i, j, value)))
+
+
+def _muted() -> str:
+    """The theme's colour for side remarks (grey on light, light grey on dark)."""
+    from playground.ui.common.theme import theme
+
+    return theme().colours.muted

@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage
 
 from playground.scene import FORMAT, MAX_JSON_CHARS, Scene, SceneError, parse
 from playground.scene import VERSION as SCENE_VERSION
-from playground.ui.common.theme import SCALES
+from playground.ui.common.theme import SCALES, THEMES
 
 VERSION = 2
 """2: the playground is a Scene under ``playground/scene``; 1 had ``playground/state``."""
@@ -37,6 +37,7 @@ class Session:
     drawing: QImage | None = None
     tab: int | None = None
     ui_scale: int | None = None
+    theme: str | None = None
     geometry: QByteArray | None = None
     window_state: QByteArray | None = None
 
@@ -82,6 +83,8 @@ def save(window: Persistent) -> None:
         s.setValue("canvas/png", image_to_png(session.drawing))
     if session.ui_scale is not None:
         s.setValue("view/ui_scale", int(session.ui_scale))
+    if session.theme is not None:
+        s.setValue("view/theme", str(session.theme))
     s.sync()
 
 
@@ -126,6 +129,14 @@ def read(fallback: Scene | None = None) -> tuple[Session, list[str]]:
             raise ValueError(f"{_short(v)} is not one of {', '.join(map(str, SCALES))} %")
         return int(v)
 
+    def theme() -> str | None:
+        v = s.value("view/theme")
+        if v is None:
+            return None
+        if v not in THEMES:
+            raise ValueError(f"{_short(v)} is not one of {', '.join(THEMES)}")
+        return str(v)
+
     def drawing() -> QImage | None:
         data = s.value("canvas/png")
         if data is None:
@@ -159,6 +170,7 @@ def read(fallback: Scene | None = None) -> tuple[Session, list[str]]:
         drawing=attempt("drawing", drawing),
         tab=attempt("tab", tab),
         ui_scale=attempt("UI scale", scale),
+        theme=attempt("theme", theme),
         geometry=attempt("window layout", lambda: blob("window/geometry")),
         window_state=attempt("window layout", lambda: blob("window/state")),
     )

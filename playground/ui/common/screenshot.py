@@ -1,10 +1,16 @@
-"""PNG files from Qt images, written atomically, and offscreen rendering of a window to a PNG
-(``conv-playground --screenshot``)."""
+"""PNG files from Qt images, written atomically, and offscreen rendering of a window to a PNG of
+an exact size (``conv-playground --screenshot``).
+
+The picture is what a screen of that size would show: a window that cannot fit (its layout needs
+more than ``WxH`` at the current UI scale) is an error, never a bigger picture.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,15 +32,44 @@ def write_png(image: QImage | QPixmap, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: save_png(image, tmp))
 
 
-def render_screenshot(window: QWidget, path: str | Path, size: tuple[int, int]) -> Path:
-    """Lays out ``window`` at ``size``, renders it to ``path`` (PNG, atomically) and returns it."""
+class ScreenshotError(ValueError):
+    """The screenshot cannot be made as asked (a size the window cannot fit, a bad path)."""
+
+
+def _settle(rounds: int = 6) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+def render_screenshot(window: QWidget, path: str | Path, size: tuple[int, int],
+                      prepare: Callable[[QWidget], None] | None = None) -> Path:
+    """Lays out ``window`` at exactly ``size`` and saves it to ``path`` (PNG, atomically);
+    returns the path.
+
+    ``prepare(window)`` runs first (a scene, a UI scale, presenter mode ...), then again once the
+    window has its size, so that anything fitted to the size is fitted to this one. Raises
+    :class:`ScreenshotError` when the window needs more than ``size``.
+    """
     out = Path(path)
     if out.suffix.lower() != ".png":
-        raise ValueError(f"screenshot path must end in .png, got {out.name!r}")
+        raise ScreenshotError(f"screenshot path must end in .png, got {out.name!r}")
     if not out.parent.exists():
-        raise FileNotFoundError(f"folder {out.parent} does not exist")
-    window.resize(*size)
+        raise ScreenshotError(f"folder {out.parent} does not exist")
+    w, h = (int(v) for v in size)
+    if prepare is not None:
+        prepare(window)
+    window.resize(w, h)
     window.show()
-    for _ in range(5):
-        QApplication.processEvents()
-    return write_png(window.grab(), out)
+    _settle()
+    if prepare is not None:
+        prepare(window)
+        _settle()
+    need = window.minimumSizeHint().expandedTo(window.minimumSize())
+    if window.size() != QSize(w, h) or need.width() > w or need.height() > h:
+        raise ScreenshotError(f"the window needs at least {need.width()}x{need.height()} here; "
+                              f"{w}x{h} is too small")
+    image: QImage | QPixmap = window.grab()
+    if image.size() != QSize(w, h):  # a device pixel ratio other than 1: back to logical pixels
+        image = image.toImage().scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+    return write_png(image, out)

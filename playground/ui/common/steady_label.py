@@ -66,6 +66,8 @@ class SteadyBox(QWidget):
         if need > self._height or (reset and need != self._height):
             self._height = need
             self.setFixedHeight(need)
+            # a hidden box gets its resize event late (or not at all, when its tab is moved)
+            self.label.setGeometry(0, 0, self.width(), need)
 
     def sizeHint(self) -> QSize:
         return QSize(self.label.sizeHint().width(), self._height)

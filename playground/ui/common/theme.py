@@ -3,9 +3,11 @@ the helpers widgets use to follow the scale (``pt``, ``big_font``, ``follow_them
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 SCALES = (100, 125, 150, 200)
@@ -21,15 +23,78 @@ INPUT_CMAP = "CET-L1"
 """Grey ramp for the input image."""
 
 
+THEMES = ("light", "dark", "high-contrast")
+"""Colour themes offered in the View menu (persisted with the session)."""
+
+
+@dataclass(frozen=True)
+class Colours:
+    """One theme's colours: the Qt palette's few roles and the plots' background / foreground."""
+
+    window: str
+    base: str
+    text: str
+    button: str
+    highlight: str
+    highlighted_text: str
+    plot_bg: str
+    plot_fg: str
+    muted: str
+    legend_bg: tuple[int, int, int, int]
+
+
+COLOURS = {
+    "light": Colours("#f5f5f5", "#ffffff", "#202124", "#eeeeee", "#1a73e8", "#ffffff",
+                     "#ffffff", "#202124", "#5f6368", (255, 255, 255, 220)),
+    "dark": Colours("#202124", "#2b2c30", "#e8eaed", "#35363a", "#8ab4f8", "#202124",
+                    "#17181b", "#e8eaed", "#9aa0a6", (32, 33, 36, 220)),
+    "high-contrast": Colours("#000000", "#000000", "#ffffff", "#000000", "#ffff00", "#000000",
+                             "#000000", "#ffffff", "#ffffff", (0, 0, 0, 235)),
+}
+
+CURVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+                "#999999")
+"""Okabe and Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple,
+orange, sky blue, yellow, grey); curves also differ in line style and marker."""
+CURVE_SYMBOLS = ("o", "s", "t", "d", "+", "x", "star", "h")
+
+
 class Theme(QObject):
-    """The app's UI scale; widgets size themselves with :meth:`px` and follow ``changed``."""
+    """The app's UI scale and colour theme; widgets size themselves with :meth:`px` and follow
+    ``changed`` (the scale) and ``colours_changed`` (the theme's name)."""
 
     changed = Signal(int)
+    colours_changed = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
         self.scale = 100
+        self.name = "light"
         self._base_pt: float | None = None
+        self._light_palette: QPalette | None = None
+
+    @property
+    def colours(self) -> Colours:
+        """The current theme's colours."""
+        return COLOURS[self.name]
+
+    def set_theme(self, name: str) -> None:
+        """Applies theme ``name`` to the Qt palette and every plot; ValueError if unknown."""
+        if name not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {name!r}")
+        app = QApplication.instance()
+        if app is not None:
+            if self._light_palette is None:
+                self._light_palette = QPalette(app.palette())
+            if name == "light":
+                app.setPalette(self._light_palette)
+            else:
+                app.setStyle("Fusion")  # the platform styles ignore a dark palette in places
+                app.setPalette(_palette(COLOURS[name]))
+        self.name = name
+        if app is not None:
+            restyle_plots()
+        self.colours_changed.emit(name)
 
     def px(self, n: float) -> int:
         """``n`` logical pixels at 100 % in the current scale (Qt handles the device ratio)."""
@@ -51,6 +116,53 @@ class Theme(QObject):
             app.setFont(font)
         self.scale = percent
         self.changed.emit(percent)
+
+
+def _palette(c: Colours) -> QPalette:
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in ((role.Window, c.window), (role.Base, c.base), (role.AlternateBase, c.button),
+                      (role.WindowText, c.text), (role.Text, c.text), (role.ButtonText, c.text),
+                      (role.Button, c.button), (role.ToolTipBase, c.base),
+                      (role.ToolTipText, c.text), (role.Highlight, c.highlight),
+                      (role.HighlightedText, c.highlighted_text), (role.PlaceholderText, c.muted),
+                      (role.Link, c.highlight), (role.BrightText, c.highlight)):
+        pal.setColor(r, QColor(colour))
+    pal.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor(c.muted))
+    pal.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor(c.muted))
+    pal.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor(c.muted))
+    return pal
+
+
+def fg() -> str:
+    """The plots' text and axis colour in the current theme."""
+    return theme().colours.plot_fg
+
+
+def plot_bg() -> str:
+    """The plots' background colour in the current theme."""
+    return theme().colours.plot_bg
+
+
+def restyle_plots() -> None:
+    """Gives every pyqtgraph view the current theme's background, titles, axes and legends."""
+    import pyqtgraph as pg
+
+    c = theme().colours
+    for w in QApplication.allWidgets():
+        if not isinstance(w, pg.GraphicsView):
+            continue
+        w.setBackground(c.plot_bg)
+        for item in w.scene().items():
+            if isinstance(item, pg.LabelItem):
+                item.setText(item.text, color=c.plot_fg)
+            elif isinstance(item, pg.AxisItem):
+                item.setPen(c.plot_fg)
+                item.setTextPen(c.plot_fg)
+            elif isinstance(item, pg.LegendItem):
+                item.setBrush(pg.mkBrush(*c.legend_bg))
+                item.setPen(pg.mkPen(c.muted))
+                item.setLabelTextColor(c.plot_fg)
 
 
 _theme: Theme | None = None
@@ -117,6 +229,28 @@ def big_font(factor: float = 1.0) -> QFont:
     font = QFont(QApplication.font())
     font.setPointSizeF(BIG_FONT_PT * factor * ui_scale())
     return font
+
+
+class _FontFollower(QObject):
+    """Keeps its parent widget's font at the application font times ``factor`` (a widget's own
+    ``setFont`` would otherwise keep the size it had when it was set, whatever the UI scale)."""
+
+    def __init__(self, widget: QWidget, factor: float, bold: bool) -> None:
+        super().__init__(widget)
+        self.factor, self.bold = factor, bold
+        theme().changed.connect(self.apply)
+        self.apply()
+
+    def apply(self, _percent: int = 0) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * self.factor)
+        font.setBold(self.bold)
+        self.parent().setFont(font)
+
+
+def relative_font(widget: QWidget, factor: float = 1.0, bold: bool = False) -> None:
+    """Gives ``widget`` the UI font times ``factor`` (bold if asked), now and at every scale."""
+    _FontFollower(widget, factor, bold)
 
 
 def follow_theme(slot) -> None:

@@ -16,13 +16,18 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from playground.fileio import atomic_write
 from playground.ui.common.screenshot import save_png
+from playground.ui.common.theme import CURVE_COLORS, CURVE_SYMBOLS, fg, plot_bg, theme
 
 MAX_RUNS = 8
-COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+COLORS = CURVE_COLORS
+"""Okabe-Ito: colours that stay apart for colour-blind viewers; each run also has its marker."""
+LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DotLine,
+               Qt.PenStyle.DashDotDotLine)
+"""Loss-curve styles by run: a second cue besides the colour."""
 REFRESH_MS = 100
 
 
@@ -51,9 +56,10 @@ class TrainingCurves(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runs: list[Run] = []
+        self._started = 0  # runs begun since the last clear: "Run 2: …" stays unique
         self._dirty = False
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
+        self.view.setBackground(plot_bg())
         self.loss_plot = self.view.addPlot(row=0, col=0)
         self.acc_plot = self.view.addPlot(row=0, col=1)
         self._style(self.loss_plot, "Training loss (smoothed)", "epoch", "cross-entropy")
@@ -62,9 +68,9 @@ class TrainingCurves(QWidget):
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10))
         self.acc_legend = self.acc_plot.addLegend(offset=(-10, -10))
         for legend in (self.loss_legend, self.acc_legend):
-            legend.setBrush(pg.mkBrush(255, 255, 255, 220))
-            legend.setLabelTextSize(f"{max(9, self.font().pointSize())}pt")
-            legend.setLabelTextColor("k")
+            legend.setBrush(pg.mkBrush(*theme().colours.legend_bg))
+            legend.setLabelTextSize(f"{max(9, QApplication.font().pointSize())}pt")
+            legend.setLabelTextColor(fg())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view)
@@ -73,18 +79,26 @@ class TrainingCurves(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.setMinimumHeight(220)
+        theme().changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        """Titles, axes and legends at the new UI scale (down as well as up)."""
+        self._style(self.loss_plot, "Training loss (smoothed)", "epoch", "cross-entropy")
+        self._style(self.acc_plot, "Accuracy per epoch", "epoch", "accuracy (%)")
+        for legend in (self.loss_legend, self.acc_legend):
+            legend.setLabelTextSize(f"{max(9, QApplication.font().pointSize())}pt")
 
     def _style(self, plot: pg.PlotItem, title: str, x: str, y: str) -> None:
-        pt = max(9, self.font().pointSize())
-        plot.setTitle(title, color="k", size=f"{pt + 2}pt")
-        font = QFont(self.font())
+        pt = max(9, QApplication.font().pointSize())
+        plot.setTitle(title, color=fg(), size=f"{pt + 2}pt")
+        font = QFont(QApplication.font())
         font.setPointSize(pt)
         for name, text in (("bottom", x), ("left", y)):
             axis = plot.getAxis(name)
-            axis.setLabel(text, color="k", **{"font-size": f"{pt}pt"})
+            axis.setLabel(text, color=fg(), **{"font-size": f"{pt}pt"})
             axis.setTickFont(font)
-            axis.setPen("k")
-            axis.setTextPen("k")
+            axis.setPen(fg())
+            axis.setTextPen(fg())
             # major ticks and grid lines only: the minor grid more than doubled every repaint
             # (18 -> 8 ms), and the curves repaint ten times a second while a model trains
             axis.setStyle(maxTickLevel=0)
@@ -97,16 +111,21 @@ class TrainingCurves(QWidget):
         if len(self.runs) >= MAX_RUNS:
             self._remove(self.runs[0])
         used = {r.color for r in self.runs}
-        color = next((c for c in COLORS if c not in used), COLORS[len(self.runs) % len(COLORS)])
+        index = next((i for i, c in enumerate(COLORS) if c not in used),
+                     len(self.runs) % len(COLORS))
+        color, symbol = COLORS[index], CURVE_SYMBOLS[index % len(CURVE_SYMBOLS)]
+        self._started += 1
+        label = f"Run {self._started}: {label}"
         run = Run(label, color, params)
-        pen = pg.mkPen(color, width=2)
-        run.items["loss"] = self.loss_plot.plot([], [], pen=pen, name=label)
+        style = LINE_STYLES[index % len(LINE_STYLES)]
+        run.items["loss"] = self.loss_plot.plot([], [], pen=pg.mkPen(color, width=2, style=style),
+                                                name=label)
         run.items["val"] = self.acc_plot.plot(
-            [], [], pen=pen, symbol="o", symbolSize=7, symbolBrush=color, symbolPen=color,
-            name=f"{label} validation")
+            [], [], pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=8, symbolBrush=color,
+            symbolPen=color, name=f"{label} validation")
         run.items["train"] = self.acc_plot.plot(
-            [], [], pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine),
-            name=f"{label} training")
+            [], [], pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine), symbol=symbol,
+            symbolSize=6, symbolBrush=None, symbolPen=color, name=f"{label} training")
         self.runs.append(run)
         return run
 
@@ -129,6 +148,7 @@ class TrainingCurves(QWidget):
         """Forgets every run."""
         for run in list(self.runs):
             self._remove(run)
+        self._started = 0
 
     def _remove(self, run: Run) -> None:
         for key, item in run.items.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.scene import Change
 from playground.ui.common.binding import observe_state
+from playground.ui.common.theme import fg
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
 from playground.ui.playground.prediction_view import ProbabilityBars
@@ -68,6 +69,7 @@ class InvarianceView(QWidget):
         self.input_tile = TileGrid(tile_px=120)
         self.offset_label = QLabel()
         arrows = QGridLayout()
+        self._arrows: dict[Qt.Key, tuple[int, int]] = {}
         for text, (r, c), (dy, dx), key in (("↑", (0, 1), (-1, 0), Qt.Key.Key_Up),
                                             ("←", (1, 0), (0, -1), Qt.Key.Key_Left),
                                             ("→", (1, 2), (0, 1), Qt.Key.Key_Right),
@@ -80,6 +82,7 @@ class InvarianceView(QWidget):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(lambda d=(dy, dx): self.move(*d))
+            self._arrows[key] = (dy, dx)
         reset = QPushButton("0")
         reset.setToolTip("Back to where it was drawn")
         reset.clicked.connect(self.reset)
@@ -106,25 +109,25 @@ class InvarianceView(QWidget):
         pl.addWidget(self.notice_label)
 
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setTitle("Probability of the unshifted digit's class vs shift", color="k")
-        self.plot.setLabel("bottom", "shift (pixels)", color="k")
-        self.plot.setLabel("left", "probability", color="k")
+        self.plot.setTitle("Probability of the unshifted digit's class vs shift", color=fg())
+        self.plot.setLabel("bottom", "shift (pixels)", color=fg())
+        self.plot.setLabel("left", "probability", color=fg())
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMenuEnabled(False)
         legend = self.plot.addLegend(offset=(10, 10))
-        legend.setLabelTextColor("k")
+        legend.setLabelTextColor(fg())
         legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         for name in ("bottom", "left"):
-            self.plot.getAxis(name).setTextPen("k")
-            self.plot.getAxis(name).setPen("k")
+            self.plot.getAxis(name).setTextPen(fg())
+            self.plot.getAxis(name).setPen(fg())
         xs = np.arange(-SWEEP, SWEEP + 1)
         self.sweep_x = xs
         self.curves = {}
-        for key, name, color, style in (("cnn_x", "LeNet-5, sideways", "#1f77b4", None),
-                                        ("fcnn_x", "FCNN, sideways", "#d62728", None),
-                                        ("cnn_y", "LeNet-5, up/down", "#1f77b4", "dash"),
-                                        ("fcnn_y", "FCNN, up/down", "#d62728", "dash")):
+        for key, name, color, style in (("cnn_x", "LeNet-5, sideways", "#0072B2", None),
+                                        ("fcnn_x", "FCNN, sideways", "#D55E00", None),
+                                        ("cnn_y", "LeNet-5, up/down", "#0072B2", "dash"),
+                                        ("fcnn_y", "FCNN, up/down", "#D55E00", "dash")):
             pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine if style else
                            Qt.PenStyle.SolidLine)
             self.curves[key] = self.plot.plot([], [], pen=pen, name=name)
@@ -159,6 +162,23 @@ class InvarianceView(QWidget):
         if self._base is None:
             self._base = digit_input(self.state.image)
         return self._base
+
+    def take_arrows_from(self, tabs) -> None:
+        """While this view is ``tabs``' current page, the arrow keys move the drawing even when
+        the tab bar has the focus (instead of switching to the next tab)."""
+        self._tabs = tabs
+        tabs.tabBar().installEventFilter(self)
+        tabs.currentChanged.connect(
+            lambda _i: self.setFocus() if tabs.currentWidget() is self else None)
+
+    def eventFilter(self, obj, event) -> bool:
+        tabs = getattr(self, "_tabs", None)
+        if (tabs is not None and obj is tabs.tabBar() and event.type() == QEvent.Type.KeyPress
+                and tabs.currentWidget() is self and event.key() in self._arrows
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            self.move(*self._arrows[event.key()])
+            return True
+        return super().eventFilter(obj, event)
 
     def move(self, dy: int, dx: int) -> None:
         """Moves the drawing by (dy, dx) pixels from where it is now."""
@@ -237,4 +257,4 @@ class InvarianceView(QWidget):
             self.curves[f"{key}_x"].setData(xs, model.predict_proba(sideways)[:, target])
             self.curves[f"{key}_y"].setData(xs, model.predict_proba(updown)[:, target])
         self.plot.setTitle(f"Probability of '{target}' (the unshifted prediction) vs shift",
-                           color="k")
+                           color=fg())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
+from playground.ui.common.theme import relative_font
 from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.invariance_view import InvarianceView
 from playground.ui.network.model_holder import ModelHolder
@@ -46,10 +47,7 @@ class NetworkTab(QWidget):
         self.holder = holder if holder is not None else ModelHolder(state, self)
         self.error_box: QMessageBox | None = None
         self.model_label = QLabel()
-        font = self.model_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.model_label.setFont(font)
+        relative_font(self.model_label, 1.2, bold=True)  # follows the UI scale both ways
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self._show_message(self.holder.notice)
@@ -86,6 +84,7 @@ class NetworkTab(QWidget):
         self.sub_tabs.addTab(self.training_panel, "Train")
         self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
         self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
+        self.invariance_view.take_arrows_from(self.sub_tabs)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(header)

@@ -39,6 +39,7 @@ from playground.nn.sessions import (
     race_conclusion,
     race_runs,
 )
+from playground.ui.common.theme import relative_font
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
 from playground.ui.network.model_holder import ModelHolder
@@ -158,9 +159,7 @@ class TrainingPanel(QWidget):
         self.race_label = QLabel()
         self.race_label.setWordWrap(True)
         self.race_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.race_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.race_label.setFont(font)
+        relative_font(self.race_label, 1.15)
         export = QHBoxLayout()
         self.csv_button = QPushButton("Export CSV…")
         self.png_button = QPushButton("Export PNG…")

@@ -18,11 +18,18 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import fmt
-from playground.ui.common.theme import MAP_CMAP, big_font, follow_theme, pt, scale_changed
+from playground.ui.common.theme import (
+    MAP_CMAP,
+    big_font,
+    fg,
+    follow_theme,
+    plot_bg,
+    pt,
+    scale_changed,
+)
 
 CHANNEL_NAMES = ("R", "G", "B")
 CHANNEL_COLORS = ((255, 0, 0), (0, 200, 0), (0, 90, 255))
-TITLE_COLOR = "#202124"
 
 GRAY_TEXT = (
     "<p><b>One channel in, one slice per filter.</b></p>"
@@ -36,7 +43,7 @@ GRAY_TEXT = (
 
 class _Tile:
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int) -> None:
-        self.title = pg.LabelItem("", size=pt(9), color=TITLE_COLOR)
+        self.title = pg.LabelItem("", size=pt(9), color=fg())
         layout.addItem(self.title, row, col)
         self.vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
         self.vb.disableAutoRange()
@@ -51,11 +58,11 @@ class _Tile:
             self.shape = data.shape
             self.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.03)
         if self.title.text != title:
-            self.title.setText(title, color=TITLE_COLOR)
+            self.title.setText(title, color=fg())
 
 
 def _sign(text: str) -> pg.LabelItem:
-    return pg.LabelItem(text, size=pt(18), color=TITLE_COLOR)
+    return pg.LabelItem(text, size=pt(18), color=fg())
 
 
 class ChannelsView(RefreshWhenShown, QWidget):
@@ -91,7 +98,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
 
     def _build_rgb_page(self) -> None:
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground("w")
+        self.glw.setBackground(plot_bg())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -176,7 +183,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
             self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
             self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>")
         self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {ho}×{wo}")
-        self.bias_sign.setText(f"+ {fmt(b)} =", color=TITLE_COLOR)
+        self.bias_sign.setText(f"+ {fmt(b)} =", color=fg())
         self.summary.setText(
             f"Filter k{k + 1} is <b>3 × {fh} × {fw}</b>: its depth equals the 3 input channels. "
             f"Feature map = x<sub>R</sub>⊛w<sub>R</sub> + x<sub>G</sub>⊛w<sub>G</sub> + "

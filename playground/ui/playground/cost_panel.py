@@ -131,6 +131,9 @@ class CostPanel(RichTextView, QWidget):
         super().__init__(parent)
         self.state = state
         self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(14)
         self.combo.addItem("Your layer (live)", LIVE)
         for key, layer in EXAMPLES.items():
             self.combo.addItem(layer.title, key)

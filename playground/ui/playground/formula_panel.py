@@ -19,7 +19,7 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RichTextView
 from playground.ui.common.formatting import fmt
 from playground.ui.common.layout import scrolling
-from playground.ui.common.theme import big_font, follow_theme, scale_changed
+from playground.ui.common.theme import big_font, follow_theme, scale_changed, theme
 
 
 # ---- a small strip showing one axis of the padded input -----------------------------------------
@@ -144,7 +144,8 @@ class FormulaPanel(RichTextView, QWidget):
             _row("input", f"{c} × {n_h} × {n_w}"
                  + ("&nbsp;&nbsp;(RGB)" if c == 3 else "&nbsp;&nbsp;(grayscale)")),
             _row("filters", f"<i>K</i> = {k} filters of {c} × {f_h} × {f_w}"),
-            _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"),
+            _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"
+                 + (_same_note(f_h, f_w) if s.padding_mode == "same" else "")),
             _row("stride", f"<i>s</i> = {s_h} (rows), {s_w} (columns)"),
             _row("dilation", "<i>d</i> = 1: adjacent taps" if d == 1 else
                  f"<i>d</i> = {d}: the {f_h} × {f_w} kernel's taps sit {d} apart and span "
@@ -163,7 +164,8 @@ class FormulaPanel(RichTextView, QWidget):
             parts.append(
                 f"<p><b>{s.pool.capitalize()} pooling</b> {kh} × {kw}, stride {ph_s}, {pw_s}"
                 "&nbsp; <i>H<sub>p</sub></i> = ⌊(<i>H</i> − <i>K</i>) / <i>s</i>⌋ + 1"
-                "<br><span style='color:#666;font-size:small'>(the lecture slide prints "
+                f"<br><span style='color:{theme().colours.muted};font-size:small'>"
+                "(the lecture slide prints "
                 "(H − K)/(s + 1); the right formula divides by s and then adds 1)</span></p>")
             if kh > h_out or kw > w_out:
                 parts.append(f"<p style='color:#c5221f'>the {kh} × {kw} pooling window is larger "
@@ -189,6 +191,16 @@ class FormulaPanel(RichTextView, QWidget):
         self.cols_caption.setText(f"columns of the padded input ({pl} + {n_w} + {pr}), kernel "
                                   f"{f_w}, stride {s_w}{dil_w}")
         self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w, d)
+
+
+def _same_note(f_h: int, f_w: int) -> str:
+    """Same padding's rule, ``p = (f-1)/2``, with this kernel's numbers (even f: split unevenly)."""
+    def one(f: int) -> str:
+        return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+    text = one(f_h) if f_h == f_w else f"{one(f_h)} (rows), {one(f_w)} (columns)"
+    even = "; an even <i>f</i> pads one more at the bottom / right" if f_h % 2 == 0 or \
+        f_w % 2 == 0 else ""
+    return f"<br>same padding: <i>p</i> = {text}{even}"
 
 
 def _row(name: str, value: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -63,6 +63,9 @@ class KernelEditor(QWidget):
         self.count.setToolTip("K: how many kernels (templates) the layer has; the lecture uses 6.\n"
                               "Each kernel gives one feature map.")
         self.presets = QComboBox()
+        self.presets.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.presets.setMinimumContentsLength(10)  # long names elide: the panel fits a projector
         self.presets.setToolTip("Load a hand-made kernel into the selected slot,\n"
                                 "e.g. the lecture's 5x5 'prong' filter for the threes.")
         self._fill_presets()
@@ -101,7 +104,7 @@ class KernelEditor(QWidget):
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()
 
-        tools = QHBoxLayout()
+        tools = QGridLayout()  # two rows: at 200 % one row would be wider than a projector's panel
         tools.setSpacing(4)
         self.randomise_btn = self._tool("Randomise", self.randomise,
                                         "Fill the selected kernel with random weights")
@@ -121,22 +124,22 @@ class KernelEditor(QWidget):
         self.paste_btn = self._tool("Paste", self.paste,
                                     "Paste weights: rows separated by tabs, spaces or commas,\n"
                                     "or numpy-style [[1, 2], [3, 4]]")
-        for b in (self.randomise_btn, self.normalise_btn, self.flip_btn, self.copy_btn,
-                  self.paste_btn):
-            tools.addWidget(b)
-        tools.addStretch(1)
+        for i, b in enumerate((self.randomise_btn, self.normalise_btn, self.flip_btn,
+                               self.copy_btn, self.paste_btn)):
+            tools.addWidget(b, i // 3, i % 3)
+        tools.setColumnStretch(3, 1)
 
         top = QGridLayout()
         top.addWidget(QLabel("Kernels K"), 0, 0)
         top.addWidget(self.count, 0, 1)
-        top.addWidget(QLabel("Preset"), 0, 2)
-        top.addWidget(self.presets, 0, 3, 1, 3)
+        top.addWidget(QLabel("Bias"), 0, 4)
+        top.addWidget(self.bias, 0, 5)
         top.addWidget(QLabel("Size"), 1, 0)
         top.addWidget(self.fh, 1, 1)
         top.addWidget(QLabel("×"), 1, 2, Qt.AlignmentFlag.AlignCenter)
         top.addWidget(self.fw, 1, 3)
-        top.addWidget(QLabel("Bias"), 1, 4)
-        top.addWidget(self.bias, 1, 5)
+        top.addWidget(QLabel("Preset"), 2, 0)  # a row of its own: preset names are long
+        top.addWidget(self.presets, 2, 1, 1, 5)
         top.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -224,11 +227,21 @@ class KernelEditor(QWidget):
             self._syncing = False
         self.model.refresh(reset=shape != self._shape)
         self._shape = shape
-        cell = th.theme().px(th.CELL_PX)
+        cell = self._cell_width()
+        self.table.horizontalHeader().setDefaultSectionSize(cell)
         # size hints, not sizes: after a UI-scale change the headers are not laid out yet
         w = cell * shape[3] + self.table.verticalHeader().sizeHint().width() + 4
         h = cell * shape[2] + self.table.horizontalHeader().sizeHint().height() + 4
         self.table.setFixedSize(min(w, 11 * cell + 30), min(h, 8 * cell + 30))
+
+    def _cell_width(self) -> int:
+        """Wide enough for the widest weight on show (at least "-0.25"), at the current scale:
+        a fraction is never elided to "0...."."""
+        k = self.state.kernels[self.state.selected]
+        texts = {f"{v:.3g}" for v in np.unique(k)[:64]} | {"-0.25"}
+        fm = QFontMetrics(self.table.font())
+        widest = max(fm.horizontalAdvance(t) for t in texts)
+        return max(th.theme().px(th.CELL_PX), widest + th.theme().px(10))
 
     def _fill_thumbs(self, all_of_them: bool) -> None:
         """Redraws the thumbnails of kernels that changed (all of them when asked)."""

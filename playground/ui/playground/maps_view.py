@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.scene import COMPUTED, Change
@@ -22,12 +22,19 @@ from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.common.steady_label import SteadyBox
-from playground.ui.common.theme import INPUT_CMAP, big_font, follow_theme, pt, scale_changed
+from playground.ui.common.theme import (
+    INPUT_CMAP,
+    big_font,
+    fg,
+    follow_theme,
+    plot_bg,
+    pt,
+    scale_changed,
+)
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
     SELECT_PEN,
-    TITLE_COLOR,
     MapCell,
     SharedBar,
     Title,
@@ -73,7 +80,7 @@ class FeatureMapsView(QWidget):
                                      "each map stretched to its own range (see detail)")
         self.shared_check.toggled.connect(self.set_shared_scale)
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground("w")
+        self.glw.setBackground(plot_bg())
         self.glw.ci.setSpacing(2)
         self.hover_label = QLabel()
         self.hover_label.setTextFormat(Qt.TextFormat.RichText)
@@ -82,7 +89,8 @@ class FeatureMapsView(QWidget):
         hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
         top = QHBoxLayout()
         hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
-        hint.setStyleSheet("color: #666")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted in every theme
+        hint.setWordWrap(True)
         top.addWidget(hint, 1)
         top.addWidget(self.shared_check)
         layout = QVBoxLayout(self)
@@ -257,11 +265,12 @@ class FeatureMapsView(QWidget):
         fh, fw = st.kernels.shape[2:]
         c = st.channels
         dil = "" if st.settings.dilation == 1 else f", dilation {st.settings.dilation}"
-        text = (f"input {c}×{h}×{w} · kernel {fh}×{fw}{dil}<br>padding {st.settings.padding_mode}:"
-                f"<br>top {pt}, bottom {pb}, left {pl}, right {pr}")
+        # short lines: the title's width is the input column's, and the maps get the rest
+        text = (f"input {c}×{h}×{w}<br>kernel {fh}×{fw}{dil}<br>padding "
+                f"{st.settings.padding_mode}:<br>top {pt}, bottom {pb},<br>left {pl}, right {pr}")
         if text != getattr(self, "_input_text", None):
             self._input_text = text
-            self.input_title.setText(text, color=TITLE_COLOR)
+            self.input_title.setText(text, color=fg())
 
     def _update_maps(self) -> None:
         st = self.state
@@ -276,7 +285,7 @@ class FeatureMapsView(QWidget):
             # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
             text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
             if label.text != text:
-                label.setText(text, color=TITLE_COLOR)
+                label.setText(text, color=fg())
         shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
@@ -288,7 +297,7 @@ class FeatureMapsView(QWidget):
                 if cell.shape != data.shape:
                     cell.shape = data.shape
                     cell.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
-                    cell.title.setText(f"k{cell.k + 1}", color=TITLE_COLOR)
+                    cell.title.setText(f"k{cell.k + 1}", color=fg())
                 if cell.bar is not None:
                     levels = symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)

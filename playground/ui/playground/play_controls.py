@@ -7,10 +7,13 @@ closed or destroyed, so no timer outlives what it animates."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.theme import big_font
+
+PLAY_KEY, BACK_KEY, STEP_KEY = "Ctrl+Space", "Ctrl+Left", "Ctrl+Right"
+"""The step-through's keys in the normal window."""
 
 
 class PlayControls(QWidget):
@@ -35,6 +38,12 @@ class PlayControls(QWidget):
         self.back_button.clicked.connect(self.step_back)
         self.forward_button = QPushButton("Step ▶")
         self.forward_button.clicked.connect(self.step_forward)
+        # keys of their own (presenter mode keeps Space / PageUp / PageDown / arrows / B); the
+        # window's Step menu sends them to the step-through on screen
+        for button, key, tip in ((self.play_button, PLAY_KEY, "Play or pause the animation"),
+                                 (self.back_button, BACK_KEY, "One step back"),
+                                 (self.forward_button, STEP_KEY, "One step forward")):
+            button.setToolTip(f"{tip} ({key})")
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(1, 30)
         self.speed_slider.setValue(4)
@@ -44,14 +53,19 @@ class PlayControls(QWidget):
         self.scrub_slider.setRange(0, 0)
         self.scrub_slider.valueChanged.connect(self._on_scrub_slider_changed)
         self.step_label = SteadyLabel("step 00000 / 00000")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout(self)  # buttons above the sliders: one row is too wide at 200 %
+        grid.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
         for w in (self.play_button, self.back_button, self.forward_button):
-            row.addWidget(w)
-        row.addWidget(QLabel("speed"))
-        row.addWidget(self.speed_slider, 1)
-        row.addWidget(self.scrub_slider, 3)
-        row.addWidget(self.step_label)
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 0, 0, 1, 4)
+        grid.addWidget(QLabel("speed"), 1, 0)
+        grid.addWidget(self.speed_slider, 1, 1)
+        grid.addWidget(self.scrub_slider, 1, 2)
+        grid.addWidget(self.step_label, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 3)
         self._count = 0
         self._on_speed_slider_changed(self.speed_slider.value())
         self._update_label()

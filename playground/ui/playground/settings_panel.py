@@ -174,6 +174,7 @@ class SettingsPanel(QWidget):
         try:
             _set_index(self.padding, self.padding.findData(s.padding_mode))
             pads = self.state.pads()
+            self.padding.setItemText(self.padding.findData("same"), self._same_text(pads))
             _set_value(self.pad_h, s.padding[0] if s.padding_mode == "custom" else pads[0])
             _set_value(self.pad_w, s.padding[1] if s.padding_mode == "custom" else pads[2])
             custom = s.padding_mode == "custom"
@@ -199,6 +200,19 @@ class SettingsPanel(QWidget):
         else:
             concrete = asked if on == asked else f"{on} until the {asked} kernels are ready"
         _set_text(self.note, f"Computing on: {concrete}")
+
+    def _same_text(self, pads: tuple[int, int, int, int]) -> str:
+        """The "same" item's label, true for the current stride: the output is the input's size
+        only at stride 1."""
+        s = self.state.settings
+        if s.stride == (1, 1):
+            return PADDINGS[1][1]
+        p = f"p = {pads[0]}" if len(set(pads)) == 1 else "p = " + ", ".join(map(str, pads))
+        res = self.state.result
+        out = (f" → {res.conv.shape[1]}×{res.conv.shape[2]}" if res is not None
+               and self.state.settings.padding_mode == "same" else "")
+        stride = f"{s.stride[0]}" if s.stride[0] == s.stride[1] else "×".join(map(str, s.stride))
+        return f"same padding ({p}); stride {stride}{out}"
 
     # ---- widgets -> state --------------------------------------------------------------------
     def _set(self, text: str, merge: str, **changes) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsPathItem,
@@ -27,7 +27,17 @@ from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.common.steady_label import SteadyBox
-from playground.ui.common.theme import INPUT_CMAP, MAP_CMAP, follow_theme, pt, scale_changed
+from playground.ui.common.theme import (
+    INPUT_CMAP,
+    MAP_CMAP,
+    fg,
+    follow_theme,
+    plot_bg,
+    pt,
+    scale_changed,
+    text_color_on,
+    weight_color,
+)
 from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
@@ -51,7 +61,7 @@ def _rect(color: str, fill: QColor | None = None, width: float = 2.0) -> QGraphi
 
 
 def _view(layout: pg.GraphicsLayout, title: str, row: int, col: int):
-    label = pg.LabelItem(title, size=pt(10), color="#202124")
+    label = pg.LabelItem(title, size=pt(10), color=fg())
     layout.addItem(label, row, col)
     vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
     vb.disableAutoRange()
@@ -72,38 +82,47 @@ def _same(shown: tuple | None, now: tuple) -> bool:
 def _set_title(label: pg.LabelItem, text: str) -> None:
     """Sets a LabelItem's text only when it changed (every setText re-lays the graphics out)."""
     if label.text != text:
-        label.setText(text, color="#202124")
+        label.setText(text, color=fg())
 
 
 class _NumberGrid(pg.GraphicsObject):
     """The kernel's weights written on its cells: one item, a few ``drawText`` calls per paint.
 
     (One pyqtgraph TextItem per weight cost a millisecond each to create and a re-layout each to
-    update.) The text keeps its pixel size however the view is scaled, like a TextItem.
+    update.) The text is sized to the cells on screen (never above the UI font, so it grows with
+    the scale and never spills into a neighbour: below 6 px it is left out), in black or white
+    by the luminance of the cell's colour.
     """
+
+    MIN_PX = 6
 
     def __init__(self) -> None:
         super().__init__()
-        self._cells: list[tuple[float, float, str]] = []
+        self._cells: list[tuple[float, float, str, str]] = []
         self._bounds = QRectF()
         self.setZValue(20)
 
-    def set_cells(self, cells: list[tuple[float, float, str]]) -> None:
-        """``(x, y, text)`` centred on data coordinates (x, y)."""
+    def set_cells(self, cells: list[tuple[float, float, str, str]]) -> None:
+        """``(x, y, text, colour)`` centred on data coordinates (x, y), cells one unit wide."""
         if cells == self._cells:
             return
         self.prepareGeometryChange()
         self._cells = cells
         xs = [c[0] for c in cells] or [0.0]
         ys = [c[1] for c in cells] or [0.0]
-        # a cell's margin more on every side: a number may be wider than a small cell
-        self._bounds = QRectF(min(xs) - 1.5, min(ys) - 1.5, max(xs) - min(xs) + 3,
-                              max(ys) - min(ys) + 3) if cells else QRectF()
+        self._bounds = QRectF(min(xs) - 0.5, min(ys) - 0.5, max(xs) - min(xs) + 1,
+                              max(ys) - min(ys) + 1) if cells else QRectF()
         self.update()
 
     def texts(self) -> list[str]:
         """The numbers on show, row by row."""
         return [c[2] for c in self._cells]
+
+    def font_px(self, cell_px: float) -> int:
+        """The text's pixel size in a cell ``cell_px`` wide: the widest number fits inside."""
+        longest = max((len(c[2]) for c in self._cells), default=1)
+        base = QFontInfo(QApplication.font()).pixelSize()
+        return int(min(base, cell_px * 0.5, cell_px * 0.85 / (0.6 * max(1, longest))))
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -112,12 +131,18 @@ class _NumberGrid(pg.GraphicsObject):
         if not self._cells:
             return
         tr = p.transform()
+        cell = QRectF(tr.map(QPointF(0, 0)), tr.map(QPointF(1, 1))).normalized()
+        size = self.font_px(min(cell.width(), cell.height()))
+        if size < self.MIN_PX:
+            return
+        font = QFont(QApplication.font())
+        font.setPixelSize(size)
         p.resetTransform()
-        p.setPen(QColor("#000000"))
-        p.setFont(QApplication.font())
-        box = QRectF(-60, -20, 120, 40)
+        p.setFont(font)
+        box = QRectF(-cell.width() / 2, -cell.height() / 2, cell.width(), cell.height())
         center = Qt.AlignmentFlag.AlignCenter
-        for x, y, text in self._cells:
+        for x, y, text, colour in self._cells:
+            p.setPen(QColor(colour))
             p.drawText(box.translated(tr.map(QPointF(x, y))), center, text)
         p.setTransform(tr)
 
@@ -135,7 +160,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.controls = PlayControls(self)
         self.controls.step_changed.connect(self._on_controls_step_changed)
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground("w")
+        self.glw.setBackground(plot_bg())
         ci = self.glw.ci
         self.input_title, self.input_vb, self.input_item = _view(ci, "padded input", 0, 0)
         self.kernel_title, self.kernel_vb, self.kernel_item = _view(ci, "kernel", 0, 1)
@@ -226,7 +251,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_item.setLevels((-m_out, m_out))
         self._fit("output", self.output_vb, conv.shape[1:])
         self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
-        _set_title(self.output_title, f"output k{k + 1}: {conv.shape[1]}×{conv.shape[2]}")
+        _set_title(self.output_title, f"output k{k + 1}<br>{conv.shape[1]}×{conv.shape[2]}")
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
 
@@ -256,7 +281,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             inner.addRect(QRectF(pl, pt, w, h))
             self.pad_shade.setPath(shade.subtracted(inner))
         self._fit("input", self.input_vb, padded.shape[1:])
-        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]} "
+        # two short lines per title: three titles in a row must not be wider than the pictures
+        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]}<br>"
                                      f"(padding {pt},{pb},{pl},{pr})")
 
     def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
@@ -267,7 +293,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         m = float(np.abs(kern).max()) or 1.0
         self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
         self._fit("kernel", self.kernel_vb, tiles.shape)
-        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}, b = {fmt(bias)}")
+        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}<br>b = {fmt(bias)}")
         self._update_numbers(tiles)
 
     def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
@@ -280,8 +306,12 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         if finite.sum() > MAX_NUMBERED**2:
             self.numbers.set_cells([])
             return
-        self.numbers.set_cells([(c + 0.5, r + 0.5, _short(tiles[r, c]))
-                                for r, c in zip(*np.nonzero(finite), strict=True)])
+        m = float(np.abs(tiles[finite]).max()) if finite.any() else 0.0
+        m = m or 1.0
+        self.numbers.set_cells([
+            (c + 0.5, r + 0.5, _short(tiles[r, c]),
+             text_color_on(weight_color(float(tiles[r, c]), m)).name())
+            for r, c in zip(*np.nonzero(finite), strict=True)])
 
     def _show_step(self, step: int) -> None:
         st = self.state
@@ -320,7 +350,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             return
         refont_big_labels(self)
         for label in (self.input_title, self.kernel_title, self.output_title):
-            label.setText(label.text, size=pt(10), color="#202124")
+            label.setText(label.text, size=pt(10), color=fg())
 
     def hideEvent(self, event) -> None:
         self.controls.pause()

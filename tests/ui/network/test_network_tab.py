@@ -187,3 +187,23 @@ def test_a_failed_training_opens_a_message(qtbot, tab):
     assert "IndexError: boom" in tab.error_box.text()
     assert "IndexError: boom" in tab.message_label.text()
     tab.error_box.close()
+
+
+def test_fonts_follow_the_ui_scale_down_again(qtbot, state):
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.common import theme as th
+    from playground.ui.network.network_tab import NetworkTab
+
+    tab = NetworkTab(state)
+    qtbot.addWidget(tab)
+    base = QApplication.font().pointSizeF()
+    title = tab.training_panel.curves.loss_plot.titleLabel
+    small_label, small_title = tab.model_label.font().pointSizeF(), title.opts["size"]
+    th.theme().set_scale(200)
+    assert tab.model_label.font().pointSizeF() == pytest.approx(2 * small_label)
+    assert title.opts["size"] != small_title
+    th.theme().set_scale(100)
+    assert tab.model_label.font().pointSizeF() == pytest.approx(1.2 * base)
+    assert title.opts["size"] == small_title
+    tab.shutdown()

@@ -127,7 +127,7 @@ def test_race_overlays_both_runs_and_states_the_conclusion(qtbot, panel, digits)
     with qtbot.waitSignal(panel.training_finished, timeout=60000):
         assert panel.start_race()
     labels = [r.label for r in panel.curves.runs]
-    assert labels == ["FCNN", "LeNet5Small"]
+    assert labels == ["Run 1: FCNN", "Run 2: LeNet5Small"]
     text = panel.race_label.text()
     assert "11,926 parameters instead of 101,770" in text and "validation accuracy" in text
     assert panel.holder.model.name == "lenet5-small"

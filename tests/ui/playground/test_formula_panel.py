@@ -78,3 +78,13 @@ def test_follows_state_until_deleted(qtbot):
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     st.set_settings(stride=(1, 1))  # must not reach the deleted panel
+
+
+def test_same_padding_writes_p_equals_f_minus_1_over_2(panel, state):
+    state.set_settings(padding_mode="same")
+    panel.refresh()
+    text = panel.plain_text()
+    assert "same padding: p = ( f −1)/2 = (5−1)/2 = 2" in text, text
+    state.set_settings(padding_mode="valid")
+    panel.refresh()
+    assert "(f−1)/2" not in panel.plain_text()

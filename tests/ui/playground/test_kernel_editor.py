@@ -182,3 +182,19 @@ def test_undo_redo_kernel_edit(window):
     assert float(st.kernels[0, 0, 0, 0]) == old
     window.redo_action.trigger()
     assert float(st.kernels[0, 0, 0, 0]) == 4
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_fractions_fit_their_cells_unelided(editor, state, scale):
+    from PySide6.QtGui import QFontMetrics
+
+    from playground.ui.common import theme as th
+
+    th.theme().set_scale(scale)
+    k = state.kernels.copy()
+    k[state.selected, 0] = -1 / 3
+    state.set_kernels(k)
+    editor.sync()
+    fm = QFontMetrics(editor.table.font())
+    assert editor.table.horizontalHeader().sectionSize(0) >= fm.horizontalAdvance("-0.333") + 4
+    assert editor.model.data(editor.model.index(0, 0)) == "-0.333"

@@ -103,3 +103,13 @@ def test_settings_undo(window):
         ("same", "max", "relu")
     assert window.settings_panel.padding.currentData() == "same"
     np.testing.assert_array_equal(st.result.conv.shape, (6, 28, 28))
+
+
+def test_same_label_tells_the_truth_at_stride_2(panel):
+    st = panel.state
+    same = panel.padding.findData("same")
+    st.set_settings(padding_mode="same", stride=(1, 1))
+    assert panel.padding.itemText(same) == "same (output = input size)"
+    st.set_settings(stride=(2, 2))
+    assert st.result.conv.shape[1:] == (14, 14)
+    assert panel.padding.itemText(same) == "same padding (p = 2); stride 2 → 14×14"
