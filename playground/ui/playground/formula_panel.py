@@ -145,7 +145,7 @@ class FormulaPanel(RichTextView, QWidget):
                  + ("&nbsp;&nbsp;(RGB)" if c == 3 else "&nbsp;&nbsp;(grayscale)")),
             _row("filters", f"<i>K</i> = {k} filters of {c} × {f_h} × {f_w}"),
             _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"
-                 + (_same_note(f_h, f_w) if s.padding_mode == "same" else "")),
+                 + (_same_note(f_h, f_w, d) if s.padding_mode == "same" else "")),
             _row("stride", f"<i>s</i> = {s_h} (rows), {s_w} (columns)"),
             _row("dilation", "<i>d</i> = 1: adjacent taps" if d == 1 else
                  f"<i>d</i> = {d}: the {f_h} × {f_w} kernel's taps sit {d} apart and span "
@@ -193,13 +193,16 @@ class FormulaPanel(RichTextView, QWidget):
         self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w, d)
 
 
-def _same_note(f_h: int, f_w: int) -> str:
-    """Same padding's rule, ``p = (f-1)/2``, with this kernel's numbers (even f: split unevenly)."""
+def _same_note(f_h: int, f_w: int, d: int = 1) -> str:
+    """Same padding's rule, ``p = (f-1)/2`` (``d(f-1)/2`` dilated), with this kernel's numbers
+    (an even extent: split unevenly)."""
     def one(f: int) -> str:
-        return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+        if d == 1:
+            return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+        return f"<i>d</i>(<i>f</i>−1)/2 = {d}·({f}−1)/2 = {d * (f - 1) / 2:g}"
     text = one(f_h) if f_h == f_w else f"{one(f_h)} (rows), {one(f_w)} (columns)"
-    even = "; an even <i>f</i> pads one more at the bottom / right" if f_h % 2 == 0 or \
-        f_w % 2 == 0 else ""
+    odd = d * (f_h - 1) % 2 or d * (f_w - 1) % 2  # an even extent d(f-1)+1
+    even = "; an even <i>f</i> pads one more at the bottom / right" if odd else ""
     return f"<br>same padding: <i>p</i> = {text}{even}"
 
 

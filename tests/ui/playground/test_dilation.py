@@ -113,6 +113,8 @@ def test_formula_shows_the_dilated_output_size_with_numbers(qtbot, state):
     assert "span 9 × 9" in text and "conv 6 × 11 × 11" in text
     assert panel.rows_strip._axis == (28, 5, 1, 1, 2, 2)
     assert "dilation 2 (spans 9)" in panel.rows_caption.text()
+    state.set_settings(padding_mode="same", stride=(1, 1), dilation=2)
+    assert "2·(5−1)/2 = 4" in panel.plain_text() and state.pads() == (4, 4, 4, 4)
     state.set_settings(padding_mode="valid", dilation=4)
     state.set_image(np.zeros((14, 14), np.float32))  # 4*(5 - 1) + 1 = 17 > 14
     assert "the dilated kernel (17) is larger than the padded input (14)" in panel.plain_text()
