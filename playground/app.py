@@ -84,8 +84,9 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace, prepare=None) -> int:
     """Opens the main window; ``--screenshot`` renders it to a PNG instead and exits.
+    ``prepare(window)`` runs once the window is built (``open FILE`` shows its file with it).
 
     The window shows at once: while Numba compiles (first start) or loads (later starts) the fast
     kernels in a worker thread, the playground computes with the NumPy reference backend.
@@ -94,6 +95,8 @@ def run_app(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif getattr(args, "lesson", None) and prepare is None:  # checked before a window opens
+        prepare = _lesson_starter(args)
     app = make_application()
     window = open_window(restore=not screenshot, backend=getattr(args, "backend", None))
     if screenshot:
@@ -112,7 +115,10 @@ def run_app(args: argparse.Namespace) -> int:
     quitter = SignalQuitter(app)  # SIGTERM/SIGINT/SIGHUP: leave the loop, save, exit 128 + n
     app.aboutToQuit.connect(lambda: _save_session(window))
     try:
-        window.show()
+        if prepare is not None:
+            prepare(window)
+        if not window.isVisible():
+            window.show()
         app.processEvents()
         window.backend_session.start()  # after the first paint: compiling competes for the GIL
         window.statusBar().showMessage(f"Ready in {time.perf_counter() - t0:.1f} s", 4000)
@@ -137,9 +143,28 @@ def screenshot_preparation(args: argparse.Namespace):
             window.set_theme(theme_name)
         if not done:  # the scene once; the scale and theme again once the window has its size
             window.load_demo()
+            if getattr(args, "lesson", None):
+                from playground.ui.lesson.controller import show_for_screenshot
+
+                show_for_screenshot(window, args.lesson, args.scene, args.presenter)
             done.append(True)
 
     return prepare
+
+
+def _lesson_starter(args: argparse.Namespace):
+    """``--lesson NAME --scene N [--presenter]`` without ``--screenshot``: the checked lesson's
+    starter for :func:`run_app` (ValueError now, before any window, when it is bad)."""
+    from playground.ui.lesson.controller import checked_lesson
+
+    lesson = checked_lesson(args.lesson, args.scene)
+
+    def start(window) -> None:
+        window.lessons.start_lesson(lesson, args.scene - 1)
+        if args.presenter:
+            window.lessons.presenter.enter()
+
+    return start
 
 
 def open_window(restore: bool = True, backend: str | None = None):

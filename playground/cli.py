@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
+    "open": "Open the window on a scene file or a lesson file.",
     "lessons": "List the bundled lessons: name, scene count and scene titles.",
     "lesson": "Work with a lesson file: 'lesson check FILE' validates it.",
 }
@@ -69,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="UI scale for --screenshot, one of 100, 125, 150, 200 (default 100)")
     parser.add_argument("--theme", choices=THEMES, default=None,
                         help="colour theme for --screenshot (default: light)")
+    parser.add_argument("--lesson", metavar="NAME", default=None,
+                        help="open (or with --screenshot render) a bundled lesson or a lesson file")
+    parser.add_argument("--scene", type=int, default=1, metavar="N",
+                        help="with --lesson: the scene to render (1-based)")
+    parser.add_argument("--presenter", action="store_true",
+                        help="with --lesson: render the presenter mode's layout")
     parser.add_argument("--self-test", action="store_true",
                         help="open the window offscreen, exercise it, print one summary line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -1,11 +1,11 @@
-"""``conv-playground bench {engine,train,ui}``: figures as ratios to a reference in the same run."""
+"""``conv-playground bench {engine,train,ui,lesson}``: figures as ratios to a reference run."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 
-TARGETS = ("engine", "train", "ui")
+TARGETS = ("engine", "train", "ui", "lesson")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="train: time one step per layer and direction instead of epochs")
     parser.add_argument("--while-training", action="store_true",
                         help="ui: measure event-loop latency while a model trains")
+    parser.add_argument("--lesson", default="lecture", metavar="NAME",
+                        help="lesson: the bundled lesson (or lesson file) to time")
+    parser.add_argument("--window", default="1280x720", metavar="WxH",
+                        help="lesson: window size (default 1280x720, a projector)")
 
 
 def run(args: argparse.Namespace) -> int:

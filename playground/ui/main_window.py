@@ -41,6 +41,7 @@ from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.reflow import ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
+from playground.ui.lesson.controller import LessonController
 from playground.ui.menus import build_menus
 from playground.ui.network.model_holder import ModelHolder
 from playground.ui.playground.canvas import DEFAULT_BRUSH, DrawingCanvas
@@ -106,7 +107,9 @@ class MainWindow(WindowSession, QMainWindow):
         self.tabs.addTab(self._network_page, "Network")
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_status_bar()
+        self.lessons = LessonController(self)
         self._build_menus()
+        self.lessons.install_menus()
         observe_state(self, self.state, self._on_state_changed_last)
         observe_state(self, self.state, self._on_state_view_changed)
         self.lower_tabs.currentChanged.connect(self._on_lower_tab_changed)
@@ -418,6 +421,7 @@ class MainWindow(WindowSession, QMainWindow):
                                   f"views {self.render_ms:.1f} ms")
 
     def closeEvent(self, event) -> None:
+        self.lessons.shutdown()
         if self.network_tab is not None:
             self.network_tab.shutdown()
         self.backend_session.wait()
