@@ -23,6 +23,7 @@ from playground.engine.cpu_conv import (
     conv_one,
     pad_into,
 )
+from playground.engine.cpu_dilated import conv_bwd_dilated, conv_fwd_dilated
 from playground.engine.cpu_fused import relu_maxpool_bwd, relu_maxpool_fwd
 from playground.engine.cpu_gemm import conv_bwd_gemm, conv_fwd_gemm
 from playground.engine.cpu_jit import FAST, JIT
@@ -92,8 +93,7 @@ def _bias(b) -> np.ndarray:
 
 
 def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
-    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u,j*sw+v] * w[k,c,u,v] + b[k]``."""
-    geometry.require_undilated(name)
+    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]``."""
     kk, _, fh, fw = w.shape
     ho, wo = geometry.output_hw(x.shape[2:], (fh, fw))
     y = np.empty((x.shape[0], kk, ho, wo), f32)
@@ -102,7 +102,12 @@ def conv2d(x, w, b, geometry: ConvGeometry) -> np.ndarray:
 
 
 def _conv_into(x, w, b, geometry: ConvGeometry, y) -> None:
-    """:func:`conv2d` written into ``y`` (N, K, H', W'), GEMM or direct loops by filter size."""
+    """:func:`conv2d` written into ``y`` (N, K, H', W'), GEMM or direct loops by filter size;
+    a dilated geometry goes to :mod:`cpu_dilated` (im2col with gaps, then GEMM)."""
+    if not geometry.undilated:
+        (sh, sw), (dh, dw), (pt, _, pl, _) = geometry.stride, geometry.dilation, geometry.padding
+        conv_fwd_dilated(x, w, _bias(b), sh, sw, pt, pl, dh, dw, y, GEMM_CHUNK_FLOATS)
+        return
     nb, cc, h, wd = x.shape
     kk, _, fh, fw = w.shape
     sh, sw = geometry.stride
@@ -121,7 +126,6 @@ def _conv_into(x, w, b, geometry: ConvGeometry, y) -> None:
 
 def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d`; ``dx`` is None when not ``need_dx``."""
-    geometry.require_undilated(name)
     return _conv_backward(x, w, dy, geometry, need_dx, None)
 
 
@@ -135,6 +139,11 @@ def _conv_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool, dx_buf):
     dx = _buffer(dx_buf, x.shape) if need_dx else np.empty((0, 0, 0, 0), f32)
     dw = np.zeros(w.shape, f32)
     db = np.zeros(kk, f32)
+    if not geometry.undilated:  # cpu_dilated: dY @ cols.T and col2im of W.T @ dY
+        dh, dwl = geometry.dilation
+        conv_bwd_dilated(x, w, dy, sh, sw, pt, pl, dh, dwl, dx, dw, db, need_dx,
+                         GEMM_CHUNK_FLOATS)
+        return (dx if need_dx else None), dw, db
     if _use_gemm(w, (sh, sw)):
         hp, wp = h + pt + pb, wd + pl + pr
         conv_bwd_gemm(x, w, dy, pt, pl, hp, wp, dx, dw, db, need_dx, GEMM_CHUNK_FLOATS)
@@ -170,7 +179,6 @@ def conv_relu_maxpool(x, w, b, geometry: ConvGeometry, size: tuple[int, int],
     ``pooled`` are written into the arrays given when their shapes fit (buffers kept between
     steps: no allocation, and no page faults, inside a training step), else made new.
     """
-    geometry.require_undilated(name)
     kk, _, fh, fw = w.shape
     ho, wo = geometry.output_hw(x.shape[2:], (fh, fw))
     act = _buffer(act, (x.shape[0], kk, ho, wo))
@@ -186,7 +194,6 @@ def conv_relu_maxpool_backward(x, w, act, dpool, geometry: ConvGeometry, size: t
                                dx=None):
     """``(dx, dw, db)`` of :func:`conv_relu_maxpool` from the kept ``act`` and ``dL/dpooled``;
     ``dact`` (``act``'s shape) and ``dx`` (``x``'s) are optional buffers, used when they fit."""
-    geometry.require_undilated(name)
     dact = _buffer(dact, act.shape)
     relu_maxpool_bwd(act, dpool, size[0], size[1], stride[0], stride[1], dact)
     return _conv_backward(x, w, dact, geometry, need_dx, dx)
@@ -397,9 +404,19 @@ def feature_maps(x4, w4, b1, geometry: ConvGeometry, relu: bool, pool: str, size
     """Conv (+bias) -> optional ReLU -> optional pooling for one image in a single compiled call.
 
     Returns ``(conv, act, pooled)`` as (1, K, H', W') arrays (``act is conv`` without ReLU;
-    ``pooled`` is None when ``pool == "none"``).
+    ``pooled`` is None when ``pool == "none"``; a dilated geometry runs as separate calls).
     """
-    geometry.require_undilated(name)
+    if not geometry.undilated:
+        conv = conv2d(x4, w4, b1, geometry)
+        act = conv
+        if relu:  # the parameter shadows relu(): the flat core does the same
+            act = np.empty(conv.shape, f32)
+            _relu_flat(conv.reshape(-1), act.reshape(-1))
+        pooled = None
+        if pool != "none":
+            pooled = _pooled(act, size, pool_stride)
+            pool_planes(act, pooled, _POOLS[pool], size[0], size[1], *pool_stride)
+        return conv, act, pooled
     _, _, h, wd = x4.shape
     kk, _, fh, fw = w4.shape
     sh, sw = geometry.stride

@@ -76,29 +76,29 @@ def _flag_bias(b):
 
 
 def conv2d(x, w, b, geometry: ConvGeometry):
-    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u,j*sw+v] * w[k,c,u,v] + b[k]`` on the device."""
-    geometry.require_undilated(name)
+    """``y[n,k,i,j] = sum_{c,u,v} xpad[n,c,i*sh+u*dh,j*sw+v*dw] * w[k,c,u,v] + b[k]`` (device)."""
     x, w = _dev(x), _dev(w)
     bias, has_bias = _flag_bias(b)
     (sh, sw), (pt, _, pl, _) = geometry.stride, geometry.padding
+    dh, dw = geometry.dilation
     ho, wo = geometry.output_hw(x.shape[2:], w.shape[2:])
     y = cuda.device_array((x.shape[0], w.shape[0], ho, wo), dtype=f32)
-    launch1d(conv2d_fwd, y.size, x, w, bias, has_bias, y, sh, sw, pt, pl)
+    launch1d(conv2d_fwd, y.size, x, w, bias, has_bias, y, sh, sw, pt, pl, dh, dw)
     return y
 
 
 def conv2d_backward(x, w, dy, geometry: ConvGeometry, need_dx: bool = True):
     """Gradients ``(dx, dw, db)`` of :func:`conv2d` as device arrays (``dx`` None if not needed)."""
-    geometry.require_undilated(name)
     x, w, dy = _dev(x), _dev(w), _dev(dy)
     (sh, sw), (pt, _, pl, _) = geometry.stride, geometry.padding
+    dh, dl = geometry.dilation
     dx = None
     dw = cuda.device_array(w.shape, dtype=f32)
     db = cuda.device_array((w.shape[0],), dtype=f32)
     if need_dx:
         dx = cuda.device_array(x.shape, dtype=f32)
-        launch1d(conv2d_dx, dx.size, dy, w, dx, sh, sw, pt, pl)
-    launch_reduce(conv2d_dw, dw.size, x, dy, dw, sh, sw, pt, pl)
+        launch1d(conv2d_dx, dx.size, dy, w, dx, sh, sw, pt, pl, dh, dl)
+    launch_reduce(conv2d_dw, dw.size, x, dy, dw, sh, sw, pt, pl, dh, dl)
     n, k, ho, wo = dy.shape
     launch_reduce(channel_sum, k, dy.reshape(n, k, ho * wo), db)
     return dx, dw, db

@@ -1,7 +1,8 @@
 """CUDA convolution kernels: forward, ``dx`` and ``dw``, gathering (one writer per output).
 
-Host wrappers live in :mod:`playground.engine.cuda`; geometry (stride, padding) arrives as plain
-ints so the kernels stay simple to launch.
+Host wrappers live in :mod:`playground.engine.cuda`; geometry (stride, top/left padding and
+dilation) arrives as plain ints so the kernels stay simple to launch. Tap ``(u, v)`` of output
+``(i, j)`` reads the padded input at ``(i*sh + u*dh, j*sw + v*dw)``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from playground.engine.cuda_launch import block_sum
 
 
 @cuda.jit
-def conv2d_fwd(x, w, b, has_bias, y, sh, sw, pt, pl):
+def conv2d_fwd(x, w, b, has_bias, y, sh, sw, pt, pl, dh, dw):
     """One thread per output ``y[n,k,i,j]``: a dot product over ``C x fh x fw`` (zero padding)."""
     idx = cuda.grid(1)
     nb, kk, ho, wo = y.shape
@@ -27,10 +28,10 @@ def conv2d_fwd(x, w, b, has_bias, y, sh, sw, pt, pl):
     acc = float32(0.0)
     for c in range(c_in):
         for u in range(fh):
-            r = i * sh + u - pt
+            r = i * sh + u * dh - pt
             if 0 <= r < h:
                 for v in range(fw):
-                    q = j * sw + v - pl
+                    q = j * sw + v * dw - pl
                     if 0 <= q < wd:
                         acc += x[n, c, r, q] * w[k, c, u, v]
     if has_bias:
@@ -39,8 +40,12 @@ def conv2d_fwd(x, w, b, has_bias, y, sh, sw, pt, pl):
 
 
 @cuda.jit
-def conv2d_dx(dy, w, dx, sh, sw, pt, pl):
-    """One thread per ``dx[n,c,r,q]``: gathers ``dy * w`` over the output positions that saw it."""
+def conv2d_dx(dy, w, dx, sh, sw, pt, pl, dh, dw):
+    """One thread per ``dx[n,c,r,q]``: gathers ``dy * w`` over the taps that read it.
+
+    Tap ``u`` reads padded row ``rp`` for output row ``i = (rp - u*dh) / sh`` when that divides
+    and lies in ``[0, H')``; the same along the columns.
+    """
     idx = cuda.grid(1)
     nb, c_in, h, wd = dx.shape
     if idx >= nb * c_in * h * wd:
@@ -52,19 +57,28 @@ def conv2d_dx(dy, w, dx, sh, sw, pt, pl):
     kk, ho, wo = dy.shape[1], dy.shape[2], dy.shape[3]
     fh, fw = w.shape[2], w.shape[3]
     rp, qp = r + pt, q + pl  # position in the padded input
-    i_lo, i_hi = max(0, (rp - fh + sh) // sh), min(ho - 1, rp // sh)
-    j_lo, j_hi = max(0, (qp - fw + sw) // sw), min(wo - 1, qp // sw)
     acc = float32(0.0)
-    for k in range(kk):
-        for i in range(i_lo, i_hi + 1):
-            u = rp - i * sh
-            for j in range(j_lo, j_hi + 1):
-                acc += dy[n, k, i, j] * w[k, c, u, qp - j * sw]
+    for u in range(fh):
+        ti = rp - u * dh
+        if ti < 0:
+            break
+        if ti % sh != 0 or ti // sh >= ho:
+            continue
+        i = ti // sh
+        for v in range(fw):
+            tj = qp - v * dw
+            if tj < 0:
+                break
+            if tj % sw != 0 or tj // sw >= wo:
+                continue
+            j = tj // sw
+            for k in range(kk):
+                acc += dy[n, k, i, j] * w[k, c, u, v]
     dx[n, c, r, q] = acc
 
 
 @cuda.jit
-def conv2d_dw(x, dy, dw, sh, sw, pt, pl):
+def conv2d_dw(x, dy, dw, sh, sw, pt, pl, dh, dl):
     """One block per weight ``dw[k,c,u,v]``: its threads share the ``N x H' x W'`` sum."""
     buf = cuda.shared.array(0, dtype=float32)
     widx = cuda.blockIdx.x
@@ -81,8 +95,8 @@ def conv2d_dw(x, dy, dw, sh, sw, pt, pl):
         j = t % wo
         i = (t // wo) % ho
         n = t // (wo * ho)
-        r = i * sh + u - pt
-        q = j * sw + v - pl
+        r = i * sh + u * dh - pt
+        q = j * sw + v * dl - pl
         if 0 <= r < h and 0 <= q < wd:
             acc += dy[n, k, i, j] * x[n, c, r, q]
         t += cuda.blockDim.x

@@ -59,8 +59,7 @@ def conv2d(x, w, b=None, stride: int | Sequence[int] = 1, padding=0,
     b : (K,) array or None
     stride : int or (sh, sw), each >= 1
     padding : int, (ph, pw), "valid" or "same" (even kernels pad the extra row/column after)
-    dilation : int or (dh, dw), each >= 1; only the reference backend computes more than 1 yet
-        (the others raise :class:`~playground.engine.shapes.UnsupportedGeometry`)
+    dilation : int or (dh, dw), each >= 1: taps ``d`` rows/columns apart (every backend)
 
     Returns
     -------
@@ -228,9 +227,10 @@ def softmax(logits, *, backend: str | None = None) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256, typed=True)
-def _preview_setup(xshape, wshape, stride, padding, activation, pool, pool_size, pool_stride):
+def _preview_setup(xshape, wshape, stride, padding, activation, pool, pool_size, pool_stride,
+                   dilation=1):
     """Checks and resolves the preview's settings; cached, as a dragged kernel keeps them fixed."""
-    geometry = shapes.ConvGeometry.resolve(wshape[2:], stride, padding)
+    geometry = shapes.ConvGeometry.resolve(wshape[2:], stride, padding, dilation)
     hw = geometry.output_hw(xshape[2:], wshape[2:])
     ACTIVATIONS.check(activation)
     POOLS.check(pool)
@@ -260,19 +260,22 @@ def feature_maps(
     pool: str = "max",
     pool_size=2,
     pool_stride=None,
+    dilation: int | Sequence[int] = 1,
     *,
     backend: str | None = None,
 ) -> FeatureMaps:
     """Live-preview step: conv (+bias) -> activation -> pooling of one (C, H, W) or (H, W) image.
 
-    Returns (K, H', W') maps; ``pooled`` is None when ``pool == "none"``.
+    Returns (K, H', W') maps; ``pooled`` is None when ``pool == "none"``. ``dilation`` spreads
+    the kernel's taps as in :func:`conv2d`.
     """
     x4, _ = as_nchw(image)
     if x4.shape[0] != 1:
         raise ValueError(f"feature_maps takes one image, got a batch of {x4.shape[0]}")
     w4, _ = as_weights(w, x4.shape[1])
     b1 = as_bias(b, w4.shape[0])
-    key = (x4.shape, w4.shape, stride, padding, activation, pool, pool_size, pool_stride)
+    key = (x4.shape, w4.shape, stride, padding, activation, pool, pool_size, pool_stride,
+           dilation)
     try:
         geometry, sz, pst = _preview_setup(*key)
     except TypeError:  # unhashable settings (lists): same checks, uncached

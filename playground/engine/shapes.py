@@ -177,17 +177,6 @@ class ConvGeometry:
             )
         return span_h // sh + 1, span_w // sw + 1
 
-    def require_undilated(self, backend: str) -> None:
-        """Refuses a dilation the ``backend``'s kernels do not compute (not a wrong answer)."""
-        if self.dilation != (1, 1):
-            raise UnsupportedGeometry(
-                f"the {backend} backend computes undilated convolutions only (dilation 1), "
-                f"got dilation {self.dilation}; use --backend reference")
-
-
-class UnsupportedGeometry(ValueError):
-    """A valid geometry that the chosen backend's kernels do not compute (e.g. dilation > 1)."""
-
 
 def conv2d_output_hw(
     hw: tuple[int, int], kernel_hw: tuple[int, int], stride: tuple[int, int], pads: Pads

@@ -49,8 +49,9 @@ lecture_kernels = _lecture_kernels
 
 _PLAIN = MappingProxyType({"padding_mode": "valid", "padding": (0, 0), "stride": (1, 1),
                            "activation": "none", "pool": "none", "pool_size": (2, 2),
-                           "pool_stride": (2, 2)})
-"""Layer settings of the hand-worked examples: valid, stride 1, no activation, no pooling."""
+                           "pool_stride": (2, 2), "dilation": 1})
+"""Layer settings of the hand-worked examples: valid, stride 1, undilated, no activation or
+pooling."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class DemoScene:
     kernels: int = 6
     settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({
         "padding_mode": "same", "stride": (1, 1), "activation": "relu", "pool": "max",
-        "pool_size": (2, 2), "pool_stride": (2, 2)}))
+        "pool_size": (2, 2), "pool_stride": (2, 2), "dilation": 1}))
     stepper_step: int = 11 * 28 + 9
     """Where the step-through stands: a window on the digit's stroke, mid-animation."""
 

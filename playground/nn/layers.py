@@ -101,22 +101,25 @@ class Layer:
 class Conv2d(Layer):
     """``K`` filters of ``C x fh x fw`` (cross-correlation) plus a bias each.
 
+    ``dilation`` spaces the taps ``d`` rows/columns apart: a larger receptive field for the same
+    weights (and the same parameter and multiply-add counts per output position).
+
     Notes
     -----
-    ``H' = floor((H + pt + pb - fh) / s) + 1``; MACs per image ``K*H'*W'*C*fh*fw``.
+    ``H' = floor((H + pt + pb - d(fh - 1) - 1) / s) + 1``; MACs per image ``K*H'*W'*C*fh*fw``.
     """
 
     kind = "conv"
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 5,
-                 stride: int = 1, padding: int | str = 0) -> None:
+                 stride: int = 1, padding: int | str = 0, dilation: int = 1) -> None:
         super().__init__()
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel = shapes.pair(kernel_size, "kernel size")
-        self.stride = shapes.resolve_stride(stride)
         self.padding = padding
-        self.pads = shapes.resolve_padding(padding, self.kernel)
-        self.geometry = shapes.ConvGeometry(self.stride, self.pads)
+        self.geometry = shapes.ConvGeometry.resolve(self.kernel, stride, padding, dilation)
+        self.stride, self.pads = self.geometry.stride, self.geometry.padding
+        self.dilation = self.geometry.dilation
         fh, fw = self.kernel
         self.weight = Param("weight", np.zeros((out_channels, in_channels, fh, fw), np.float32))
         self.bias = Param("bias", np.zeros(out_channels, np.float32))
@@ -151,14 +154,19 @@ class Conv2d(Layer):
 
     def spec(self):
         pad = self.padding if isinstance(self.padding, (int, str)) else list(self.padding)
-        return {"kind": self.kind, "in_channels": self.in_channels,
+        spec = {"kind": self.kind, "in_channels": self.in_channels,
                 "out_channels": self.out_channels, "kernel_size": list(self.kernel),
                 "stride": list(self.stride), "padding": pad}
+        if self.dilation != (1, 1):  # undilated specs (and old files) stay as they were
+            spec["dilation"] = list(self.dilation)
+        return spec
 
     def describe(self):
         fh, fw = self.kernel
         pad = self.padding if isinstance(self.padding, str) else self.pads[0]
         extra = "" if self.stride == (1, 1) else f", stride {self.stride[0]}"
+        if self.dilation != (1, 1):
+            extra += f", dilation {self.dilation[0]}"
         return f"{self.out_channels}@{fh}x{fw}, pad {pad}{extra}"
 
 

@@ -24,6 +24,7 @@ from playground.scene.limits import (
     BACKENDS,
     INPUT_KINDS,
     MAX_CHANNELS,
+    MAX_DILATION,
     MAX_INPUT_SIDE,
     MAX_JSON_CHARS,
     MAX_KERNEL,
@@ -38,7 +39,7 @@ from playground.scene.limits import (
 
 __all__ = [
     "ACTIVATIONS", "BACKENDS", "COMPUTED", "FORMAT", "INPUT_KINDS", "MAX_CHANNELS",
-    "MAX_INPUT_SIDE", "MAX_JSON_CHARS", "MAX_KERNEL", "MAX_KERNELS", "MAX_PADDING", "MAX_POOL",
-    "MAX_STRIDE", "PADDING_MODES", "POOLS", "VERSION", "VIEWS", "Change", "LayerSettings", "Scene",
-    "SceneError", "default_scene", "dumps", "loads", "parse",
+    "MAX_DILATION", "MAX_INPUT_SIDE", "MAX_JSON_CHARS", "MAX_KERNEL", "MAX_KERNELS", "MAX_PADDING",
+    "MAX_POOL", "MAX_STRIDE", "PADDING_MODES", "POOLS", "VERSION", "VIEWS", "Change",
+    "LayerSettings", "Scene", "SceneError", "default_scene", "dumps", "loads", "parse",
 ]

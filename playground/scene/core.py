@@ -32,6 +32,7 @@ from playground.scene.limits import (
     BACKENDS,
     INPUT_KINDS,
     MAX_CHANNELS,
+    MAX_DILATION,
     MAX_INPUT_SIDE,
     MAX_JSON_CHARS,
     MAX_KERNEL,
@@ -71,7 +72,7 @@ COMPUTED = Change.IMAGE | Change.KERNELS | Change.SETTINGS | Change.BACKEND
 
 @dataclass(frozen=True)
 class LayerSettings:
-    """Padding, stride, activation and pooling of the single conv layer on show."""
+    """Padding, stride, dilation, activation and pooling of the single conv layer on show."""
 
     padding_mode: str = "same"
     padding: tuple[int, int] = (0, 0)
@@ -80,6 +81,9 @@ class LayerSettings:
     pool: str = "max"
     pool_size: tuple[int, int] = (2, 2)
     pool_stride: tuple[int, int] = (2, 2)
+    dilation: int = 1
+    """Taps ``d`` cells apart along both axes (1: adjacent, the lecture's convolution); scenes
+    saved before it existed read as 1."""
 
     def __post_init__(self) -> None:
         known("layer.padding_mode", self.padding_mode, PADDING_MODES)
@@ -88,6 +92,8 @@ class LayerSettings:
         for key, lo, hi in (("padding", 0, MAX_PADDING), ("stride", 1, MAX_STRIDE),
                             ("pool_size", 1, MAX_POOL), ("pool_stride", 1, MAX_POOL)):
             object.__setattr__(self, key, int_pair(f"layer.{key}", getattr(self, key), lo, hi))
+        object.__setattr__(self, "dilation",
+                           integer("layer.dilation", self.dilation, 1, MAX_DILATION))
 
     def padding_spec(self) -> str | tuple[int, int]:
         """What the engine takes as ``padding``."""
@@ -305,6 +311,8 @@ def _parts(top: dict, only: str | None = None) -> dict[str, Any]:
         for key, value in lay.items():
             if key in names:
                 settings[key] = choice(f"layer.{key}", value, names[key])
+            elif key == "dilation":
+                settings[key] = integer("layer.dilation", value, 1, MAX_DILATION)
             else:
                 if not isinstance(value, list):
                     raise SceneError(f"layer.{key}: expected a list of two integers, got "

@@ -23,6 +23,8 @@ MAX_STRIDE = 10
 """Largest convolution stride."""
 MAX_POOL = 10
 """Largest pooling window side and pooling stride."""
+MAX_DILATION = 4
+"""Largest convolution dilation (taps up to 4 cells apart)."""
 MAX_JSON_CHARS = 16_000_000
 """Longest scene text :func:`loads` parses (a 3x512x512 input with 16 digits a number fits)."""
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import types
 
-import numpy as np
 import pytest
 
 from playground.engine import backend as contract
-from playground.engine import cpu, dispatch, shapes
+from playground.engine import cpu, dispatch
 from playground.engine import reference as ref
 from playground.engine.shapes import ConvGeometry
 
@@ -67,15 +66,3 @@ def test_dispatch_refuses_a_non_conforming_backend(monkeypatch):
     monkeypatch.setattr(dispatch.importlib, "import_module", lambda _name: fake)
     with pytest.raises(TypeError, match="softmax: missing"):
         dispatch.get_backend("reference")
-
-
-def test_backends_refuse_dilation_they_do_not_compute():
-    x = np.ones((1, 1, 7, 7), np.float32)
-    w = np.ones((1, 1, 3, 3), np.float32)
-    geom = ConvGeometry(1, 0, dilation=2)
-    with pytest.raises(shapes.UnsupportedGeometry, match=r"cpu backend .* dilation"):
-        cpu.conv2d(x, w, None, geom)
-    with pytest.raises(shapes.UnsupportedGeometry, match="dilation"):
-        cpu.conv2d_backward(x, w, np.ones((1, 1, 3, 3), np.float32), geom)
-    with pytest.raises(shapes.UnsupportedGeometry):
-        cpu.feature_maps(x, w, None, geom, True, "none", (2, 2), (2, 2))

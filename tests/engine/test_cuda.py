@@ -356,14 +356,3 @@ def test_cuda_unavailable_is_a_clear_error():
     assert "UNAVAILABLE" in out, out
     assert "NVIDIA GPU" in out and "--backend cpu" in out
     assert "cuda in modules: False" in out
-
-
-@cuda_only
-def test_cuda_refuses_dilation_it_does_not_compute(cu):
-    from playground.engine.shapes import UnsupportedGeometry
-
-    x, w = np.ones((1, 1, 7, 7), np.float32), np.ones((1, 1, 3, 3), np.float32)
-    with pytest.raises(UnsupportedGeometry, match="cuda backend"):
-        cu.conv2d(x, w, None, ConvGeometry(1, 0, 2))
-    with pytest.raises(UnsupportedGeometry, match="cuda backend"):
-        cu.conv2d_backward(x, w, np.ones((1, 1, 3, 3), np.float32), ConvGeometry(1, 0, 2))

@@ -32,7 +32,7 @@ def scenes(draw) -> Scene:
     layer = LayerSettings(draw(st.sampled_from(sc.PADDING_MODES)), pair(0, sc.MAX_PADDING),
                           pair(1, sc.MAX_STRIDE), draw(st.sampled_from(sc.ACTIVATIONS)),
                           draw(st.sampled_from(sc.POOLS)), pair(1, sc.MAX_POOL),
-                          pair(1, sc.MAX_POOL))
+                          pair(1, sc.MAX_POOL), draw(st.integers(1, sc.MAX_DILATION)))
     return Scene(arr(img_shape), arr((k, max(c, 1), kh, kw)), arr((k,)),
                  draw(st.sampled_from(sc.INPUT_KINDS)), layer, draw(st.integers(0, k - 1)),
                  draw(st.sampled_from(sc.VIEWS)), draw(st.booleans()),
@@ -130,6 +130,11 @@ def _doc(**changes) -> dict:
     ({"layer__pool": 3}, "layer.pool"),
     ({"layer__pool_size": [2, 2, 2]}, "layer.pool_size"),
     ({"layer__colour": 1}, "layer.colour"),
+    ({"layer__dilation": 0}, "layer.dilation"),
+    ({"layer__dilation": 5}, "layer.dilation"),
+    ({"layer__dilation": 2.0}, "layer.dilation"),
+    ({"layer__dilation": True}, "layer.dilation"),
+    ({"layer__dilation": [2, 2]}, "layer.dilation"),
     ({"kernels": np.zeros((1000, 1, 3, 3)).tolist(), "bias": [0.0] * 1000}, "kernels"),
     ({"kernels": np.zeros((1, 1, 50, 50)).tolist(), "bias": [0.0]}, "kernels"),
     ({"kernels": np.zeros((2, 3, 3, 3)).tolist(), "bias": [0.0, 0.0]}, "kernels"),

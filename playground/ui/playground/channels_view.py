@@ -164,7 +164,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
         backend = None if st.backend == "auto" else st.backend
         try:
             maps = np.stack([engine.conv2d(st.image[c], w[c], None, s.stride, s.padding_spec(),
-                                           backend=backend) for c in range(3)])
+                                           s.dilation, backend=backend) for c in range(3)])
         except (ValueError, engine.BackendUnavailable) as exc:
             self._channel_maps = self._sum = None
             self.summary.setText(f"<span style='color:#c5221f'>No output: {exc}</span>")

@@ -62,8 +62,9 @@ def layer_from_state(state) -> LayerShape:
     h, w = state.input_hw
     pt, pb, pl, pr = state.pads()
     sh, sw = state.settings.stride
-    ho = shapes.output_size(h, fh, (pt, pb), sh)
-    wo = shapes.output_size(w, fw, (pl, pr), sw)
+    d = state.settings.dilation  # moves the output size only: weights and MACs per output stay
+    ho = shapes.output_size(h, fh, (pt, pb), sh, d)
+    wo = shapes.output_size(w, fw, (pl, pr), sw, d)
     return LayerShape("Your layer", k, c, h, w, fh, fw, ho, wo)
 
 

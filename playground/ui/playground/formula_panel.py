@@ -28,31 +28,32 @@ class _AxisStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._axis = (1, 1, 0, 0, 1)
+        self._axis = (1, 1, 0, 0, 1, 1)
         self.setMinimumHeight(22)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:
         return QSize(360, 26)
 
-    def set_axis(self, n: int, f: int, before: int, after: int, s: int) -> None:
-        """Shows ``n`` inputs, kernel ``f``, padding ``before``/``after`` and stride ``s``."""
-        axis = (n, f, before, after, s)
+    def set_axis(self, n: int, f: int, before: int, after: int, s: int, d: int = 1) -> None:
+        """Shows ``n`` inputs, kernel ``f``, padding ``before``/``after``, stride ``s``, dilation
+        ``d`` (a window then covers every ``d``-th cell of its extent)."""
+        axis = (n, f, before, after, s, d)
         if axis != self._axis:
             self._axis = axis
             self.update()
 
     def paintEvent(self, _event) -> None:
-        n, f, before, after, s = self._axis
+        n, f, before, after, s, d = self._axis
         total = n + before + after
-        count = shapes.output_size(n, f, (before, after), s)
-        drop = shapes.dropped(n, f, (before, after), s)
+        count = shapes.output_size(n, f, (before, after), s, d)
+        drop = shapes.dropped(n, f, (before, after), s, d)
         p = QPainter(self)
         cw = max(2.0, (self.width() - 2) / max(total, 1))
         h = self.height() - 8.0
         covered = set()
         for t in range(count):
-            covered.update(range(t * s, t * s + f))
+            covered.update(range(t * s, t * s + d * (f - 1) + 1, d))
         for q in range(total):
             x = 1 + q * cw
             if q >= total - drop:
@@ -78,8 +79,9 @@ class FormulaPanel(RichTextView, QWidget):
     """Output shape of the current layer with the formulas written out for both axes.
 
     Shows ``(n_h + 2p − f_h)/s + 1`` with the numbers substituted (``p_before + p_after`` when the
-    padding is uneven), the floor and which rows/columns are dropped when the stride does not
-    divide, the pooling formula ``(H − K)/s + 1`` and the output volume ``K × H' × W'``.
+    padding is uneven; with dilation ``d > 1`` the general ``(n + 2p − d(f − 1) − 1)/s + 1``),
+    the floor and which rows/columns are dropped when the stride does not divide, the pooling
+    formula ``(H − K)/s + 1`` and the output volume ``K × H' × W'``.
     """
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
@@ -133,21 +135,25 @@ class FormulaPanel(RichTextView, QWidget):
         pt, pb, pl, pr = st.pads()
         s_h, s_w = st.settings.stride
         s = st.settings
-        h_out = shapes.output_size(n_h, f_h, (pt, pb), s_h)
-        w_out = shapes.output_size(n_w, f_w, (pl, pr), s_w)
+        d = s.dilation
+        h_out = shapes.output_size(n_h, f_h, (pt, pb), s_h, d)
+        w_out = shapes.output_size(n_w, f_w, (pl, pr), s_w, d)
+        e_h, e_w = d * (f_h - 1) + 1, d * (f_w - 1) + 1
         parts = [
             "<table cellspacing='4'>",
             _row("input", f"{c} × {n_h} × {n_w}"
                  + ("&nbsp;&nbsp;(RGB)" if c == 3 else "&nbsp;&nbsp;(grayscale)")),
             _row("filters", f"<i>K</i> = {k} filters of {c} × {f_h} × {f_w}"),
             _row("padding", f"{s.padding_mode}: top {pt}, bottom {pb}, left {pl}, right {pr}"
-                 + (_same_note(f_h, f_w) if s.padding_mode == "same" else "")),
+                 + (_same_note(f_h, f_w, d) if s.padding_mode == "same" else "")),
             _row("stride", f"<i>s</i> = {s_h} (rows), {s_w} (columns)"),
+            _row("dilation", "<i>d</i> = 1: adjacent taps" if d == 1 else
+                 f"<i>d</i> = {d}: the {f_h} × {f_w} kernel's taps sit {d} apart and span "
+                 f"{e_h} × {e_w} = <i>d</i>(<i>f</i> − 1) + 1"),
             "</table>",
-            "<p><b>Convolution output</b>&nbsp; <i>n'</i> = ⌊(<i>n</i> + 2<i>p</i> − <i>f</i>)"
-            " / <i>s</i>⌋ + 1</p>",
-            _axis_html("H'", "n<sub>h</sub>", n_h, f_h, pt, pb, s_h, "row"),
-            _axis_html("W'", "n<sub>w</sub>", n_w, f_w, pl, pr, s_w, "column"),
+            _conv_head(d),
+            _axis_html("H'", "n<sub>h</sub>", n_h, f_h, pt, pb, s_h, "row", d),
+            _axis_html("W'", "n<sub>w</sub>", n_w, f_w, pl, pr, s_w, "column", d),
         ]
         ok = h_out >= 1 and w_out >= 1
         vol = f"{c}&nbsp;×&nbsp;{n_h}&nbsp;×&nbsp;{n_w} &nbsp;→&nbsp; conv "
@@ -177,21 +183,26 @@ class FormulaPanel(RichTextView, QWidget):
         if text != self._html:
             self._html = text
             self.label.setText(text)
+        dil_h = "" if d == 1 else f", dilation {d} (spans {e_h})"
+        dil_w = "" if d == 1 else f", dilation {d} (spans {e_w})"
         self.rows_caption.setText(f"rows of the padded input ({pt} + {n_h} + {pb}), kernel {f_h}, "
-                                  f"stride {s_h}")
-        self.rows_strip.set_axis(n_h, f_h, pt, pb, s_h)
+                                  f"stride {s_h}{dil_h}")
+        self.rows_strip.set_axis(n_h, f_h, pt, pb, s_h, d)
         self.cols_caption.setText(f"columns of the padded input ({pl} + {n_w} + {pr}), kernel "
-                                  f"{f_w}, stride {s_w}")
-        self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w)
+                                  f"{f_w}, stride {s_w}{dil_w}")
+        self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w, d)
 
 
-def _same_note(f_h: int, f_w: int) -> str:
-    """Same padding's rule, ``p = (f-1)/2``, with this kernel's numbers (even f: split unevenly)."""
+def _same_note(f_h: int, f_w: int, d: int = 1) -> str:
+    """Same padding's rule, ``p = (f-1)/2`` (``d(f-1)/2`` dilated), with this kernel's numbers
+    (an even extent: split unevenly)."""
     def one(f: int) -> str:
-        return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+        if d == 1:
+            return f"(<i>f</i>−1)/2 = ({f}−1)/2 = {(f - 1) / 2:g}"
+        return f"<i>d</i>(<i>f</i>−1)/2 = {d}·({f}−1)/2 = {d * (f - 1) / 2:g}"
     text = one(f_h) if f_h == f_w else f"{one(f_h)} (rows), {one(f_w)} (columns)"
-    even = "; an even <i>f</i> pads one more at the bottom / right" if f_h % 2 == 0 or \
-        f_w % 2 == 0 else ""
+    odd = d * (f_h - 1) % 2 or d * (f_w - 1) % 2  # an even extent d(f-1)+1
+    even = "; an even <i>f</i> pads one more at the bottom / right" if odd else ""
     return f"<br>same padding: <i>p</i> = {text}{even}"
 
 
@@ -199,18 +210,32 @@ def _row(name: str, value: str) -> str:
     return f"<tr><td style='color:#555'>{name}</td><td>{value}</td></tr>"
 
 
+def _conv_head(d: int) -> str:
+    """The output-size formula: the lecture's for ``d = 1``, the general dilated one otherwise."""
+    if d == 1:
+        return ("<p><b>Convolution output</b>&nbsp; <i>n'</i> = ⌊(<i>n</i> + 2<i>p</i> − <i>f</i>)"
+                " / <i>s</i>⌋ + 1</p>")
+    return ("<p><b>Convolution output</b>&nbsp; <i>n'</i> = ⌊(<i>n</i> + 2<i>p</i> − "
+            "<i>d</i>(<i>f</i> − 1) − 1) / <i>s</i>⌋ + 1<br><span style='color:#666;"
+            "font-size:small'>(with <i>d</i> = 1 this is the lecture's (n + 2p − f)/s + 1)"
+            "</span></p>")
+
+
 def _axis_html(out: str, n_name: str, n: int, f: int, before: int, after: int, s: int,
-               unit: str) -> str:
+               unit: str, d: int = 1) -> str:
     """One axis of the conv formula with numbers, the floor and the dropped rows/columns."""
-    size = shapes.output_size(n, f, (before, after), s)
-    drop = shapes.dropped(n, f, (before, after), s)
+    size = shapes.output_size(n, f, (before, after), s, d)
+    drop = shapes.dropped(n, f, (before, after), s, d)
     pad = f"2·{before}" if before == after else f"({before} + {after})"
-    span = n + before + after - f  # the numerator as written above, for display only
+    extent = d * (f - 1) + 1
+    span = n + before + after - extent  # the numerator as written above, for display only
+    kernel = f"{f}" if d == 1 else f"{d}·({f} − 1) − 1"
     if span < 0:
-        return (f"<p><i>{out}</i> = ({n} + {pad} − {f}) / {s} + 1: <span style='color:#c5221f'>"
-                f"the kernel ({f}) is larger than the padded input ({n + before + after}), "
+        what = f"kernel ({f})" if d == 1 else f"dilated kernel ({extent})"
+        return (f"<p><i>{out}</i> = ({n} + {pad} − {kernel}) / {s} + 1: <span style='color:"
+                f"#c5221f'>the {what} is larger than the padded input ({n + before + after}), "
                 "no output</span></p>")
-    head = f"<i>{out}</i> = ({n} + {pad} − {f}) / {s} + 1"
+    head = f"<i>{out}</i> = ({n} + {pad} − {kernel}) / {s} + 1"
     if drop == 0:
         return f"<p>{head} = {span} / {s} + 1 = <b>{size}</b></p>"
     unit_s = unit if drop == 1 else unit + "s"

@@ -8,8 +8,18 @@ import contextlib
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.theme import MAP_CMAP, pt, ui_scale
@@ -29,6 +39,60 @@ def rect_item(pen: QPen, brush: QBrush | None = None, z: float = 10.0) -> QGraph
     item.setZValue(z)
     item.hide()
     return item
+
+
+class WindowOverlay:
+    """A kernel's window drawn on an input: its extent outlined and filled or, with dilation, the
+    cells the kernel touches filled and the gaps between them left clear.
+
+    Two graphics items (``rect`` for the extent, ``taps`` for the touched cells); coordinates are
+    the view's (x = column, y = row).
+    """
+
+    FILL = QColor(213, 0, 0, 50)
+    TAPS = QColor(213, 0, 0, 110)
+
+    def __init__(self, pen: QPen, z: float = 20.0) -> None:
+        self.rect = rect_item(pen, QBrush(self.FILL), z)
+        self.taps = QGraphicsPathItem()
+        self.taps.setPen(pg.mkPen("#d50000", width=1))
+        self.taps.setBrush(QBrush(self.TAPS))
+        self.taps.setZValue(z - 1)
+        self.taps.hide()
+        self._cells: list[tuple[int, int]] = []
+
+    def items(self) -> tuple[QGraphicsRectItem, QGraphicsPathItem]:
+        """The graphics items, to parent or add to a view."""
+        return self.rect, self.taps
+
+    def show(self, extent: QRectF, cells: list[tuple[int, int]] | None = None) -> None:
+        """Outlines ``extent``; fills the ``(row, col)`` ``cells`` (None or []: all of it)."""
+        self.rect.setRect(extent)
+        self._cells = list(cells or [])
+        if self._cells:
+            path = QPainterPath()
+            for r, c in self._cells:
+                path.addRect(QRectF(c, r, 1, 1))
+            self.taps.setPath(path)
+            self.taps.show()
+            self.rect.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        else:
+            self.taps.hide()
+            self.rect.setBrush(QBrush(self.FILL))
+        self.rect.show()
+
+    def hide(self) -> None:
+        """Hides both items."""
+        self.rect.hide()
+        self.taps.hide()
+
+    def extent(self) -> QRectF | None:
+        """The outlined extent, None when hidden."""
+        return self.rect.rect() if self.rect.isVisible() else None
+
+    def cells(self) -> list[tuple[int, int]] | None:
+        """The filled cells of a dilated window; None when none are shown."""
+        return list(self._cells) if self.taps.isVisible() else None
 
 
 @contextlib.contextmanager

@@ -3,8 +3,9 @@
 Rows are conv / activated / pooled, columns are kernels. Images are updated in place with
 ``setImage(..., autoLevels=False)``; the grid is rebuilt only when its structure changes (number
 of kernels, pooling on/off, shared or per-map colour scale). Hovering a conv or activated cell
-outlines its receptive field in the input and writes ``c_ij = Σ a·w + b`` with the numbers;
-hovering a pooled cell outlines its window in the activated map.
+outlines its receptive field in the input (with dilation: the window's extent outlined and the
+cells the kernel touches filled, gaps left clear) and writes ``c_ij = Σ a·w + b`` with the
+numbers; hovering a pooled cell outlines its window in the activated map.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from playground.scene import COMPUTED, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
-from playground.ui.common.geometry import padded_window, receptive_field
+from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.common.steady_label import SteadyBox
 from playground.ui.common.theme import (
     INPUT_CMAP,
@@ -37,6 +38,7 @@ from playground.ui.playground.map_items import (
     MapCell,
     SharedBar,
     Title,
+    WindowOverlay,
     one_layout_pass,
     rect_item,
     symmetric,
@@ -124,7 +126,11 @@ class FeatureMapsView(QWidget):
 
     def receptive_field_rect(self) -> QRectF | None:
         """The outlined input window (input coordinates: x = column, y = row), None if hidden."""
-        return self.rf_rect.rect() if self.rf_rect.isVisible() else None
+        return self.rf.extent()
+
+    def receptive_field_taps(self) -> list[tuple[int, int]] | None:
+        """``(row, col)`` input cells filled as touched by a dilated kernel; None when not shown."""
+        return self.rf.cells()
 
     def refresh(self) -> None:
         """Brings every picture up to date with the state (cheap unless the structure changed)."""
@@ -201,8 +207,9 @@ class FeatureMapsView(QWidget):
         self.input_vb.addItem(self.input_item)
         self.input_outline = rect_item(pg.mkPen("#1a73e8", width=1.5), z=5)
         self.input_outline.setParentItem(self.input_vb.childGroup)
-        self.rf_rect = rect_item(RF_PEN, QBrush(QColor(213, 0, 0, 50)), z=20)
-        self.rf_rect.setParentItem(self.input_vb.childGroup)
+        self.rf = WindowOverlay(RF_PEN, z=20)
+        for item in self.rf.items():
+            item.setParentItem(self.input_vb.childGroup)
         self.footprint_rect = rect_item(
             pg.mkPen("#d50000", width=2, style=Qt.PenStyle.DashLine), z=21)
         self.footprint_rect.setParentItem(self.input_vb.childGroup)
@@ -257,9 +264,10 @@ class FeatureMapsView(QWidget):
             self.input_vb.setRange(rect=padded.adjusted(-0.5, -0.5, 0.5, 0.5), padding=0)
         fh, fw = st.kernels.shape[2:]
         c = st.channels
+        dil = "" if st.settings.dilation == 1 else f", dilation {st.settings.dilation}"
         # short lines: the title's width is the input column's, and the maps get the rest
-        text = (f"input {c}×{h}×{w}<br>kernel {fh}×{fw}<br>padding {st.settings.padding_mode}:"
-                f"<br>top {pt}, bottom {pb},<br>left {pl}, right {pr}")
+        text = (f"input {c}×{h}×{w}<br>kernel {fh}×{fw}{dil}<br>padding "
+                f"{st.settings.padding_mode}:<br>top {pt}, bottom {pb},<br>left {pl}, right {pr}")
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
@@ -316,8 +324,10 @@ class FeatureMapsView(QWidget):
                                 "that worked.")
             self.banner.show()
             self._hide_highlights()
-            fh, fw = self.state.kernels.shape[2:]
-            pt, _pb, pl, _pr = self.state.pads()
+            st = self.state
+            pt, _pb, pl, _pr = st.pads()
+            _, _, fh, fw = receptive_field(st.pads(), st.kernels.shape[2:], (1, 1), 0, 0,
+                                           st.dilation)
             footprint = QRectF(-pl, -pt, fw, fh)
             self.footprint_rect.setRect(footprint)
             self.footprint_rect.show()
@@ -332,7 +342,7 @@ class FeatureMapsView(QWidget):
 
     # ---- hover -----------------------------------------------------------------------------------
     def _hide_highlights(self) -> None:
-        self.rf_rect.hide()
+        self.rf.hide()
         for cells in self.cells.values():
             for cell in cells:
                 cell.hover.hide()
@@ -342,14 +352,15 @@ class FeatureMapsView(QWidget):
         st = self.state
         res = st.result
         kernel_hw = st.kernels.shape[2:]
-        stride = st.settings.stride
-        r0, c0, fh, fw = receptive_field(st.pads(), kernel_hw, stride, i, j)
-        self.rf_rect.setRect(QRectF(c0, r0, fw, fh))
-        self.rf_rect.show()
-        a = padded_window(st.image, st.pads(), kernel_hw, stride, i, j)
+        stride, dil, pads = st.settings.stride, st.dilation, st.pads()
+        r0, c0, fh, fw = receptive_field(pads, kernel_hw, stride, i, j, dil)
+        taps = tap_cells(pads, kernel_hw, stride, i, j, dil) if dil != (1, 1) else None
+        self.rf.show(QRectF(c0, r0, fw, fh), taps)
+        a = padded_window(st.image, pads, kernel_hw, stride, i, j, dil)
         value = float(res.conv[k, i, j])
+        every = f" (taps {dil[0]} apart: dilation {dil[0]})" if dil != (1, 1) else ""
         text = (f"<b>k{k + 1}</b>, cell (row {i + 1}, col {j + 1}) · window rows {r0 + 1}–"
-                f"{r0 + fh}, cols {c0 + 1}–{c0 + fw} of the input (≤ 0 = padding)"
+                f"{r0 + fh}, cols {c0 + 1}–{c0 + fw}{every} of the input (≤ 0 = padding)"
                 f"{' · over ' + str(a.shape[0]) + ' channels' if a.shape[0] > 1 else ''}<br>"
                 + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, value))
         if row == "activated":
@@ -367,11 +378,10 @@ class FeatureMapsView(QWidget):
         act.window.setRect(QRectF(c0, r0, kw, kh))
         act.window.show()
         # the union of the pooled window's receptive fields in the input
-        (fh, fw), (ch, cw) = st.kernels.shape[2:], s.stride
+        (ch, cw), dil = s.stride, st.dilation
+        _, _, fh, fw = receptive_field(st.pads(), st.kernels.shape[2:], s.stride, 0, 0, dil)
         pt, _pb, pl, _pr = st.pads()
-        self.rf_rect.setRect(QRectF(c0 * cw - pl, r0 * ch - pt, (kw - 1) * cw + fw,
-                                    (kh - 1) * ch + fh))
-        self.rf_rect.show()
+        self.rf.show(QRectF(c0 * cw - pl, r0 * ch - pt, (kw - 1) * cw + fw, (kh - 1) * ch + fh))
         window = st.result.activated[k, r0 : r0 + kh, c0 : c0 + kw]
         value = float(st.result.pooled[k, i, j])
         values = ", ".join(fmt(v) for v in window.ravel()[:16])

@@ -1,4 +1,4 @@
-"""Layer settings: padding, stride, activation, pooling, compute backend and the colour scale."""
+"""Layer settings: padding, stride, dilation, activation, pooling, backend and the colour scale."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from playground import engine
 from playground.engine.registry import ACTIVATIONS, POOLS
-from playground.scene import MAX_PADDING, MAX_POOL, MAX_STRIDE, Change
+from playground.scene import MAX_DILATION, MAX_PADDING, MAX_POOL, MAX_STRIDE, Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
 from playground.ui.playground.state import PlaygroundState
@@ -62,7 +62,7 @@ def _set_text(label, text: str) -> None:
         label.setText(text)
 
 class SettingsPanel(QWidget):
-    """Padding / stride / activation / pooling / backend of the layer on show."""
+    """Padding / stride / dilation / activation / pooling / backend of the layer on show."""
 
     shared_scale_changed = Signal(bool)
     """The user switched between one colour scale for all maps (True) and one per map."""
@@ -87,6 +87,11 @@ class SettingsPanel(QWidget):
         stride_box, self.stride_h, self.stride_w = _pair(
             "s_h: skip every s-th row (strided convolution)",
             "s_w: skip every s-th column", 1, MAX_STRIDE)
+        self.dilation = QSpinBox(minimum=1, maximum=MAX_DILATION)
+        self.dilation.setToolTip(
+            "d: the kernel's taps sit d cells apart (d - 1 skipped between them), so an f x f "
+            "kernel\nspans d(f - 1) + 1 cells with the same f x f weights.  d = 1: the ordinary "
+            "convolution.\nOutput size: floor((n + 2p - d(f - 1) - 1) / s) + 1")
         self.activation = QComboBox()
         for key, text in ACTIVATIONS.items():
             self.activation.addItem(text, key)
@@ -114,6 +119,7 @@ class SettingsPanel(QWidget):
         form.addRow("Padding", self.padding)
         form.addRow("  p", pad_box)
         form.addRow("Stride s", stride_box)
+        form.addRow("Dilation d", self.dilation)
         form.addRow("Activation", self.activation)
         form.addRow("Pooling", self.pool)
         form.addRow("  window K", pool_box)
@@ -130,6 +136,7 @@ class SettingsPanel(QWidget):
             spin.valueChanged.connect(self._on_padding_changed)
         for spin in (self.stride_h, self.stride_w):
             spin.valueChanged.connect(self._on_stride_changed)
+        self.dilation.valueChanged.connect(self._on_dilation_changed)
         self.activation.currentIndexChanged.connect(self._on_activation_changed)
         self.pool.currentIndexChanged.connect(self._on_pool_changed)
         for spin in (self.pool_h, self.pool_w, self.pool_sh, self.pool_sw):
@@ -175,6 +182,7 @@ class SettingsPanel(QWidget):
             self.pad_w.setEnabled(custom)
             _set_value(self.stride_h, s.stride[0])
             _set_value(self.stride_w, s.stride[1])
+            _set_value(self.dilation, s.dilation)
             _set_index(self.activation, self.activation.findData(s.activation))
             _set_index(self.pool, self.pool.findData(s.pool))
             _set_value(self.pool_h, s.pool_size[0])
@@ -225,6 +233,9 @@ class SettingsPanel(QWidget):
 
     def _on_stride_changed(self, *_args) -> None:
         self._set("Stride", "stride", stride=(self.stride_h.value(), self.stride_w.value()))
+
+    def _on_dilation_changed(self, *_args) -> None:
+        self._set("Dilation", "dilation", dilation=self.dilation.value())
 
     def _on_activation_changed(self, *_args) -> None:
         self._set("Activation", "activation", activation=self.activation.currentData())

@@ -108,7 +108,18 @@ class PlaygroundState:
 
     def pads(self) -> shapes.Pads:
         """Resolved ``(top, bottom, left, right)`` padding for the current kernels."""
-        return shapes.resolve_padding(self.settings.padding_spec(), self.kernels.shape[2:])
+        return self.geometry().padding
+
+    def geometry(self) -> shapes.ConvGeometry:
+        """Stride, resolved padding and dilation of the layer (``same`` pads the dilated extent)."""
+        s = self.settings
+        return shapes.ConvGeometry.resolve(self.kernels.shape[2:], s.stride, s.padding_spec(),
+                                           s.dilation)
+
+    @property
+    def dilation(self) -> tuple[int, int]:
+        """The dilation as ``(rows, cols)``."""
+        return self.settings.dilation, self.settings.dilation
 
     # ---- setters (validate, then change, then notify) ------------------------------------
     def set_image(self, image: np.ndarray, kind: str = "drawing") -> None:
@@ -207,7 +218,7 @@ class PlaygroundState:
         self.changed.emit(Change.SELECTED)
 
     def set_settings(self, **changes: Any) -> None:
-        """Updates padding / stride / activation / pooling; ValueError (a
+        """Updates padding / stride / dilation / activation / pooling; ValueError (a
         :class:`~playground.scene.SceneError`) for impossible or out-of-range values."""
         unknown = set(changes) - set(self.settings.__dict__)
         if unknown:
@@ -281,7 +292,8 @@ class PlaygroundState:
             with np.errstate(over="ignore", invalid="ignore"):  # huge weights: ±inf, clipped
                 self.result = engine.feature_maps(  # by the views, as the cpu backend gives
                     self.image, self.kernels, self.bias, s.stride, s.padding_spec(),
-                    s.activation, s.pool, s.pool_size, s.pool_stride, backend=backend,
+                    s.activation, s.pool, s.pool_size, s.pool_stride, s.dilation,
+                    backend=backend,
                 )
             self.error = None
         except (ValueError, engine.BackendUnavailable) as exc:

@@ -25,7 +25,7 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
-from playground.ui.common.geometry import padded_window
+from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
 from playground.ui.common.steady_label import SteadyBox
 from playground.ui.common.theme import (
     INPUT_CMAP,
@@ -38,6 +38,7 @@ from playground.ui.common.theme import (
     text_color_on,
     weight_color,
 )
+from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
 MAX_NUMBERED = 7
@@ -179,8 +180,9 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_vb.addItem(self.output_frame, ignoreBounds=True)
         self.pad_outline = _rect("#1a73e8", width=1.5)
         self.input_vb.addItem(self.pad_outline, ignoreBounds=True)
-        self.window_rect = _rect("#d50000", QColor(213, 0, 0, 50))
-        self.input_vb.addItem(self.window_rect, ignoreBounds=True)
+        self.window_overlay = WindowOverlay(pg.mkPen("#d50000", width=2), z=10)
+        for item in self.window_overlay.items():
+            self.input_vb.addItem(item, ignoreBounds=True)
         self.cell_rect = _rect("#00c853")
         self.output_vb.addItem(self.cell_rect, ignoreBounds=True)
         self.numbers = _NumberGrid()
@@ -213,7 +215,11 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
 
     def window_rect_padded(self) -> QRectF:
         """The current window in padded-input coordinates (x = column, y = row)."""
-        return self.window_rect.rect()
+        return self.window_overlay.rect.rect()
+
+    def window_taps_padded(self) -> list[tuple[int, int]] | None:
+        """``(row, col)`` padded-input cells a dilated kernel touches now; None when undilated."""
+        return self.window_overlay.cells()
 
     def formula_text(self) -> str:
         """The current ``c_ij = …`` rich text."""
@@ -318,17 +324,21 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             return
         step = min(step, ho * wo - 1)
         i, j = divmod(step, wo)
-        sh, sw = st.settings.stride
+        (sh, sw), dil = st.settings.stride, st.dilation
         fh, fw = st.kernels.shape[2:]
-        self.window_rect.setRect(QRectF(j * sw, i * sh, fw, fh))
+        no_pads = (0, 0, 0, 0)  # the step-through draws in padded-input coordinates
+        r0, c0, eh, ew = receptive_field(no_pads, (fh, fw), (sh, sw), i, j, dil)
+        taps = tap_cells(no_pads, (fh, fw), (sh, sw), i, j, dil) if dil != (1, 1) else None
+        self.window_overlay.show(QRectF(c0, r0, ew, eh), taps)  # dilated: the gaps are left clear
         self.cell_rect.setRect(QRectF(j, i, 1, 1))
         partial = np.full(conv.shape, np.nan, np.float32)
         partial.ravel()[: step + 1] = conv.ravel()[: step + 1]
         self.output_item.setImage(partial, autoLevels=False)
-        a = padded_window(st.image, st.pads(), (fh, fw), (sh, sw), i, j)
+        a = padded_window(st.image, st.pads(), (fh, fw), (sh, sw), i, j, dil)
+        gaps = "" if dil == (1, 1) else f", dilation {dil[0]}: taps {dil[0]} apart"
         self.formula_label.setText(
-            f"window rows {i * sh + 1}–{i * sh + fh}, cols {j * sw + 1}–{j * sw + fw} of the "
-            f"padded input (stride {sh}, {sw})<br>"
+            f"window rows {r0 + 1}–{r0 + eh}, cols {c0 + 1}–{c0 + ew} of the "
+            f"padded input (stride {sh}, {sw}{gaps})<br>"
             + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, float(conv[i, j])))
 
     # ---- events --------------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def test_impossible_settings_are_rejected_unchanged(state):
     with pytest.raises(ValueError, match=r"layer\.stride"):
         state.set_settings(stride=(1.5, 1))
     with pytest.raises(ValueError, match="unknown layer setting"):
-        state.set_settings(dilation=(2, 2))
+        state.set_settings(groups=2)
+    with pytest.raises(ValueError, match=r"layer\.dilation"):
+        state.set_settings(dilation=(2, 2))  # one dilation for both axes, 1..4
     assert state.settings == before
 
 
