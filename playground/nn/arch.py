@@ -312,15 +312,7 @@ def layers_from_arch(arch: Arch) -> list:
         if s.kind == CONV:
             stride = 1 if s.stride is None else s.stride
             pad = 0 if s.padding == "valid" else s.padding  # the built-in models' spelling
-            if s.dilation == 1:
-                out.append(nl.Conv2d(shape[0], s.filters, s.size, stride, pad))
-            else:
-                try:
-                    out.append(nl.Conv2d(shape[0], s.filters, s.size, stride, pad,
-                                        dilation=s.dilation))
-                except TypeError:
-                    raise ValueError("dilation > 1 needs the engine's dilated convolution, "
-                                     "which this build does not have yet") from None
+            out.append(nl.Conv2d(shape[0], s.filters, s.size, stride, pad, dilation=s.dilation))
         elif s.kind in (MAXPOOL, AVGPOOL):
             cls = nl.MaxPool2d if s.kind == MAXPOOL else nl.AvgPool2d
             out.append(cls(s.size, s.stride))
