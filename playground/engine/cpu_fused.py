@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from playground.engine.cpu_jit import FAST
+from playground.engine.cpu_pool import _max_pool_plane
 
 f32 = np.float32
 
@@ -41,15 +42,7 @@ def relu_maxpool_fwd(act, pooled, kh, kw, sh, sw):
                     for j in range(dst.shape[1]):
                         d[j] = max(max(r0[2 * j], r0[2 * j + 1]), max(r1[2 * j], r1[2 * j + 1]))
             else:
-                for i in range(dst.shape[0]):
-                    for j in range(dst.shape[1]):
-                        best = src[i * sh, j * sw]
-                        for u in range(kh):
-                            for v in range(kw):
-                                val = src[i * sh + u, j * sw + v]
-                                if val > best:
-                                    best = val
-                        dst[i, j] = best
+                _max_pool_plane(src, dst, kh, kw, sh, sw)
 
 
 @njit(**FAST)
