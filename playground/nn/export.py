@@ -87,7 +87,10 @@ def class_names_of(model) -> tuple[str, ...]:
 
 def export_plan(model) -> Plan:
     """The model's layers as :class:`Step`\\ s with unique names (ExportError for a layer that
-    has no counterpart)."""
+    has no counterpart). The steps hold copies, so a plan can be written in another thread while
+    the model changes; a :class:`Plan` given is returned as it is."""
+    if isinstance(model, Plan):
+        return model
     steps, used = [], set()
     for i, layer in enumerate(model.layers):
         name = layer.name if layer.name not in used else f"{layer.name}_{i}"

@@ -57,6 +57,9 @@ HELP: dict[str, str] = {
                   "channels and the cost of a layer.",
     "network_tab.save_button": "Save the current model (weights and architecture) to a file.",
     "network_tab.load_button": "Load a model saved before, or by conv-playground train.",
+    "network_tab.export_button": "Export the model on show for use outside the app: a "
+                                 "self-contained PyTorch script (nn.Sequential plus its weights) "
+                                 "or ONNX (needs the onnx package).",
     "network_tab.sub_tabs": "Inside the network, Train, Shift the digit (translation "
                             "invariance) and Evaluate.",
     "network_tab.training_panel.model_combo": "The architecture to train: a fully connected "
