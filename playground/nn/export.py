@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground.nn import layers as nl
+
+if TYPE_CHECKING:
+    from playground.nn.model import Model
 
 FORMATS = {"pytorch": ".py", "onnx": ".onnx"}
 """Export formats and the file suffix each is usually given."""
@@ -72,7 +76,7 @@ def _step(layer: nl.Layer, name: str) -> Step:
     raise ExportError(f"layer {layer.name} ({layer.kind}) has no PyTorch/ONNX counterpart here")
 
 
-def class_names_of(model) -> tuple[str, ...]:
+def class_names_of(model: Model) -> tuple[str, ...]:
     """The model's class names where it carries them (``class_names`` on the model or in its
     data provenance), else the class indices as text (``"0"`` … ``"9"`` for digits)."""
     n = model.n_classes
@@ -85,7 +89,7 @@ def class_names_of(model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(n))
 
 
-def export_plan(model) -> Plan:
+def export_plan(model: Model | Plan) -> Plan:
     """The model's layers as :class:`Step`\\ s with unique names (ExportError for a layer that
     has no counterpart). The steps hold copies, so a plan can be written in another thread while
     the model changes; a :class:`Plan` given is returned as it is."""
@@ -118,7 +122,8 @@ def format_for(path: str | Path, to: str | None) -> str:
                       f"{' or '.join(FORMATS)}")
 
 
-def export_model(model, path: str | Path, to: str | None = None, source: str = "") -> Path:
+def export_model(model: Model | Plan, path: str | Path, to: str | None = None,
+                 source: str = "") -> Path:
     """Writes ``model`` to ``path`` atomically as ``to`` (``pytorch`` or ``onnx``; default from the
     suffix); returns the path. ``source`` (e.g. the model file) is recorded in the output.
 

@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground import __version__
 from playground.fileio import atomic_write_bytes
 from playground.nn.export import ExportError, Plan, export_plan
+
+if TYPE_CHECKING:
+    import onnx
+
+    from playground.nn.model import Model
 
 OPSET = 17
 IR_VERSION = 8
@@ -36,6 +42,7 @@ def onnx_available() -> bool:
 
 
 def _import_onnx():
+    """The onnx module, or ExportError with the install line."""
     try:
         import onnx
     except ImportError:
@@ -78,7 +85,7 @@ def _nodes(plan: Plan, helper, numpy_helper):
     return nodes, inits, x
 
 
-def onnx_model(model, source: str = ""):
+def onnx_model(model: Model | Plan, source: str = "") -> onnx.ModelProto:
     """The checked ``onnx.ModelProto`` for ``model`` (ExportError without the onnx package)."""
     onnx = _import_onnx()
     from onnx import TensorProto, helper, numpy_helper
@@ -111,6 +118,6 @@ def onnx_model(model, source: str = ""):
     return proto
 
 
-def write_onnx(model, path: str | Path, source: str = "") -> Path:
+def write_onnx(model: Model | Plan, path: str | Path, source: str = "") -> Path:
     """Writes :func:`onnx_model` to ``path`` atomically (SaveError if it cannot)."""
     return atomic_write_bytes(path, onnx_model(model, source).SerializeToString())

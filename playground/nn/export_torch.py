@@ -14,12 +14,16 @@ import base64
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground import __version__
 from playground.fileio import atomic_write_bytes
 from playground.nn.export import Plan, Step, export_plan
+
+if TYPE_CHECKING:
+    from playground.nn.model import Model
 
 
 def _pair(v: tuple[int, int]) -> str:
@@ -150,7 +154,7 @@ if __name__ == "__main__":
 '''
 
 
-def torch_script(model, source: str = "") -> str:
+def torch_script(model: Model | Plan, source: str = "") -> str:
     """The Python source of the self-contained PyTorch script for ``model``."""
     plan = export_plan(model)
     mods = [m for s in plan.steps for m in _modules(s)]
@@ -163,6 +167,6 @@ def torch_script(model, source: str = "") -> str:
         c=c, h=h, w=w, k=plan.n_classes)
 
 
-def write_torch_script(model, path: str | Path, source: str = "") -> Path:
+def write_torch_script(model: Model | Plan, path: str | Path, source: str = "") -> Path:
     """Writes :func:`torch_script` to ``path`` atomically (SaveError if it cannot)."""
     return atomic_write_bytes(path, torch_script(model, source).encode("utf-8"))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from playground.nn.export import FORMATS, ExportError, export_model, export_plan
 from playground.nn.export_onnx import INSTALL_HINT, onnx_available
 from playground.ui.common.worker import GeneratorWorker, describe
+from playground.ui.network.model_holder import ModelHolder
 
 TITLES = {"pytorch": "PyTorch script", "onnx": "ONNX"}
 FILTERS = {"pytorch": "Python scripts (*.py)", "onnx": "ONNX models (*.onnx)"}
@@ -38,7 +39,7 @@ class ModelExporter(QObject):
     exported = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, holder, parent: QObject | None = None) -> None:
+    def __init__(self, holder: ModelHolder, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.holder = holder
         self.worker = GeneratorWorker(self, "model-export")
@@ -68,6 +69,7 @@ class ModelExporter(QObject):
         return True
 
     def is_running(self) -> bool:
+        """Whether an export is being written."""
         return self.worker.is_running()
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
@@ -75,6 +77,7 @@ class ModelExporter(QObject):
         return self.worker.wait(timeout_ms)
 
     def shutdown(self) -> bool:
+        """Stops an export being written (waiting up to 2 s); True when no thread is left."""
         return self.worker.quit()
 
     def _on_worker_returned(self, path) -> None:
