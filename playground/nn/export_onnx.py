@@ -6,7 +6,7 @@ shows). Conv carries our resolved padding as ONNX's ``pads`` (``[top, left, bott
 uneven "same" padding needs no extra node); pooling is floor mode without padding; flatten is
 ``Flatten(axis=1)``, C order like ours; dropout is left out (the identity at inference); dense is
 ``Gemm`` with the weight ``(out, in)`` transposed. Opset 17 and IR version 8, which any
-onnxruntime since 1.11 runs. The class names go into the model's metadata.
+onnxruntime since 1.13 runs. The class names go into the model's metadata.
 """
 
 from __future__ import annotations
