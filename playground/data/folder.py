@@ -135,8 +135,8 @@ def _listing(root: Path) -> tuple[list[tuple[str, list[Path]]], int]:
     return classes, ignored
 
 
-def _check_classes(root: Path, classes: list[tuple[str, list[Path]]]) -> None:
-    if len(classes) < 2:
+def _check_classes(root: Path, classes: list[tuple[str, list[Path]]], strict: bool) -> None:
+    if len(classes) < 2 and strict:
         raise DataError(f"{root}: only one class sub-folder ({classes[0][0]!r}); a classifier "
                         "needs at least 2 classes")
     if len(classes) > MAX_CLASSES:
@@ -146,7 +146,7 @@ def _check_classes(root: Path, classes: list[tuple[str, list[Path]]]) -> None:
             raise DataError(f"{root}: the sub-folder name {name[:60]!r} cannot be a class name "
                             f"(at most {MAX_CLASS_NAME} printable characters)")
     empty = [name for name, files in classes if not files]
-    if empty:
+    if empty and strict:
         raise DataError(f"{root}: class folder{'s' if len(empty) > 1 else ''} "
                         f"{_names(empty)} hold{'' if len(empty) > 1 else 's'} no images (PNG, "
                         "JPEG, BMP or GIF): add images or remove the folder")
@@ -256,10 +256,14 @@ def is_image_folder(path: str | os.PathLike) -> bool:
 
 
 def load_steps(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
-               channels: int | None = None,
+               channels: int | None = None, strict: bool = True,
                ) -> Generator[tuple[int, int], None, tuple[Digits, FolderReport]]:
     """:func:`load_image_folder` as a generator: yields ``(done, total)`` files now and then
-    (for a progress bar in a worker thread), returns ``(Digits, FolderReport)``."""
+    (for a progress bar in a worker thread), returns ``(Digits, FolderReport)``.
+
+    ``strict=False`` (the collect mode reopening its own unfinished work) accepts one class,
+    empty classes and classes under :data:`MIN_PER_CLASS` images; training checks those later.
+    """
     start = time.perf_counter()
     root = Path(path)
     th, tw = (int(v) for v in size)
@@ -268,7 +272,7 @@ def load_steps(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
     if channels not in (None, 1, 3):
         raise DataError(f"channels must be 1 or 3, got {channels!r}")
     classes, ignored = _listing(root)
-    _check_classes(root, classes)
+    _check_classes(root, classes, strict)
     total = sum(len(files) for _n, files in classes)
     need = total * (channels or 3) * th * tw
     if need > MAX_DATASET_BYTES:
@@ -293,17 +297,17 @@ def load_steps(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
                 yield done, total
     yield done, total
     names = [name for name, _f in classes]
-    if n == 0:
+    if n == 0 and (strict or skipped):
         raise DataError(f"{root}: none of the {total:,} image files could be read "
                         f"(first: {_skipped_text(skipped)})")
     counts = np.bincount(labels[:n], minlength=len(names))
     empty = [names[i] for i in np.flatnonzero(counts == 0)]
-    if empty:
+    if empty and strict:
         raise DataError(f"{root}: no readable images in {_names(empty)} ({len(skipped)} "
                         f"unreadable file{'s' if len(skipped) != 1 else ''}, first: "
                         f"{_skipped_text(skipped)})")
     tiny = [f"{names[i]!r} ({counts[i]})" for i in np.flatnonzero(counts < MIN_PER_CLASS)]
-    if tiny:
+    if tiny and strict:
         raise DataError(f"{root}: every class needs at least {MIN_PER_CLASS} images; too few in "
                         f"{', '.join(tiny[:8])}{' and more' if len(tiny) > 8 else ''}")
     use = channels or (3 if colour else 1)
@@ -324,7 +328,7 @@ def _skipped_text(skipped: list[tuple[str, str]], limit: int = 3) -> str:
 def _warnings(names, counts, skipped, ignored, colour, n, channels) -> list[str]:
     notes = []
     big, small = int(np.argmax(counts)), int(np.argmin(counts))
-    if counts[big] > IMBALANCE * counts[small]:
+    if counts[small] and counts[big] > IMBALANCE * counts[small]:
         notes.append(f"the classes are imbalanced: {names[big]!r} has {counts[big]} images, "
                      f"{names[small]!r} only {counts[small]} ({counts[big] / counts[small]:.1f}x);"
                      " the network will favour the big classes (balance them, or read the "
@@ -344,7 +348,7 @@ def _warnings(names, counts, skipped, ignored, colour, n, channels) -> list[str]
 def load_image_folder(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
                       channels: int | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      ) -> tuple[Digits, FolderReport]:
+                      strict: bool = True) -> tuple[Digits, FolderReport]:
     """Loads a folder of class sub-folders as a dataset (see the module docstring for the rules).
 
     Parameters
@@ -358,6 +362,8 @@ def load_image_folder(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
         grey into three channels (to match a model).
     progress : callable, optional
         ``progress(done, total)`` now and then.
+    strict : bool
+        False accepts unfinished work (see :func:`load_steps`).
 
     Returns
     -------
@@ -371,7 +377,7 @@ def load_image_folder(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
         :data:`MIN_PER_CLASS` readable images (named); no readable image at all; over
         :data:`MAX_FILES` files or :data:`MAX_DATASET_BYTES` of images.
     """
-    gen = load_steps(path, size, channels)
+    gen = load_steps(path, size, channels, strict)
     while True:
         try:
             done, total = next(gen)
