@@ -261,7 +261,7 @@ def _check_classes(model, data, spec: str) -> None:
 def _image_input(model, path: str) -> np.ndarray:
     """The image file as the model's input: MNIST-style digit preparation for digit models,
     else the image folders' rule (scaled, padded, grey or colour as the model takes it)."""
-    from playground.data.folder import read_image, to_grey
+    from playground.data.image_fit import read_image, to_grey
     from playground.data.images import image_to_digit_input
 
     if model.class_names is None and tuple(model.input_shape) == (1, 28, 28):

@@ -7,20 +7,18 @@ counted in the report. Files are never trusted: each is opened with Pillow restr
 four formats, its size is read from the header and checked before a pixel is decoded, and a file
 that cannot be read is skipped and reported (the load is refused when none is left).
 
-Resizing rule: each image is scaled so that its longer side fills the target size (area-averaged
-when shrinking, bilinear when growing), centred, and the rest is padded with the mean colour of
-the scaled image's border, so the aspect ratio is kept and nothing is cropped. Transparent areas
-are laid over white. An image is *colour* when its scaled channels differ anywhere by more than
-:data:`COLOUR_SPREAD`; when any image is colour the dataset keeps 3 channels (N, 3, H, W) and grey
-images are repeated into all three, else it is grey (N, H, W) like MNIST.
+Resizing rule (:mod:`playground.data.image_fit`): each image is scaled so that its longer side
+fills the target size, centred, and padded with the mean colour of its border, so the aspect
+ratio is kept and nothing is cropped. An image is *colour* when its scaled channels differ
+anywhere by more than :data:`~playground.data.image_fit.COLOUR_SPREAD`; when any image is colour
+the dataset keeps 3 channels (N, 3, H, W) and grey images are repeated into all three, else it is
+grey (N, H, W) like MNIST.
 """
 
 from __future__ import annotations
 
 import os
-import struct
 import time
-import warnings
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,23 +27,17 @@ import numpy as np
 
 from playground.data.digits import MAX_CLASS_NAME, MAX_SIDE, Digits
 from playground.data.errors import DataError
-from playground.data.images import MAX_PIXELS
+from playground.data.image_fit import is_colour, read_image, to_grey
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
-PIL_FORMATS = ("PNG", "JPEG", "BMP", "GIF")
-"""The only decoders a folder's files are handed to."""
 MAX_FILES = 60_000
 """Most image files a folder may hold (MNIST's training set); counted before any is decoded."""
-MAX_FILE_BYTES = 50 << 20
-"""Largest single image file read (50 MiB)."""
 MAX_DATASET_BYTES = 512 << 20
 """Largest dataset built (N x C x H x W bytes), checked before it is allocated."""
 MIN_PER_CLASS = 5
 """Fewest images a class may have: with fewer nothing can be learned or validated."""
 IMBALANCE = 3.0
 """Largest / smallest class above this gets a warning."""
-COLOUR_SPREAD = 12
-"""Channels of a scaled image differing by more than this (of 255) make it a colour image."""
 MAX_CLASSES = 256
 _FORBIDDEN = set('/\\:*?"<>|')
 
@@ -104,7 +96,7 @@ def _listing(root: Path) -> tuple[list[tuple[str, list[Path]]], int]:
     loose = 0
     total = 0
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
+        entries = _sorted_entries(root)
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__MACOSX":
                 continue
@@ -113,7 +105,7 @@ def _listing(root: Path) -> tuple[list[tuple[str, list[Path]]], int]:
                 ignored += 1
                 continue
             files: list[Path] = []
-            for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+            for item in _sorted_entries(Path(entry.path)):
                 if item.name.startswith("."):
                     continue
                 if item.is_file() and Path(item.name).suffix.lower() in IMAGE_SUFFIXES:
@@ -133,6 +125,18 @@ def _listing(root: Path) -> tuple[list[tuple[str, list[Path]]], int]:
         raise DataError(f"{root}: no class sub-folders;{hint}put each class's images in a "
                         "sub-folder named after the class (e.g. cats/, dogs/)")
     return classes, ignored
+
+
+def _sorted_entries(folder: Path) -> list[os.DirEntry]:
+    """The folder's entries by name, refusing (before sorting) a folder of over 2 x MAX_FILES."""
+    out = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            out.append(entry)
+            if len(out) > 2 * MAX_FILES:
+                raise DataError(f"{folder}: more than {2 * MAX_FILES:,} entries; use a smaller "
+                                "folder")
+    return sorted(out, key=lambda e: e.name)
 
 
 def _check_classes(root: Path, classes: list[tuple[str, list[Path]]], strict: bool) -> None:
@@ -157,100 +161,14 @@ def _names(names: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def read_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28)) -> np.ndarray:
-    """One image file scaled and padded to ``size`` (H, W) by the module's rule.
-
-    Returns
-    -------
-    numpy.ndarray
-        uint8 (3, H, W), RGB (grey images have three equal channels).
-
-    Raises
-    ------
-    DataError
-        Not a PNG/JPEG/BMP/GIF, damaged, larger than :data:`MAX_FILE_BYTES` or
-        :data:`~playground.data.images.MAX_PIXELS` (checked before decoding).
-    """
-    from PIL import Image, UnidentifiedImageError
-
-    path = Path(path)
-    th, tw = size
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DataError(f"larger than {MAX_FILE_BYTES >> 20} MiB")
-        with warnings.catch_warnings():  # the size is checked here, against a lower limit
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(path, formats=PIL_FORMATS)
-        with img:
-            w, h = img.size
-            if w < 1 or h < 1 or w * h > MAX_PIXELS:
-                raise DataError(f"{w}x{h} pixels; at most {MAX_PIXELS:,} are read")
-            if img.format == "JPEG":
-                img.draft("RGB", (2 * tw, 2 * th))  # decode big photos at a reduced scale
-            rgb = _to_rgb(img)
-    except DataError as exc:
-        raise DataError(f"{path.name}: {exc}") from None
-    except Image.DecompressionBombError:
-        raise DataError(f"{path.name}: far more than {MAX_PIXELS:,} pixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError,
-            struct.error, MemoryError, Image.DecompressionBombWarning) as exc:
-        raise DataError(f"{path.name}: not a readable PNG, JPEG, BMP or GIF "
-                        f"({type(exc).__name__})") from None
-    return fit(rgb, size)
-
-
-def _to_rgb(img):
-    """A decoded Pillow image as RGB (16-bit and float grey scaled, transparency over white)."""
-    from PIL import Image
-
-    if img.mode.startswith("I") or img.mode == "F":
-        arr = np.asarray(img, dtype=np.float64)
-        arr = arr / 65535.0 if img.mode != "F" else arr
-        img = Image.fromarray((np.clip(np.nan_to_num(arr), 0, 1) * 255 + 0.5).astype(np.uint8))
-    if "A" in img.getbands() or "transparency" in img.info:
-        rgba = img.convert("RGBA")
-        return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-    return img.convert("RGB")
-
-
-def fit(img, size: tuple[int, int]) -> np.ndarray:
-    """A Pillow RGB image scaled to fit ``size`` (H, W), centred, padded with its border colour:
-    uint8 (3, H, W)."""
-    from PIL import Image
-
-    th, tw = size
-    w, h = img.size
-    scale = min(tw / w, th / h)
-    nw, nh = max(1, min(tw, round(w * scale))), max(1, min(th, round(h * scale)))
-    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
-    small = np.asarray(img.resize((nw, nh), method, reducing_gap=3.0 if scale < 0.25 else None),
-                       np.uint8)
-    ring = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
-    out = np.empty((th, tw, 3), np.uint8)
-    out[:] = np.round(ring.mean(axis=0)).astype(np.uint8)
-    top, left = (th - nh) // 2, (tw - nw) // 2
-    out[top:top + nh, left:left + nw] = small
-    return np.ascontiguousarray(out.transpose(2, 0, 1))
-
-
-def is_colour(rgb: np.ndarray) -> bool:
-    """True when the channels of a uint8 (3, H, W) image differ by more than COLOUR_SPREAD."""
-    spread = rgb.max(axis=0).astype(np.int16) - rgb.min(axis=0)
-    return bool(spread.max(initial=0) > COLOUR_SPREAD)
-
-
-def to_grey(rgb: np.ndarray) -> np.ndarray:
-    """uint8 (..., 3, H, W) -> (..., H, W) by luminance (ITU-R 601-2, as Pillow's "L")."""
-    w = np.array([0.299, 0.587, 0.114], np.float32).reshape(3, 1, 1)
-    return np.clip(np.sum(rgb * w, axis=-3) + 0.5, 0, 255).astype(np.uint8)
-
-
 def is_image_folder(path: str | os.PathLike) -> bool:
     """True when ``path`` is a folder with at least one visible sub-folder (a cheap look)."""
     root = Path(path)
     try:
-        return root.is_dir() and any(e.is_dir() and not e.name.startswith(".")
-                                     for e in os.scandir(root))
+        if not root.is_dir():
+            return False
+        with os.scandir(root) as entries:
+            return any(e.is_dir() and not e.name.startswith(".") for e in entries)
     except OSError:
         return False
 
