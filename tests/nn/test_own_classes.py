@@ -101,7 +101,7 @@ def test_unusable_class_names_are_refused(tmp_path, names):
 def test_inputs_that_do_not_fit_are_refused_before_training():
     data = _colour_set(6)
     grey = build_model("lenet5", n_classes=3, backend="reference")
-    with pytest.raises(ValueError, match="3 channels .colour. but the model 'lenet5' takes 1"):
+    with pytest.raises(ValueError, match=r"3 channels \(colour\) but the model 'lenet5' takes 1"):
         check_inputs(grey, data.images)
     with pytest.raises(ValueError, match="3 channels"):
         run_training(grey, data, TrainConfig(epochs=1))
