@@ -64,7 +64,8 @@ def _load_data(spec: str, input_shape: tuple[int, int, int] | None = None,
     channels = input_shape[0] if match_channels and input_shape is not None else None
     train, test, report = open_dataset(spec, size, channels)
     if report is not None:
-        print(f"{spec}: {report.summary()} (read in {report.seconds:.1f}s)", file=sys.stderr)
+        print(f"{spec}: read {report.n_images:,} images in {report.seconds:.1f}s\n"
+              f"{report.summary()}", file=sys.stderr)
     return train, test
 
 
