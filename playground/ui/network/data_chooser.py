@@ -131,11 +131,11 @@ class DataChooser(QWidget):
 
         spec = self.spec()
         if self.key() == IMAGES:
+            if spec in self._datasets:
+                return self._datasets[spec]
             if self._worker.is_running():
                 raise ValueError("the image folder is still being read; start when it is done")
-            if spec not in self._datasets:
-                raise ValueError(self.error or "the image folder could not be read")
-            return self._datasets[spec]
+            raise ValueError(self.error or "the image folder could not be read")
         if spec not in self._datasets:
             self._datasets[spec] = load_dataset(spec)[0]
         return self._datasets[spec]
