@@ -54,7 +54,7 @@ def autosave_dir() -> Path:
     app data folder's (``QStandardPaths.AppDataLocation``)."""
     base = os.environ.get("PLAYGROUND_DATA_DIR") or QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base) / "collected"
+    return (Path(base) if base else Path.home() / ".conv-playground") / "collected"
 
 
 class CollectPanel(QWidget):

@@ -8,6 +8,7 @@ import pytest
 
 from playground.data import load_bundled
 from playground.ui.network.data_chooser import IMAGES, DataChooser, describe_digits
+from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.model_holder import ModelHolder
 from playground.ui.network.training_panel import TrainingPanel
 from playground.ui.playground.prediction_view import PredictionView
@@ -64,6 +65,9 @@ def test_an_image_folder_trains_a_colour_network_with_named_classes(qtbot, panel
     panel.holder.state.set_image(np.pad(np.ones((10, 10), np.float32), 9))
     qtbot.waitUntil(lambda: not view.blank)
     assert view.headline().split("says:")[1].split()[0] in ("blue", "green", "red")
+    evaluation = EvaluationView(panel.holder)  # its digits do not fit: it says so
+    qtbot.addWidget(evaluation)
+    assert not evaluation.run() and "its own classes" in evaluation.accuracy_label.text()
 
 
 def test_an_unusable_folder_says_why_and_does_not_start(qtbot, panel, tmp_path):
