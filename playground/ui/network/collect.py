@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -97,6 +98,8 @@ class CollectPanel(QWidget):
         self.add_label_button.clicked.connect(self.add_label_from_edit)
         self.label_list = QListWidget()
         self.label_list.currentRowChanged.connect(lambda _r: self._refresh())
+        self.thumbs = QLabel()
+        self.thumbs.setToolTip("The selected label's last 12 examples")
         self.remove_label_button = QPushButton("Remove label")
         self.remove_label_button.clicked.connect(self.remove_label)
         self.add_button = QPushButton("Add example")
@@ -127,6 +130,7 @@ class CollectPanel(QWidget):
         row.addWidget(self.add_label_button)
         ll.addLayout(row)
         ll.addWidget(self.label_list, 1)
+        ll.addWidget(self.thumbs)
         ll.addWidget(self.remove_label_button)
         files = QHBoxLayout()
         files.addWidget(self.save_button)
@@ -262,6 +266,22 @@ class CollectPanel(QWidget):
         self.undo_button.setEnabled(bool(self._added))
         self.clear_all_button.setEnabled(any(self.examples))
         self.save_button.setEnabled(has)
+        self._show_thumbnails()
+
+    def _show_thumbnails(self) -> None:
+        i = self.current_label()
+        shown = self.examples[i][-12:] if 0 <= i < len(self.names) else []
+        if not shown:
+            self.thumbs.setText("(no examples of this label yet)" if self.names else "")
+            return
+        rows = -(-len(shown) // 4)
+        sheet = np.full((rows * 30, 4 * 30), 90, np.uint8)
+        for k, img in enumerate(shown):
+            r, c = divmod(k, 4)
+            sheet[r * 30 + 1: r * 30 + 29, c * 30 + 1: c * 30 + 29] = img
+        h, w = sheet.shape
+        image = QImage(sheet.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self.thumbs.setPixmap(QPixmap.fromImage(image).scaled(2 * w, 2 * h))
 
     # ---- training and predicting --------------------------------------------------------------
     def train(self) -> bool:

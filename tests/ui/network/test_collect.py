@@ -58,6 +58,7 @@ def test_labels_examples_and_undo(parts):
     assert panel.label_list.item(0).text() == "circle  —  2 examples"
     assert panel.label_list.item(1).text() == "line  —  3 examples"
     assert panel.canvas.is_empty()  # cleared for the next example
+    assert panel.thumbs.pixmap().height() == 60  # the selected label's 2 examples, one row
     panel.undo()
     assert [len(e) for e in panel.examples] == [1, 3]
     assert not panel.train() and "at least 5 examples" in panel.status.text()
