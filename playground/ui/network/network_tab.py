@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.nn.arch import arch_of
 from playground.ui.common.theme import relative_font
+from playground.ui.network.collect import CollectPanel
 from playground.ui.network.designer import DesignerView
 from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.invariance_view import InvarianceView
@@ -102,10 +103,12 @@ class NetworkTab(QWidget):
         self.invariance_view = InvarianceView(state, self.holder)
         self.evaluation_view = EvaluationView(self.holder)
         self.designer = DesignerView()
+        self.collect = CollectPanel(self.holder, self.training_panel)
         self.sub_tabs = QTabWidget()
         self.sub_tabs.addTab(self.network_view, "Inside the network")
         self.sub_tabs.addTab(self.designer, "Design")
         self.sub_tabs.addTab(self.training_panel, "Train")
+        self.sub_tabs.addTab(self.collect, "Your classes")
         self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
         self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
         self.invariance_view.take_arrows_from(self.sub_tabs)
@@ -209,6 +212,7 @@ class NetworkTab(QWidget):
         a = self.training_panel.shutdown()
         b = self.evaluation_view.shutdown()
         c = self.exporter.shutdown()
+        self.collect.shutdown()  # unsaved examples are kept for the next start
         return a and b and c
 
     def closeEvent(self, event) -> None:
