@@ -20,7 +20,7 @@ def test_round_trip_and_old_files_read_as_shown():
 def test_bad_values_are_refused_with_the_field_name():
     data = default_scene().to_json()
     data["view"]["hide_answers"] = 1
-    with pytest.raises(SceneError, match="view.hide_answers"):
+    with pytest.raises(SceneError, match=r"view\.hide_answers"):
         Scene.from_json(data)
     with pytest.raises(SceneError, match="hide_answers"):
         default_scene().replace(hide_answers="yes")
