@@ -184,6 +184,7 @@ def _formula_html(f: CellFormula, st, hidden: bool) -> str:
     if padded:
         where += f" · {padded} of the {len(f.terms)} taps lie on the zero padding: written 0"
     parts = [f"<p style='color:{muted}'>{html.escape(where)}</p>",
+             _matrices_html(f, st.image.shape[-2:], st.pads(), st.kernels.shape[2:]),
              f"<p>{f.symbols(rich=True)}</p>",
              f"<p>{f.numbers(rich=True, hidden=hidden)}</p>"]
     if s.activation == "relu":
@@ -191,3 +192,44 @@ def _formula_html(f: CellFormula, st, hidden: bool) -> str:
         inner = HIDDEN if hidden else compact(f.value)
         parts.append(f"<p>ReLU: max(0, {inner}) = <b>{out}</b></p>")
     return "".join(parts)
+
+
+MAX_DRAWN = 10
+"""Padded inputs up to 10x10 (one channel) are drawn as the lecture's matrices of symbols."""
+WINDOW_BG = "#f8c9c4"
+"""The background of the window's cells (the lecture boxes them)."""
+
+
+def _matrices_html(f: CellFormula, hw: tuple[int, int], pads: tuple[int, int, int, int],
+                   kernel_hw: tuple[int, int]) -> str:
+    """``A ⊛ W`` as two tables of symbols, the window's cells shaded, padding written 0 (the
+    lecture's picture); empty for a bigger or colour input."""
+    (h, w), (pt, pb, pl, pr) = hw, pads
+    if f.channels > 1 or h + pt + pb > MAX_DRAWN or w + pl + pr > MAX_DRAWN:
+        return ""
+    taps = {(t.row, t.col) for t in f.terms}
+
+    def cell(text: str, shaded: bool) -> str:
+        if shaded:  # dark text on the light shade in every theme
+            return (f"<td align='center' bgcolor='{WINDOW_BG}'><span style='color:#000'>"
+                    f"&nbsp;{text}&nbsp;</span></td>")
+        return f"<td align='center'>&nbsp;{text}&nbsp;</td>"
+
+    rows = []
+    for r in range(1 - pt, h + pb + 1):
+        cells = [cell("0" if not (1 <= r <= h and 1 <= c <= w) else
+                      f"<i>a</i><sub>{_ix(r, c)}</sub>", (r, c) in taps)
+                 for c in range(1 - pl, w + pr + 1)]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    kh, kw = kernel_hw
+    kernel = ["<tr>" + "".join(cell(f"<i>w</i><sub>{_ix(u, v)}</sub>", False)
+                               for v in range(1, kw + 1)) + "</tr>" for u in range(1, kh + 1)]
+    table = "<table border='1' cellspacing='0' cellpadding='2'>{}</table>"
+    return ("<table cellspacing='6'><tr><td valign='middle'>" + table.format("".join(rows))
+            + "</td><td valign='middle'>&nbsp;⊛&nbsp;</td><td valign='middle'>"
+            + table.format("".join(kernel)) + "</td><td valign='middle'>&nbsp;= <b>C</b></td>"
+            "</tr></table>")
+
+
+def _ix(r: int, c: int) -> str:
+    return f"{r},{c}" if r > 9 or c > 9 else f"{r}{c}"

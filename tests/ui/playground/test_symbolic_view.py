@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from playground.lessons import lecture
-from playground.ui.playground.symbolic_view import SymbolicView
+from playground.ui.playground.symbolic_view import WINDOW_BG, SymbolicView
 
 A = np.arange(1, 10, dtype=np.float32).reshape(3, 3)
 
@@ -47,6 +47,8 @@ def test_the_lecture_example_cell_by_cell(view, matrix_state):
     view.row.setValue(1)
     assert view.cell() == (0, 1) and view.text().endswith("= 16")
     assert "<sub>12</sub>" in view.html()  # rich text with subscripts
+    # the lecture's picture: A and W as symbols, the window's four cells shaded
+    assert view.html().count(WINDOW_BG) == 4 and "<i>w</i><sub>22</sub>" in view.html()
 
 
 def test_padding_stride_and_activation(view, matrix_state):
@@ -92,6 +94,7 @@ def test_a_28x28_digit_with_a_5x5_kernel_writes_one_cell_fast(view, matrix_state
     first = view.text().splitlines()[0]
     assert first.startswith("c_28,28 = a_26,26·w_11") and first.count("·") == 25
     assert elapsed < 0.2  # one window, not the whole map
+    assert WINDOW_BG not in view.html()  # too big to draw as a matrix of symbols
 
 
 def test_it_follows_the_step_through_both_ways(window, qtbot):
