@@ -49,6 +49,7 @@ def test_hiding_blanks_sizes_values_and_sums(window, qtbot):
     window.lower_tabs.setCurrentWidget(window.stepper)
     assert window.stepper.formula_text().endswith("<b>?</b>")
     assert "?×?" in window.stepper.output_title.text
+    assert window.stepper.controls.step_label.text() == "step 1 / ?"  # 9 steps: 3x3 cells
     window.lower_tabs.setCurrentWidget(window.symbolic_view)
     assert window.symbolic_view.text().endswith("= ?")
     # revealed: everything is back

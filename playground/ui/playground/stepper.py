@@ -257,6 +257,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         _set_title(self.output_title, f"output k{k + 1}<br>{size}")
         for item in (self.output_item, self.output_frame, self.cell_rect):
             item.setVisible(not self._hidden)
+        self.controls.hide_count(self._hidden)
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
 

@@ -152,7 +152,7 @@ class SymbolicView(RichTextView, QWidget):
 
     # ---- events --------------------------------------------------------------------------------
     def _needs_refresh(self, what: Change) -> bool:
-        return bool(what & ~Change.VIEW) or (what & Change.VIEW and self._shown_hidden())
+        return bool(what & ~Change.VIEW) or bool(what & Change.VIEW and self._shown_hidden())
 
     def _shown_hidden(self) -> bool:
         """Whether the text on show disagrees with the hide-the-answers switch."""
