@@ -23,6 +23,24 @@ HIDDEN = "?"
 """What a hidden answer shows."""
 
 
+def hidden_size(shape: tuple[int, ...]) -> str:
+    """``6×?×?`` for a (K, H, W) output: the kernel count stays, the map size is an answer."""
+    return "×".join([str(shape[0]), HIDDEN, HIDDEN])
+
+
+_INPUT_CMAP: pg.ColorMap | None = None
+
+
+def input_colormap() -> pg.ColorMap:
+    """The inputs' grey colour map (:data:`~playground.ui.common.theme.INPUT_CMAP`), read once."""
+    global _INPUT_CMAP
+    if _INPUT_CMAP is None:
+        from playground.ui.common.theme import INPUT_CMAP
+
+        _INPUT_CMAP = pg.colormap.get(INPUT_CMAP)
+    return _INPUT_CMAP
+
+
 def is_small(shape: tuple[int, ...]) -> bool:
     """Whether a map of ``shape`` (…, H, W) is small enough to number every cell."""
     return len(shape) >= 2 and 0 < max(shape[-2:]) <= SMALL_SIDE

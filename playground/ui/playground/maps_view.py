@@ -32,7 +32,7 @@ from playground.ui.common.theme import (
     scale_changed,
     theme,
 )
-from playground.ui.playground.cell_numbers import HIDDEN, CellNumbers
+from playground.ui.playground.cell_numbers import CellNumbers, hidden_size, input_colormap
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
@@ -45,13 +45,6 @@ from playground.ui.playground.map_items import (
     rect_item,
     symmetric,
 )
-
-_INPUT_CMAP = pg.colormap.get(INPUT_CMAP)
-
-
-def _hidden_size(arr: np.ndarray) -> str:
-    """``6×?×?``: the kernel count stays, the map size is an answer."""
-    return "×".join([str(arr.shape[0]), HIDDEN, HIDDEN])
 
 
 class FeatureMapsView(QWidget):
@@ -267,7 +260,7 @@ class FeatureMapsView(QWidget):
             if self._input_mode != "gray":
                 self._input_mode = "gray"
                 self.input_item.setColorMap(pg.colormap.get(INPUT_CMAP))
-        self.input_numbers.show_input(img, self.input_item.getLevels(), _INPUT_CMAP,
+        self.input_numbers.show_input(img, self.input_item.getLevels(), input_colormap(),
                                       (pt, pb, pl, pr), theme().colours.muted)
         extent = (h, w, pt, pb, pl, pr)
         if extent != self._input_extent:
@@ -302,7 +295,7 @@ class FeatureMapsView(QWidget):
             if arr is None:
                 text = names[row]
             else:
-                size = _hidden_size(arr) if st.hide_answers else "×".join(map(str, arr.shape))
+                size = hidden_size(arr.shape) if st.hide_answers else "×".join(map(str, arr.shape))
                 text = f"{names[row]}<br>{size}"
             if label.text != text:
                 label.setText(text, color=fg())

@@ -157,6 +157,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self._hidden = False  # the answers hidden: the output's size and values show "?"
         self.controls = PlayControls(self)
         self.controls.step_changed.connect(self._on_controls_step_changed)
         self.glw = pg.GraphicsLayoutWidget()
@@ -203,7 +204,6 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self._kernel_src: tuple | None = None
         self._frame: tuple | None = None
         self._dirty = True
-        self._hidden = False
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
