@@ -107,3 +107,19 @@ def test_it_follows_the_step_through_both_ways(window, qtbot):
     assert window.symbolic_view.text().endswith("= 24")
     window.symbolic_view.next_button.click()
     assert controls.step() == 3 and window.symbolic_view.text().endswith("= 28")
+
+
+def test_the_lessons_symbol_by_symbol_scene_walks_the_four_cells(window):
+    from playground.lessons.schema import bundled_lessons
+
+    lesson = bundled_lessons()["lecture"]
+    index = next(i for i, s in enumerate(lesson.scenes) if s.view == "symbolic")
+    window.lessons.start_lesson(lesson, index)
+    view = window.symbolic_view
+    assert window.lower_tabs.currentWidget() is view
+    seen = [view.text().splitlines()[1]]
+    for _ in range(3):
+        window.lessons.driver.advance()  # the clicker: the next window position
+        seen.append(view.text().splitlines()[1])
+    assert seen == ["c_11 = 1·1 + 2·1 + 4·1 + 5·1 = 12", "c_12 = 2·1 + 3·1 + 5·1 + 6·1 = 16",
+                    "c_21 = 4·1 + 5·1 + 7·1 + 8·1 = 24", "c_22 = 5·1 + 6·1 + 8·1 + 9·1 = 28"]
