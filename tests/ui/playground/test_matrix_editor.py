@@ -144,3 +144,10 @@ def test_the_input_panel_opens_it_in_the_window(window, qtbot):
     assert window.state.input_kind == "drawing" and not panel.matrix_editor.isVisible()
     panel.load_vector_example()  # the lecture's 1x6 example is a typed input too
     assert panel.matrix_editor.isVisible() and panel.matrix_editor.cols.value() == 6
+
+
+def test_every_sandbox_control_has_its_help(window):
+    ed = window.input_panel.matrix_editor
+    assert ed.table.whatsThis().startswith("The input a_rs")
+    assert "1-16" in ed.rows.whatsThis() and "A = 1 … 9" in window.input_panel.type_btn.whatsThis()
+    assert "Hide the answers" in window.symbolic_view.reveal_button.whatsThis()
