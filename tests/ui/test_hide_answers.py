@@ -52,6 +52,9 @@ def test_hiding_blanks_sizes_values_and_sums(window, qtbot):
     assert window.stepper.controls.step_label.text() == "step 1 / ?"  # 9 steps: 3x3 cells
     window.lower_tabs.setCurrentWidget(window.symbolic_view)
     assert window.symbolic_view.text().endswith("= ?")
+    window.lower_tabs.setCurrentWidget(window.cost_panel)
+    cost = window.cost_panel.plain_text()
+    assert "1 × ? × ? values" in cost and "= ?" in cost and "36" not in cost  # 4·9 MACs
     # revealed: everything is back
     window.hide_answers_action.trigger()
     assert not st.hide_answers
@@ -59,6 +62,7 @@ def test_hiding_blanks_sizes_values_and_sums(window, qtbot):
     assert "1×3×3" in maps.row_labels["conv"].text
     assert "= 3" in window.formula_panel.plain_text()
     assert window.symbolic_view.text().endswith("= 14")
+    assert "1 × 3 × 3 = 9 values" in window.cost_panel.plain_text()
 
 
 def test_reveal_button_and_undo_leave_the_rest(window):
