@@ -119,8 +119,9 @@ def _sizes() -> list[LessonScene]:
         return _s(f"Size exercise {n}: {rows}x{cols} input, {f}x{f} filter",
                   f"No padding, stride 1: the filter must stay inside the {rows}x{cols} input. "
                   "How many positions are there down and across?",
-                  f"Hide the maps until someone answers. Answer: {answer}.",
-                  scene=ls.exercise_scene(rows, cols, f), view="formula",
+                  f"The answers are hidden (Ctrl+H) until someone answers. Answer: {answer}.",
+                  scene=ls.exercise_scene(rows, cols, f).replace(hide_answers=True),
+                  view="formula",
                   highlight=("canvas", "kernel"),
                   question=Question(f"Output size of a {rows}x{cols} input and a {f}x{f} "
                                     "filter?", answer, "size"))

@@ -45,7 +45,7 @@ TAB_VIEWS = {
 VIEWS = ("", "stepper", "stepper_1d", "formula", "cost", "channels", "symbolic", "templates",
          "invariance")
 SCENE_VIEWS = {"stepper": "step-2d", "stepper_1d": "step-1d", "formula": "output-size",
-               "cost": "cost", "channels": "channels"}
+               "cost": "cost", "channels": "channels", "symbolic": "symbolic"}
 """Lesson views that are also a :class:`Scene` ``view`` (the Playground's own lower views)."""
 PANELS = ("canvas", "kernel", "layer", "maps", "formula", "cost")
 """Panel names a scene may highlight."""

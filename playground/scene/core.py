@@ -122,6 +122,9 @@ class Scene:
     view: str = "step-2d"
     shared_scale: bool = True
     backend: str = "auto"
+    hide_answers: bool = False
+    """Output sizes and values blanked ("?") until revealed (a question's answer stays hidden);
+    a display choice like ``view``, written to JSON only when true."""
 
     def __post_init__(self) -> None:
         image = array("image", self.image)
@@ -149,6 +152,9 @@ class Scene:
         if not isinstance(self.shared_scale, bool | np.bool_):
             raise SceneError("shared_scale: must be true or false")
         object.__setattr__(self, "shared_scale", bool(self.shared_scale))
+        if not isinstance(self.hide_answers, bool | np.bool_):
+            raise SceneError("hide_answers: must be true or false")
+        object.__setattr__(self, "hide_answers", bool(self.hide_answers))
         sel = integer("selected", self.selected, 0, kernels.shape[0] - 1)
         for key, arr in (("image", image), ("kernels", kernels), ("bias", bias)):
             arr.setflags(write=False)
@@ -173,9 +179,10 @@ class Scene:
     __hash__ = None  # type: ignore[assignment]
 
     def same_content(self, other: Scene) -> bool:
-        """Equal but for the display choices (``view``, ``shared_scale``): what undo compares."""
+        """Equal but for the display choices (``view``, ``shared_scale``, ``hide_answers``): what
+        undo compares."""
         return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
-                   if f.name not in ("view", "shared_scale"))
+                   if f.name not in _DISPLAY)
 
     def __repr__(self) -> str:
         k = "x".join(map(str, self.kernels.shape))
@@ -192,7 +199,8 @@ class Scene:
             "kernels": self.kernels.tolist(), "bias": self.bias.tolist(),
             "layer": self.layer.to_json(),
             "view": {"selected_kernel": self.selected, "view": self.view,
-                     "shared_scale": self.shared_scale},
+                     "shared_scale": self.shared_scale,
+                     **({"hide_answers": True} if self.hide_answers else {})},
             "backend": self.backend,
         }
 
@@ -282,7 +290,9 @@ def parse(text: Any) -> Any:
 # ---- JSON pieces -------------------------------------------------------------------------------
 _TOP_KEYS = {"format", "version", "input", "kernels", "bias", "layer", "view", "backend"}
 _LAYER_KEYS = {f.name for f in fields(LayerSettings)}
-_VIEW_KEYS = {"selected_kernel", "view", "shared_scale"}
+_VIEW_KEYS = {"selected_kernel", "view", "shared_scale", "hide_answers"}
+_DISPLAY = ("view", "shared_scale", "hide_answers")
+"""The display choices: not compared by :meth:`Scene.same_content` (undo leaves them alone)."""
 _PART_NAMES = {"input": "input", "arrays": "kernels", "layer": "layer settings",
                "view": "selection and view", "backend": "backend"}
 _PART_OF = {"image": "input", "input_kind": "input", "kernels": "arrays", "bias": "arrays"}
@@ -335,6 +345,11 @@ def _parts(top: dict, only: str | None = None) -> dict[str, Any]:
                 raise SceneError("view.shared_scale: expected true or false, got "
                                  f"{short(view['shared_scale'])}")
             out["shared_scale"] = view["shared_scale"]
+        if "hide_answers" in view:
+            if not isinstance(view["hide_answers"], bool):
+                raise SceneError("view.hide_answers: expected true or false, got "
+                                 f"{short(view['hide_answers'])}")
+            out["hide_answers"] = view["hide_answers"]
     if only in (None, "backend") and "backend" in top:
         out["backend"] = choice("backend", top["backend"], BACKENDS)
     return out

@@ -36,6 +36,7 @@ POOLS = _POOLS.keys()
 INPUT_KINDS = ("drawing", "digit", "image", "rgb", "matrix", "vector")
 """What the input is: the canvas drawing, an MNIST digit, an image file (grey or RGB), the
 lecture's matrix A or its 1-D vector."""
-VIEWS = ("step-2d", "output-size", "step-1d", "channels", "cost")
-"""The Playground's lower views (step-through, output size, 1-D, colour channels, cost)."""
+VIEWS = ("step-2d", "output-size", "step-1d", "channels", "cost", "symbolic")
+"""The Playground's lower views (step-through, output size, 1-D, colour channels, cost, the
+symbolic ``c_ij = a·w + …``)."""
 BACKENDS = ("auto", "reference", "cpu", "cuda")

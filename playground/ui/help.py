@@ -50,6 +50,18 @@ HELP: dict[str, str] = {
     "stepper_1d.controls.speed_slider": "How many steps per second Play advances.",
     "stepper_1d.vector_edit": "The 1-D input: numbers separated by commas.",
     "stepper_1d.kernel_edit": "The 1-D kernel: numbers separated by commas.",
+    "input_panel.type_btn": "Makes the input a matrix you type yourself (1x1 up to 16x16): a "
+                            "small input keeps its values, anything else starts as A = 1 … 9.",
+    "input_panel.matrix_editor.rows": "Rows of the typed input (1-16); the cells that still fit "
+                                      "are kept.",
+    "input_panel.matrix_editor.cols": "Columns of the typed input (1-16).",
+    "input_panel.matrix_editor.presets": "The lecture's small inputs: A = 1 … 9, the 1-D example, "
+                                         "the size exercises' 4x4 and 4x3, a 5x5.",
+    "input_panel.matrix_editor.table": "The input a_rs: type any number (or a fraction such as "
+                                       "1/3) into a cell; Ctrl+Z undoes it.",
+    "symbolic_view.row": "Which output row i the symbolic view writes out.",
+    "symbolic_view.col": "Which output column j the symbolic view writes out.",
+    "symbolic_view.reveal_button": "Shows the answers hidden by View ▸ Hide the answers (Ctrl+H).",
     "cost_panel.combo": "Which network's layers to count: weights and multiply-adds per layer.",
     "tabs": "Playground: one convolutional layer you edit by hand. Network: train a CNN and "
             "look inside it.",

@@ -57,6 +57,7 @@ from playground.ui.playground.prediction_view import PredictionView
 from playground.ui.playground.settings_panel import SettingsPanel
 from playground.ui.playground.state import PlaygroundState
 from playground.ui.playground.stepper import StepThroughWidget
+from playground.ui.playground.symbolic_view import SymbolicView
 from playground.ui.window_session import WindowSession
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,9 @@ class MainWindow(WindowSession, QMainWindow):
         self.formula_panel = FormulaPanel(st)
         self.cost_panel = CostPanel(st)
         self.lower_tabs.insertTab(1, self.formula_panel, "Output size")
+        self.symbolic_view = SymbolicView(st)  # c_ij = a·w + …, following the step-through
+        self.symbolic_view.follow(self.stepper.controls)
+        self.lower_tabs.insertTab(2, self.symbolic_view, "Symbolic")
         self.lower_tabs.addTab(self.cost_panel, "Parameters and cost")
         right = QWidget()
         rl = QVBoxLayout(right)

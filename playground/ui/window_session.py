@@ -81,11 +81,21 @@ class WindowSession:
         self.state.set_view(shared_scale=bool(shared))
         self._show_view_choices()
 
+    @property
+    def hide_answers(self) -> bool:
+        """Output sizes and values are blanked until revealed (the scene's ``hide_answers``)."""
+        return self.state.hide_answers
+
+    def set_hide_answers(self, hidden: bool) -> None:
+        """Hides (True) or reveals the answers: output sizes, values and sums show "?"."""
+        self.state.set_view(hide_answers=bool(hidden))
+        self._show_view_choices()
+
     def lower_views(self) -> dict[str, QWidget]:
         """The Playground's lower views by their scene name."""
         return {"step-2d": self.stepper, "output-size": self.formula_panel,
                 "step-1d": self.stepper_1d, "channels": self.channels_view,
-                "cost": self.cost_panel}
+                "cost": self.cost_panel, "symbolic": self.symbolic_view}
 
     def _on_lower_tab_changed(self, index: int) -> None:
         widget = self.lower_tabs.widget(index)
@@ -105,6 +115,10 @@ class WindowSession:
                 with QSignalBlocker(w):
                     w.setChecked(shared)
         self.maps_view.set_shared_scale(shared)
+        action = getattr(self, "hide_answers_action", None)
+        if action is not None and action.isChecked() != self.state.hide_answers:
+            with QSignalBlocker(action):
+                action.setChecked(self.state.hide_answers)
         view = self.lower_views().get(self.state.view)
         if view is not None and self.lower_tabs.currentWidget() is not view:
             with contextlib.suppress(RuntimeError):

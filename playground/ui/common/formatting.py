@@ -26,12 +26,13 @@ def fmt(value: float) -> str:
 
 
 def cell_formula_html(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
-                      value: float | None = None) -> str:
+                      value: float | None = None, hidden: bool = False) -> str:
     """``c_ij = (a)(w) + … + b = value`` with the real numbers, 1-based indices like the lecture.
 
     Small windows (at most :data:`MAX_WRITTEN_TERMS` products) are written term by term; bigger
     ones show the first terms, the count and the sum. ``value`` (the engine's result) is what is
-    printed after the last ``=``; without it the float64 sum is printed.
+    printed after the last ``=``; without it the float64 sum is printed. ``hidden`` (the answers
+    are hidden) prints ``?`` for every sum.
     """
     av, wv = np.asarray(a, np.float64).ravel(), np.asarray(w, np.float64).ravel()
     dot = float(av @ wv)
@@ -39,17 +40,19 @@ def cell_formula_html(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,
     name = f"<i>c</i><sub>{i + 1},{j + 1}</sub>"
     terms = [f"({fmt(x)})({fmt(y)})" for x, y in zip(av, wv, strict=True)]
     bias = f"{fmt(b)}<sub>&nbsp;b</sub>"
+    result = "?" if hidden else fmt(total)
     if len(terms) <= MAX_WRITTEN_TERMS:
         body = " + ".join([*terms, bias])
-        return f"{name} = {body} = <b>{fmt(total)}</b>"
+        return f"{name} = {body} = <b>{result}</b>"
     nonzero = [t for t, x, y in zip(terms, av, wv, strict=True) if x != 0 and y != 0]
     zeros = len(terms) - len(nonzero)
     shown = " + ".join(nonzero[:4]) + (" + …" if len(nonzero) > 4 else "") if nonzero else "0"
     count = (f"{len(terms)} products, {zeros} with a zero factor" if zeros else
              f"{len(terms)} products")
+    sums = "" if hidden else f" = {fmt(dot)} + {fmt(b)}"
     return (f"{name} = Σ <i>a·w</i> + <i>b</i> = {shown} "
             f"<span style='color:{_muted()}'>({count})</span> + {bias}"
-            f" = {fmt(dot)} + {fmt(b)} = <b>{fmt(total)}</b>")
+            f"{sums} = <b>{result}</b>")
 
 
 def cell_formula_text(a: np.ndarray, w: np.ndarray, b: float, i: int, j: int,

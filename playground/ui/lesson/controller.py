@@ -82,6 +82,7 @@ class LessonController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.dock.hide()
         self.driver = LessonDriver(window, self.player)
+        self.player.answer_shown.connect(lambda: window.set_hide_answers(False))  # the answers too
         self.presenter = PresenterMode(window, self.driver)
         self.message_box: QMessageBox | None = None
         self.last_error = ""

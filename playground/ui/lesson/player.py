@@ -35,10 +35,12 @@ class LessonPlayer(QWidget):
     Signals
     -------
     next_requested, back_requested : the player's own ◀ / ▶ buttons.
+    answer_shown : the question's answer was shown (revealed, typed right, or given after misses).
     """
 
     next_requested = Signal()
     back_requested = Signal()
+    answer_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +164,7 @@ class LessonPlayer(QWidget):
         self.answer.setVisible(True)
         self.reveal_button.setEnabled(False)
         self.answer_edit.setEnabled(False)
+        self.answer_shown.emit()
 
     def check_answer(self) -> bool | None:
         """Checks the typed answer: ✓, or ✗ (with the right answer after two tries)."""
@@ -187,6 +190,8 @@ class LessonPlayer(QWidget):
         else:
             self.answer.setText(f"✗ {text.strip()} is not it: try again.")
         self.answer.setStyleSheet(f"color: {GOOD if ok else BAD};")
+        if self.revealed:
+            self.answer_shown.emit()
         return ok
 
 

@@ -68,8 +68,9 @@ def layer_from_state(state) -> LayerShape:
     return LayerShape("Your layer", k, c, h, w, fh, fw, ho, wo)
 
 
-def cost_html(layer: LayerShape) -> str:
-    """The cost comparison as rich text."""
+def cost_html(layer: LayerShape, hidden: bool = False) -> str:
+    """The cost comparison as rich text; ``hidden`` (the answers are hidden) writes "?" for what
+    depends on the output size (the output, its multiply-adds, the dense layer's parameters)."""
     L = layer
     per_filter = shapes.conv_params(1, L.c, L.fh, L.fw, bias=False)
     weights = shapes.conv_params(L.k, L.c, L.fh, L.fw, bias=False)
@@ -85,7 +86,13 @@ def cost_html(layer: LayerShape) -> str:
     out.append(_row("conv weights",
                     f"{L.k} × {L.c} × {L.fh} × {L.fw} = <b>{weights:,}</b> weights + {L.k} biases "
                     f"= <b>{params:,}</b> parameters"))
-    if L.ho >= 1 and L.wo >= 1:
+    if hidden:
+        out.append(_row("output", f"{L.k} × ? × ? values"))
+        out.append(_row("multiply-adds", f"{per_filter:,} per position × ? positions × "
+                        f"{_plural(L.k, 'filter')} = <b>?</b>"))
+        out.append(_row("fully connected", "one unit per output value from all "
+                        f"{n_in:,} inputs: <b>?</b> parameters"))
+    elif L.ho >= 1 and L.wo >= 1:
         positions = L.ho * L.wo
         macs = shapes.conv_macs(L.k, L.c, L.fh, L.fw, L.ho, L.wo)
         n_out = L.k * positions
@@ -174,7 +181,8 @@ class CostPanel(RichTextView, QWidget):
         self._dirty = False
         key = self.example()
         layer = EXAMPLES[key] if key is not None else layer_from_state(self.state)
-        text = cost_html(layer)
+        self._hidden = self.state.hide_answers
+        text = cost_html(layer, self._hidden)
         if text != self._html:
             self._html = text
             self.label.setText(text)
@@ -188,4 +196,6 @@ class CostPanel(RichTextView, QWidget):
         self.refresh()
 
     def _needs_refresh(self, what: Change) -> bool:
+        if getattr(self, "_hidden", False) != self.state.hide_answers:
+            return True
         return bool(what & COMPUTED) and self.example() is None

@@ -20,6 +20,7 @@ from playground.ui.common.deferred import RichTextView
 from playground.ui.common.formatting import fmt
 from playground.ui.common.layout import scrolling
 from playground.ui.common.theme import big_font, follow_theme, scale_changed, theme
+from playground.ui.playground.cell_numbers import HIDDEN
 
 
 # ---- a small strip showing one axis of the padded input -----------------------------------------
@@ -97,7 +98,7 @@ class FormulaPanel(RichTextView, QWidget):
         self.rows_strip = _AxisStrip()
         self.cols_caption = QLabel()
         self.cols_strip = _AxisStrip()
-        legend = QLabel(
+        self.legend = legend = QLabel(
             "<span style='background:#c8c8c8'>&nbsp;zero padding&nbsp;</span> "
             "<span style='background:#ffffff;border:1px solid #888'>&nbsp;input&nbsp;</span> "
             "<span style='background:#f28b82'>&nbsp;dropped: no window reaches it&nbsp;</span> "
@@ -112,6 +113,7 @@ class FormulaPanel(RichTextView, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(body))
         self._html = ""
+        self._hidden = False
         self._dirty = True
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
@@ -123,12 +125,13 @@ class FormulaPanel(RichTextView, QWidget):
         self.label.setFont(big_font())
 
     def _needs_refresh(self, what: Change) -> bool:
-        return bool(what & COMPUTED)
+        return bool(what & COMPUTED) or self._hidden != self.state.hide_answers
 
     def refresh(self) -> None:
         """Rewrites the formulas from the state."""
         self._dirty = False
         st = self.state
+        hidden = self._hidden = st.hide_answers
         c = st.channels
         n_h, n_w = st.input_hw
         k, _, f_h, f_w = st.kernels.shape
@@ -152,13 +155,16 @@ class FormulaPanel(RichTextView, QWidget):
                  f"{e_h} × {e_w} = <i>d</i>(<i>f</i> − 1) + 1"),
             "</table>",
             _conv_head(d),
-            _axis_html("H'", "n<sub>h</sub>", n_h, f_h, pt, pb, s_h, "row", d),
-            _axis_html("W'", "n<sub>w</sub>", n_w, f_w, pl, pr, s_w, "column", d),
+            _axis_html("H'", "n<sub>h</sub>", n_h, f_h, pt, pb, s_h, "row", d, hidden),
+            _axis_html("W'", "n<sub>w</sub>", n_w, f_w, pl, pr, s_w, "column", d, hidden),
         ]
         ok = h_out >= 1 and w_out >= 1
         vol = f"{c}&nbsp;×&nbsp;{n_h}&nbsp;×&nbsp;{n_w} &nbsp;→&nbsp; conv "
-        vol += (f"<b>{k}&nbsp;×&nbsp;{h_out}&nbsp;×&nbsp;{w_out}</b>" if ok
-                else "<span style='color:#c5221f'>none</span>")
+        if hidden:
+            vol += f"<b>{k}&nbsp;×&nbsp;{HIDDEN}&nbsp;×&nbsp;{HIDDEN}</b>"
+        else:
+            vol += (f"<b>{k}&nbsp;×&nbsp;{h_out}&nbsp;×&nbsp;{w_out}</b>" if ok
+                    else "<span style='color:#c5221f'>none</span>")
         if s.pool != "none" and ok:
             (kh, kw), (ph_s, pw_s) = s.pool_size, s.pool_stride
             parts.append(
@@ -167,7 +173,11 @@ class FormulaPanel(RichTextView, QWidget):
                 f"<br><span style='color:{theme().colours.muted};font-size:small'>"
                 "(the lecture slide prints "
                 "(H − K)/(s + 1); the right formula divides by s and then adds 1)</span></p>")
-            if kh > h_out or kw > w_out:
+            if hidden:
+                parts.append(f"<p><i>H<sub>p</sub></i> = <b>{HIDDEN}</b>, <i>W<sub>p</sub></i> = "
+                             f"<b>{HIDDEN}</b></p>")
+                vol += f" &nbsp;→&nbsp; pooled <b>{k}&nbsp;×&nbsp;{HIDDEN}&nbsp;×&nbsp;{HIDDEN}</b>"
+            elif kh > h_out or kw > w_out:
                 parts.append(f"<p style='color:#c5221f'>the {kh} × {kw} pooling window is larger "
                              f"than the {h_out} × {w_out} feature map: no pooled output</p>")
             else:
@@ -177,7 +187,11 @@ class FormulaPanel(RichTextView, QWidget):
                     w_out, kw, pw_s)
                 vol += f" &nbsp;→&nbsp; pooled <b>{k}&nbsp;×&nbsp;{hp}&nbsp;×&nbsp;{wp}</b>"
         parts.append(f"<p><b>Volume</b>&nbsp; {vol}</p>")
-        if st.error:
+        if hidden:
+            parts.append(f"<p style='color:{theme().colours.muted}'>The answers are hidden "
+                         "(View ▸ Hide the answers, Ctrl+H): work the sizes out, then reveal."
+                         "</p>")
+        elif st.error:
             parts.append(f"<p style='color:#c5221f'><b>No output:</b> {html.escape(st.error)}</p>")
         text = "".join(parts)
         if text != self._html:
@@ -191,6 +205,9 @@ class FormulaPanel(RichTextView, QWidget):
         self.cols_caption.setText(f"columns of the padded input ({pl} + {n_w} + {pr}), kernel "
                                   f"{f_w}, stride {s_w}{dil_w}")
         self.cols_strip.set_axis(n_w, f_w, pl, pr, s_w, d)
+        for w in (self.rows_caption, self.rows_strip, self.cols_caption, self.cols_strip,
+                  self.legend):
+            w.setVisible(not hidden)  # the strips' window ticks would count the answer
 
 
 def _same_note(f_h: int, f_w: int, d: int = 1) -> str:
@@ -222,7 +239,7 @@ def _conv_head(d: int) -> str:
 
 
 def _axis_html(out: str, n_name: str, n: int, f: int, before: int, after: int, s: int,
-               unit: str, d: int = 1) -> str:
+               unit: str, d: int = 1, hidden: bool = False) -> str:
     """One axis of the conv formula with numbers, the floor and the dropped rows/columns."""
     size = shapes.output_size(n, f, (before, after), s, d)
     drop = shapes.dropped(n, f, (before, after), s, d)
@@ -230,12 +247,14 @@ def _axis_html(out: str, n_name: str, n: int, f: int, before: int, after: int, s
     extent = d * (f - 1) + 1
     span = n + before + after - extent  # the numerator as written above, for display only
     kernel = f"{f}" if d == 1 else f"{d}·({f} − 1) − 1"
-    if span < 0:
+    if span < 0 and not hidden:
         what = f"kernel ({f})" if d == 1 else f"dilated kernel ({extent})"
         return (f"<p><i>{out}</i> = ({n} + {pad} − {kernel}) / {s} + 1: <span style='color:"
                 f"#c5221f'>the {what} is larger than the padded input ({n + before + after}), "
                 "no output</span></p>")
     head = f"<i>{out}</i> = ({n} + {pad} − {kernel}) / {s} + 1"
+    if hidden:  # the numbers substituted, the result left to the class
+        return f"<p>{head} = <b>{HIDDEN}</b></p>"
     if drop == 0:
         return f"<p>{head} = {span} / {s} + 1 = <b>{size}</b></p>"
     unit_s = unit if drop == 1 else unit + "s"

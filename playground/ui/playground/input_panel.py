@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QWidget
 
 from playground.ui.common.undo import UndoableState
+from playground.ui.playground.matrix_editor import MAX_SIDE, MatrixEditor, editable
 from playground.ui.playground.state import LayerSettings, PlaygroundState
 
 RGB_MAX_SIDE = 32
@@ -62,6 +63,10 @@ class InputPanel(QWidget):
         self.matrix_btn.setToolTip("The lecture's 3x3 matrix A ⊛ a 2x2 weight matrix W = C (2x2)")
         self.vector_btn = QPushButton("1-D example")
         self.vector_btn.setToolTip("[1,2,3,4,5,6] ⊛ [1,2] = [5,8,11,14,17]")
+        self.type_btn = QPushButton("Type a matrix…")
+        self.type_btn.setToolTip("Type the input yourself: 1x1 up to 16x16 cells, any values\n"
+                                 "(a small drawing or example is kept; otherwise A = 1 … 9)")
+        self.matrix_editor = MatrixEditor(state, self.undo)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
@@ -75,13 +80,16 @@ class InputPanel(QWidget):
         grid.addWidget(self.open_rgb_btn, 1, 1)
         grid.addWidget(self.matrix_btn, 2, 0)
         grid.addWidget(self.vector_btn, 2, 1)
-        grid.addWidget(self.error, 3, 0, 1, 2)
+        grid.addWidget(self.type_btn, 3, 0, 1, 2)
+        grid.addWidget(self.matrix_editor, 4, 0, 1, 2)
+        grid.addWidget(self.error, 5, 0, 1, 2)
 
         self.random_btn.clicked.connect(lambda: self.random_digit())
         self.open_btn.clicked.connect(lambda: self.open_dialog(rgb=False))
         self.open_rgb_btn.clicked.connect(lambda: self.open_dialog(rgb=True))
         self.matrix_btn.clicked.connect(self.load_matrix_a)
         self.vector_btn.clicked.connect(self.load_vector_example)
+        self.type_btn.clicked.connect(self.type_matrix)
 
     # ---- helpers -----------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -168,6 +176,23 @@ class InputPanel(QWidget):
         ok = self._example(VECTOR_EXAMPLE, "vector")
         if ok:
             self.example_1d_requested.emit()
+        return ok
+
+    def type_matrix(self) -> bool:
+        """Shows the matrix editor: the input becomes a typed matrix (a 2-D input of at most
+        16x16 keeps its values, anything else starts as the lecture's A = 1 … 9); one undo step.
+        """
+        if editable(self.state):
+            self.matrix_editor.table.setFocus()
+            return True
+        from playground.lessons.lecture import MATRIX_A
+
+        img = self.state.image
+        small = img.ndim == 2 and max(img.shape) <= MAX_SIDE
+        matrix = np.array(img if small else MATRIX_A, np.float32)
+        ok = self._set_input("Type the input matrix", matrix, None, "matrix")
+        if ok:
+            self.matrix_editor.table.setFocus()
         return ok
 
     def _example(self, example, kind: str) -> bool:

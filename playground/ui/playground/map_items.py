@@ -22,7 +22,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
 from playground.ui.common.fast_image import FastImageItem
-from playground.ui.common.theme import MAP_CMAP, pt, ui_scale
+from playground.ui.common.theme import MAP_CMAP, fg, pt, ui_scale
+from playground.ui.playground.cell_numbers import HIDDEN, CellNumbers
 
 ROWS = ("conv", "activated", "pooled")
 SELECT_PEN = pg.mkPen("#f9ab00", width=3)
@@ -151,11 +152,37 @@ class MapCell:
             self.layout.addItem(self.bar, 1, 1)
         self.shape: tuple[int, int] | None = None
         self.title_text = ""
+        self.numbers = CellNumbers()
+        self.numbers.setParentItem(self.vb.childGroup)
+        self.masked = False
+        """True while a hidden answer's "?" stands in for the map."""
+
+    def annotate(self, data: np.ndarray, hidden: bool) -> None:
+        """Writes the numbers on a small map (after its image and levels are set); with the
+        answers hidden the map, its numbers and its colour bar give way to one "?"."""
+        if hidden:
+            self.masked = True
+            self.image.hide()
+            if self.bar is not None:
+                self.bar.hide()
+            self.vb.setRange(rect=QRectF(0, 0, 1, 1), padding=0.02)  # not even its shape shows
+            self.numbers.set_cells([(0.5, 0.5, HIDDEN, fg())], scale=2.0)
+            return
+        if self.masked:
+            self.masked = False
+            self.image.show()
+            if self.bar is not None:
+                self.bar.show()
+            self.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.02)
+        self.numbers.show_values(data, self.image.getLevels(), _MAP_CMAP)
 
 
 def map_colormap() -> pg.ColorMap:
     """The maps' diverging colour map (:data:`MAP_CMAP`)."""
     return pg.colormap.get(MAP_CMAP)
+
+
+_MAP_CMAP = map_colormap()
 
 
 class ColourBar(pg.GraphicsWidget):

@@ -30,7 +30,9 @@ from playground.ui.common.theme import (
     plot_bg,
     pt,
     scale_changed,
+    theme,
 )
+from playground.ui.playground.cell_numbers import CellNumbers, hidden_size, input_colormap
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
@@ -63,6 +65,7 @@ class FeatureMapsView(QWidget):
         super().__init__(parent)
         self.state = state
         self._shared = True
+        self._hidden = state.hide_answers
         self._structure: tuple | None = None
         self._hovered: tuple[str, int, int, int] | None = None
         self.cells: dict[str, list[MapCell]] = {r: [] for r in ROWS}
@@ -147,7 +150,9 @@ class FeatureMapsView(QWidget):
         self._update_maps()
         self._update_selection()
         self._update_error()
-        if self._hovered is not None and not st.error:
+        if st.hide_answers:
+            self.clear_hover()
+        elif self._hovered is not None and not st.error:
             self.hover(*self._hovered)
 
     def hover(self, row: str, k: int, i: int, j: int) -> None:
@@ -214,6 +219,8 @@ class FeatureMapsView(QWidget):
             pg.mkPen("#d50000", width=2, style=Qt.PenStyle.DashLine), z=21)
         self.footprint_rect.setParentItem(self.input_vb.childGroup)
         self._input_extent: tuple | None = None
+        self.input_numbers = CellNumbers()  # a small input's values, 0 on the padding
+        self.input_numbers.setParentItem(self.input_vb.childGroup)
         ci.addItem(inp, 0, 0, rowspan=len(rows), colspan=1)
         ci.layout.setColumnStretchFactor(0, 2)
 
@@ -253,6 +260,8 @@ class FeatureMapsView(QWidget):
             if self._input_mode != "gray":
                 self._input_mode = "gray"
                 self.input_item.setColorMap(pg.colormap.get(INPUT_CMAP))
+        self.input_numbers.show_input(img, self.input_item.getLevels(), input_colormap(),
+                                      (pt, pb, pl, pr), theme().colours.muted)
         extent = (h, w, pt, pb, pl, pr)
         if extent != self._input_extent:
             self._input_extent = extent
@@ -283,7 +292,11 @@ class FeatureMapsView(QWidget):
         for row, label in self.row_labels.items():
             arr = arrays[row]
             # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
-            text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
+            if arr is None:
+                text = names[row]
+            else:
+                size = hidden_size(arr.shape) if st.hide_answers else "×".join(map(str, arr.shape))
+                text = f"{names[row]}<br>{size}"
             if label.text != text:
                 label.setText(text, color=fg())
         shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
@@ -307,6 +320,12 @@ class FeatureMapsView(QWidget):
             for cells in self.cells.values():
                 for cell in cells:
                     cell.image.setLevels(shared)
+        if self.shared_bar is not None:
+            self.shared_bar.setVisible(not st.hide_answers)  # its ticks would tell the values
+        for row, cells in self.cells.items():
+            if arrays[row] is not None:
+                for cell in cells:
+                    cell.annotate(arrays[row][cell.k], st.hide_answers)
 
     def _update_selection(self) -> None:
         sel = self.state.selected
@@ -405,7 +424,7 @@ class FeatureMapsView(QWidget):
         return None
 
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
-        if self.state.result is None:
+        if self.state.result is None or self.state.hide_answers:  # no sums while hidden
             return
         hit = self._cell_at(scene_pos)
         if hit is None:
@@ -429,6 +448,9 @@ class FeatureMapsView(QWidget):
 
     def _on_state_changed(self, what: Change) -> None:
         redraw = bool(what & COMPUTED)
+        if what & Change.VIEW and self._hidden != self.state.hide_answers:
+            self._hidden = self.state.hide_answers
+            redraw = True
         if what & Change.VIEW and self._shared != self.state.shared_scale:
             self._shared = self.state.shared_scale
             with QSignalBlocker(self.shared_check):

@@ -67,6 +67,7 @@ class PlayControls(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 3)
         self._count = 0
+        self._count_hidden = False
         self._on_speed_slider_changed(self.speed_slider.value())
         self._update_label()
 
@@ -145,8 +146,16 @@ class PlayControls(QWidget):
         self._update_label()
         self.step_changed.emit(value)
 
+    def hide_count(self, hidden: bool) -> None:
+        """Writes "step 3 / ?" instead of the number of steps (an answer while answers are hidden:
+        the steps of a 2-D step-through are the output's cells)."""
+        if hidden != self._count_hidden:
+            self._count_hidden = hidden
+            self._update_label()
+
     def _update_label(self) -> None:
-        self.step_label.setText(f"step {self.step() + 1} / {self._count}" if self._count else
+        total = "?" if self._count_hidden else self._count
+        self.step_label.setText(f"step {self.step() + 1} / {total}" if self._count else
                                 "no steps")
 
     def hideEvent(self, event) -> None:

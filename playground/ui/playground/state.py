@@ -90,6 +90,8 @@ class PlaygroundState:
         self.input_kind = "drawing"
         self.view = "step-2d"
         self.shared_scale = True
+        self.hide_answers = False
+        """Output sizes and values are blanked until revealed (a display choice)."""
         self.result: engine.FeatureMaps | None = None
         self.error: str | None = None
         self.compute_ms = 0.0
@@ -233,21 +235,24 @@ class PlaygroundState:
         self.backend = name
         self._notify(Change.BACKEND)
 
-    def set_view(self, view: str | None = None, shared_scale: bool | None = None) -> None:
-        """Display choices that travel with the scene: the lower view, the shared colour scale."""
+    def set_view(self, view: str | None = None, shared_scale: bool | None = None,
+                 hide_answers: bool | None = None) -> None:
+        """Display choices that travel with the scene: the lower view, the shared colour scale,
+        whether the answers (output sizes and values) are hidden."""
         if view is not None and view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}")
         new_view = self.view if view is None else view
         new_shared = self.shared_scale if shared_scale is None else bool(shared_scale)
-        if (new_view, new_shared) != (self.view, self.shared_scale):
-            self.view, self.shared_scale = new_view, new_shared
+        new_hide = self.hide_answers if hide_answers is None else bool(hide_answers)
+        if (new_view, new_shared, new_hide) != (self.view, self.shared_scale, self.hide_answers):
+            self.view, self.shared_scale, self.hide_answers = new_view, new_shared, new_hide
             self.changed.emit(Change.VIEW)
 
     # ---- scenes: undo, the saved session, the lecture's examples ------------------------------
     def scene(self) -> Scene:
         """Everything the user set, as a frozen :class:`~playground.scene.Scene` (copies)."""
         return Scene(self.image, self.kernels, self.bias, self.input_kind, self.settings,
-                     self.selected, self.view, self.shared_scale, self.backend)
+                     self.selected, self.view, self.shared_scale, self.backend, self.hide_answers)
 
     def apply(self, scene: Scene, view: bool = True) -> Change:
         """Puts ``scene`` on show in one step: at most one recompute and one ``changed`` event
@@ -273,8 +278,9 @@ class PlaygroundState:
         if scene.backend != self.backend:
             self.backend = scene.backend
             what |= Change.BACKEND
-        if view and (scene.view, scene.shared_scale) != (self.view, self.shared_scale):
-            self.view, self.shared_scale = scene.view, scene.shared_scale
+        shown = (scene.view, scene.shared_scale, scene.hide_answers)
+        if view and shown != (self.view, self.shared_scale, self.hide_answers):
+            self.view, self.shared_scale, self.hide_answers = shown
             what |= Change.VIEW
         if what & COMPUTED:
             self.recompute()

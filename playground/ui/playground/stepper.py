@@ -157,6 +157,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self._hidden = False  # the answers hidden: the output's size and values show "?"
         self.controls = PlayControls(self)
         self.controls.step_changed.connect(self._on_controls_step_changed)
         self.glw = pg.GraphicsLayoutWidget()
@@ -251,7 +252,12 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.output_item.setLevels((-m_out, m_out))
         self._fit("output", self.output_vb, conv.shape[1:])
         self.output_frame.setRect(QRectF(0, 0, conv.shape[2], conv.shape[1]))
-        _set_title(self.output_title, f"output k{k + 1}<br>{conv.shape[1]}×{conv.shape[2]}")
+        self._hidden = st.hide_answers  # the output's size and values then show "?"
+        size = "?×?" if self._hidden else f"{conv.shape[1]}×{conv.shape[2]}"
+        _set_title(self.output_title, f"output k{k + 1}<br>{size}")
+        for item in (self.output_item, self.output_frame, self.cell_rect):
+            item.setVisible(not self._hidden)
+        self.controls.hide_count(self._hidden)
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
 
@@ -339,9 +345,13 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.formula_label.setText(
             f"window rows {r0 + 1}–{r0 + eh}, cols {c0 + 1}–{c0 + ew} of the "
             f"padded input (stride {sh}, {sw}{gaps})<br>"
-            + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, float(conv[i, j])))
+            + cell_formula_html(a, st.kernels[k], float(st.bias[k]), i, j, float(conv[i, j]),
+                                hidden=st.hide_answers))
 
     # ---- events --------------------------------------------------------------------------------
+    def _needs_refresh(self, what) -> bool:
+        return super()._needs_refresh(what) or self._hidden != self.state.hide_answers
+
     def _on_controls_step_changed(self, step: int) -> None:
         self._show_step(step)
 
