@@ -253,6 +253,9 @@ class NetworkView(QWidget):
         holder.link_changed.connect(self._on_holder_link_changed)
         self._on_holder_model_changed(holder.model)
         self._on_holder_link_changed(holder.linked)
+        from playground.ui.network.exports import install_network_exports
+
+        install_network_exports(self)  # right click / Menu key: PNG, CSV or .npy of any tile
 
     # ---- updates ------------------------------------------------------------------------------
     def _on_holder_model_changed(self, model) -> None:
