@@ -41,6 +41,7 @@ from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.reflow import ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
+from playground.ui.common.undo_routing import UndoRouter
 from playground.ui.lesson.controller import LessonController
 from playground.ui.menus import build_menus
 from playground.ui.network.model_holder import ModelHolder
@@ -97,6 +98,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
+        self.undo_router = UndoRouter(self.undo_stack, self)  # Edit ▸ Undo: the focused part's
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -385,6 +387,7 @@ class MainWindow(WindowSession, QMainWindow):
             tab = NetworkTab(self.state, self, holder=self.holder)
             tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))
             tab.invariance_view.undo = self.undo
+            self.undo_router.add(tab.designer, tab.designer.undo_stack)
             index = self.tabs.indexOf(self._network_page)
             with QSignalBlocker(self.tabs):
                 self.tabs.removeTab(index)
