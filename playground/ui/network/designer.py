@@ -142,6 +142,8 @@ class DesignerView(QWidget):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # the reasons wrap: rows as tall as the text at the column's width now, not at first
+        head.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.itemSelectionChanged.connect(self._on_table_selection)
         self.editor = RowEditor()
         self.editor.edited.connect(self._on_editor_edited)

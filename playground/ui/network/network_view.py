@@ -56,7 +56,14 @@ def to_qimage(a: np.ndarray, signed: bool, vmax: float | None = None) -> QImage:
 
 
 class TileGrid(QWidget):
-    """Captioned tiles in a grid; ``tile_clicked(index)`` when one is clicked."""
+    """Captioned tiles in a grid; ``tile_clicked(index)`` when one is clicked.
+
+    With ``group`` > 1 the tiles come in groups of that many (a filter's slices): a row holds
+    whole groups only, with :attr:`GROUP_GAP` pixels between them, and a group's caption (its
+    first tile's) may run under the whole group.
+    """
+
+    GROUP_GAP = 10
 
     tile_clicked = Signal(int)
 
@@ -69,6 +76,7 @@ class TileGrid(QWidget):
         self.signed = False
         """How :class:`NetworkView` draws this grid's maps (blue-white-red or grey)."""
         self.selected = -1
+        self.group = 1
         self.images: list[QImage] = []
         self.captions: list[str] = []
         self.arrays: list[np.ndarray] = []
@@ -95,14 +103,30 @@ class TileGrid(QWidget):
     # ---- geometry -----------------------------------------------------------------------------
     def _columns(self, width: int) -> int:
         n = max(1, len(self.images))
-        fit = max(1, (width - 4) // (self.tile_px + 6))
-        return max(1, min(n, self.max_columns, fit))
+        g = max(1, self.group)
+        if g > 1:  # whole groups that fit, gaps included
+            groups = (width - 4 + self.GROUP_GAP) // ((self.tile_px + 6) * g + self.GROUP_GAP)
+            fit = max(1, groups * g)
+        else:
+            fit = max(1, (width - 4) // (self.tile_px + 6))
+        cols = max(1, min(n, self.max_columns, fit))
+        return cols - cols % g if cols > g else cols
+
+    def _gaps(self, cols: int) -> int:
+        """The pixels between groups in one row of ``cols`` tiles."""
+        g = max(1, self.group)
+        return (cols - 1) // g * self.GROUP_GAP if g > 1 else 0
 
     def _cell(self, width: int) -> tuple[float, float, int]:
         cols = self._columns(width)
-        side = min((width - 4) / cols - 6, self.tile_px * 2.0)
+        side = min((width - 4 - self._gaps(cols)) / cols - 6, self.tile_px * 2.0)
         caption = self.fontMetrics().height() if any(self.captions) else 0
         return side, caption, cols
+
+    def _x(self, c: int, side: float) -> float:
+        """The left edge of column ``c``'s slot (the tile is 3 pixels in)."""
+        g = max(1, self.group)
+        return 2 + c * (side + 6) + (c // g * self.GROUP_GAP if g > 1 else 0)
 
     def heightForWidth(self, width: int) -> int:
         side, caption, cols = self._cell(width)
@@ -113,7 +137,8 @@ class TileGrid(QWidget):
         return True
 
     def sizeHint(self) -> QSize:
-        w = min(len(self.images) or 1, self.max_columns) * (self.tile_px + 6) + 4
+        cols = min(len(self.images) or 1, self.max_columns)
+        w = cols * (self.tile_px + 6) + 4 + self._gaps(cols)
         return QSize(w, self.heightForWidth(w))
 
     def minimumSizeHint(self) -> QSize:
@@ -121,9 +146,11 @@ class TileGrid(QWidget):
 
     def tile_at(self, x: float, y: float) -> int:
         side, caption, cols = self._cell(self.width())
-        c, r = int((x - 2) // (side + 6)), int((y - 2) // (side + caption + 6))
+        r = int((y - 2) // (side + caption + 6))
+        c = next((c for c in range(cols) if self._x(c, side) <= x < self._x(c, side) + side + 6),
+                 -1)
         i = r * cols + c
-        return i if 0 <= c < cols and 0 <= i < len(self.images) else -1
+        return i if 0 <= c < cols and r >= 0 and 0 <= i < len(self.images) else -1
 
     # ---- painting and clicks ------------------------------------------------------------------
     def paintEvent(self, _event) -> None:
@@ -132,13 +159,18 @@ class TileGrid(QWidget):
         text = self.palette().text().color()
         for i, img in enumerate(self.images):
             r, c = divmod(i, cols)
-            x, y = 2 + c * (side + 6) + 3, 2 + r * (side + caption + 6) + 3
+            x, y = self._x(c, side) + 3, 2 + r * (side + caption + 6) + 3
             rect = QRectF(x, y, side, side)
             p.drawImage(rect, img)
             sel = self.selectable and i == self.selected
             p.setPen(QPen(QColor(214, 39, 40) if sel else QColor(150, 150, 150), 3 if sel else 1))
             p.drawRect(rect)
-            if caption:
+            if caption and self.group > 1:  # a group's caption, left under its first tile
+                p.setPen(text)
+                p.drawText(QRectF(x, y + side, self.group * (side + 6), caption),
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           self.captions[i])
+            elif caption:
                 p.setPen(text)
                 p.drawText(QRectF(x - 3, y + side, side + 6, caption),
                            Qt.AlignmentFlag.AlignCenter, self.captions[i])
@@ -229,12 +261,16 @@ class NetworkView(QWidget):
         lv.addWidget(self.stack_box, 2)
         lv.addWidget(self.templates_box)
         lv.addWidget(self.table_box, 1)
+        self.left_scroll = QScrollArea()  # the filter stacks at full height: conv2 is 16 rows
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.left_scroll.setWidget(left)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.maps_box)
         self.maps_scroll = scroll
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.left_scroll)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)

@@ -42,8 +42,8 @@ def view(qtbot, state):
 def _tile_pos(grid, index: int) -> QPoint:
     side, caption, cols = grid._cell(grid.width())
     r, c = divmod(index, cols)
-    return QPoint(int(2 + c * (side + 6) + 3 + side / 2), int(2 + r * (side + caption + 6) + 3
-                                                              + side / 2))
+    return QPoint(int(grid._x(c, side) + 3 + side / 2), int(2 + r * (side + caption + 6) + 3
+                                                            + side / 2))
 
 
 def test_conv2_stack_menu_saves_a_slice_its_filter_and_the_layer(view, tmp_path, monkeypatch):
@@ -113,3 +113,17 @@ def test_a_new_models_layer_grids_get_menus_too(view):
     view.refresh()
     grid = view.map_grids["fc1"]
     assert open_menu(grid, _tile_pos(grid, 0)).actions()[0].text().startswith("fc1: all maps")
+
+
+def test_conv2_stacks_come_in_whole_numbered_filters(view):
+    grid = view.stacks.grid
+    assert grid.group == 6
+    side, _caption, cols = grid._cell(grid.width())
+    assert cols % 6 == 0 and cols >= 12  # two or more whole filters a row at 1400 px
+    assert grid.captions[:7] == ["filter 1", "", "", "", "", "", "filter 2"]
+    # the gap between two filters is no tile; each tile's middle is that tile
+    gap_x = grid._x(6, side) - grid.GROUP_GAP / 2
+    assert grid.tile_at(gap_x, 10) == -1
+    for t in (0, 5, 6, 11, cols, 16 * 6 - 1):
+        pos = _tile_pos(grid, t)
+        assert grid.tile_at(pos.x(), pos.y()) == t
