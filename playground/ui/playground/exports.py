@@ -4,7 +4,8 @@ kernel thumbnails.
 
 Under the mouse first, then what contains it: a map, then its whole row of maps (``K x H x W``),
 then the input; a kernel channel, then the kernel (``C x fh x fw``), then all kernels. From the
-keyboard the selected kernel stands in for "under the mouse".
+keyboard the selected kernel stands in for "under the mouse". While a lesson hides the answers
+(``state.hide_answers``), the maps are not offered, only the input.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def map_targets_at(view, pos: QPoint | None) -> list[ExportTarget]:
     """The feature-map view's targets at ``pos`` (viewport coordinates; None: keyboard)."""
     if view.state.result is None or not view.cells.get("conv"):
         return []
+    if getattr(view.state, "hide_answers", False):  # a lesson's question: the maps are answers
+        return [input_target(view)]
     rows = [r for r, cells in view.cells.items() if cells]
     if pos is None:
         k = min(view.state.selected, len(view.cells[rows[-1]]) - 1)

@@ -130,3 +130,9 @@ def test_a_thumbnail_menu_saves_that_kernel(editor, tmp_path, monkeypatch):
     np.testing.assert_array_equal(np.load(npy), editor.state.kernels[3])
     png = run_entry(menu, "png", tmp_path / "k4.png", monkeypatch)
     assert png.stat().st_size > 0
+
+
+def test_hidden_answers_are_not_offered(view):
+    view.state.hide_answers = True  # a lesson asks for the maps' size: they are the answer
+    menu = open_menu(view.glw, _viewport_pos(view, view.cells["conv"][0].vb))
+    assert menu.actions()[0].text() == "input (28×28)" and not submenus(menu)
