@@ -174,6 +174,9 @@ class TileGrid(QWidget):
                 p.setPen(text)
                 p.drawText(QRectF(x - 3, y + side, side + 6, caption),
                            Qt.AlignmentFlag.AlignCenter, self.captions[i])
+        if self.hasFocus():  # reached with Tab: the Menu key / Shift+F10 opens its menu
+            p.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DashLine))
+            p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         p.end()
 
     def mousePressEvent(self, event) -> None:

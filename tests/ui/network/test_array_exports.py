@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 
 from playground import export_arrays as ex
 from playground.ui.network.network_tab import NetworkTab
@@ -127,3 +127,13 @@ def test_conv2_stacks_come_in_whole_numbered_filters(view):
     for t in (0, 5, 6, 11, cols, 16 * 6 - 1):
         pos = _tile_pos(grid, t)
         assert grid.tile_at(pos.x(), pos.y()) == t
+
+
+def test_tile_grids_take_the_focus_and_show_it(view, qtbot):
+    grid = view.stacks.grid
+    assert grid.focusPolicy() == Qt.FocusPolicy.StrongFocus  # Tab reaches it, then the Menu key
+    before = grid.grab().toImage()
+    grid.window().activateWindow()
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    assert grid.grab().toImage() != before  # the dashed focus frame
