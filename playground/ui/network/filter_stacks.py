@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui.common import theme as th
-from playground.ui.network.network_view import TileGrid
+from playground.ui.network.tile_grid import TileGrid
 
 
 class FilterStacks(QWidget):
