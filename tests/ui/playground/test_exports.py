@@ -136,3 +136,17 @@ def test_hidden_answers_are_not_offered(view):
     view.state.hide_answers = True  # a lesson asks for the maps' size: they are the answer
     menu = open_menu(view.glw, _viewport_pos(view, view.cells["conv"][0].vb))
     assert menu.actions()[0].text() == "input (28×28)" and not submenus(menu)
+
+
+def test_shift_f10_opens_the_grids_menu_from_the_keyboard(qtbot, editor):
+    from PySide6.QtCore import Qt
+
+    editor.window().activateWindow()
+    editor.table.setFocus()
+    qtbot.waitUntil(editor.table.hasFocus)
+    qtbot.keyClick(editor.table, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = editor.table._export_hook.last_menu
+    assert menu is not None
+    qtbot.waitUntil(menu.isVisible)
+    assert menu.actions()[0].text() == "kernel 1 (5×5)"
+    menu.close()
