@@ -98,7 +98,6 @@ class MainWindow(WindowSession, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
-        self.undo_router = UndoRouter(self.undo_stack, self)  # Edit ▸ Undo: the focused part's
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -110,6 +109,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_status_bar()
         self.lessons = LessonController(self)
+        self.undo_router = UndoRouter(self.undo_stack, self)  # Edit ▸ Undo: the focused part's
         self._build_menus()
         self.lessons.install_menus()
         observe_state(self, self.state, self._on_state_changed_last)

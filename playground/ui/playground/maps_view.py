@@ -31,7 +31,6 @@ from playground.ui.common.theme import (
     pt,
     scale_changed,
 )
-from playground.ui.playground.exports import install_map_exports
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
@@ -105,6 +104,8 @@ class FeatureMapsView(QWidget):
         self.glw.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
+        from playground.ui.playground.exports import install_map_exports
+
         install_map_exports(self)  # right click / Menu key: save a map as PNG, CSV or .npy
         self.refresh()
 
