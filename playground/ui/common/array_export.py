@@ -39,8 +39,9 @@ COPY_TEXT = "Copy values"
 class ExportTarget:
     """One exportable picture: its menu title, default file name, values and picture.
 
-    ``values`` and ``picture`` are called when an action runs (not when the menu opens), so a menu
-    over a big layer costs nothing until something is saved.
+    ``values`` is called for the shape in the menu's title and again when an action runs (the
+    numbers as they are then); ``picture`` only when a PNG is saved, so opening a menu renders
+    nothing.
     """
 
     title: str
