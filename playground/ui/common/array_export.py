@@ -41,13 +41,15 @@ class ExportTarget:
 
     ``values`` is called for the shape in the menu's title and again when an action runs (the
     numbers as they are then); ``picture`` only when a PNG is saved, so opening a menu renders
-    nothing.
+    nothing. ``enlarge``: the picture is one pixel per value, saved enlarged by whole pixels
+    (False for a widget's own grab, text included, which is saved as it is).
     """
 
     title: str
     stem: str
     values: Callable[[], np.ndarray]
     picture: Callable[[], QImage | QPixmap]
+    enlarge: bool = True
 
     def shape(self) -> tuple[int, ...]:
         """The values' shape (for the menu's title)."""
@@ -89,7 +91,8 @@ def save(target: ExportTarget, kind: str, path: str | Path) -> Path:
         path = Path(path)
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
-        return write_png(enlarged(target.picture()), path)
+        picture = target.picture()
+        return write_png(enlarged(picture) if target.enlarge else picture, path)
     if kind == "csv":
         return ex.write_csv(path, target.values())
     if kind == "npy":

@@ -41,7 +41,7 @@ def conv1_targets(view, pos: QPoint | None) -> list[ExportTarget]:
         return []
     name = view.holder.model.conv_layers[0].name
     every = ExportTarget(f"{name}: all filters", file_stem(name, "filters"),
-                         lambda: _weights(view, name).copy(), grid.grab)
+                         lambda: _weights(view, name).copy(), grid.grab, enlarge=False)
     i = _tile(grid, pos)
     if i < 0:
         return [every]
@@ -62,7 +62,7 @@ def stack_targets(stacks, pos: QPoint | None) -> list[ExportTarget]:
         return stacks.model.get_weights(name)["weight"]
 
     every = ExportTarget(f"{name}: all filters", file_stem(name, "filters"),
-                         lambda: weights().copy(), grid.grab)
+                         lambda: weights().copy(), grid.grab, enlarge=False)
     t = _tile(grid, pos)
     if t < 0:
         return [every]
@@ -90,7 +90,7 @@ def maps_targets(view, name: str, grid, pos: QPoint | None) -> list[ExportTarget
         return view.holder.trace()[name]
 
     every = ExportTarget(f"{name}: all maps", file_stem(name, "maps"),
-                         lambda: values().copy(), grid.grab)
+                         lambda: values().copy(), grid.grab, enlarge=False)
     i = _tile(grid, pos)
     if i < 0 or values().ndim == 1 or len(grid.images) == 1:
         return [every]

@@ -106,7 +106,7 @@ def kernel_target(editor, k: int) -> ExportTarget:
 def all_kernels_target(editor) -> ExportTarget:
     """Every kernel (``K x C x fh x fw``); the picture is the thumbnails as shown."""
     return ExportTarget("all kernels", "kernels", lambda: editor.state.kernels.copy(),
-                        lambda: editor.thumbs.grab())
+                        lambda: editor.thumbs.grab(), enlarge=False)
 
 
 def grid_target(editor) -> ExportTarget:
@@ -116,7 +116,7 @@ def grid_target(editor) -> ExportTarget:
     title = f"kernel {k + 1}" + (f", channel {ch + 1}" if many else "")
     stem = file_stem("kernel", k + 1, f"channel{ch + 1}" if many else "")
     return ExportTarget(title, stem, lambda: editor.state.kernels[k, ch].copy(),
-                        lambda: editor.table.grab())
+                        lambda: editor.table.grab(), enlarge=False)
 
 
 def install_kernel_exports(editor) -> None:

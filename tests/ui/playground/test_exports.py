@@ -150,3 +150,12 @@ def test_shift_f10_opens_the_grids_menu_from_the_keyboard(qtbot, editor):
     qtbot.waitUntil(menu.isVisible)
     assert menu.actions()[0].text() == "kernel 1 (5×5)"
     menu.close()
+
+
+def test_a_widgets_own_picture_is_saved_at_its_size(editor, tmp_path, monkeypatch):
+    from PySide6.QtGui import QImage
+
+    menu = open_menu(editor.table, QPoint(5, 5))
+    png = run_entry(menu, "png", tmp_path / "grid.png", monkeypatch)  # numbers and colours
+    img = QImage(str(png))
+    assert (img.width(), img.height()) == (editor.table.width(), editor.table.height())
