@@ -27,6 +27,8 @@ from playground.ui.common.screenshot import write_png
 
 PNG_MIN_SIDE = 280
 """A small map or kernel is enlarged (whole pixels, no smoothing) to at least this many pixels."""
+STRIP_SIDE = 140
+"""Each tile of a strip (a filter's slices, a row of maps) is enlarged to at least this side."""
 FOLDER_KEY = "export/folder"
 """QSettings key: the folder of the last export, offered first next time."""
 KINDS = {"png": ("Save as PNG…", "PNG images (*.png)"),
@@ -69,10 +71,13 @@ def enlarged(image: QImage | QPixmap, min_side: int = PNG_MIN_SIDE) -> QImage:
                       Qt.TransformationMode.FastTransformation)
 
 
-def strip(images: Sequence[QImage], gap: int = 2, background: int = 0xFFFFFFFF) -> QImage:
-    """``images`` (same size) side by side with ``gap`` pixels between: a filter's slices."""
+def strip(images: Sequence[QImage], gap: int = 6, background: int = 0xFFFFFFFF) -> QImage:
+    """``images`` (same size) side by side with ``gap`` white pixels between, each enlarged
+    first to :data:`STRIP_SIDE` (a filter's slices, a row of maps; save it with ``enlarge``
+    False)."""
     if not images:
         return QImage()
+    images = [enlarged(img, STRIP_SIDE) for img in images]
     w, h = images[0].width(), images[0].height()
     out = QImage(len(images) * (w + gap) - gap, h, QImage.Format.Format_RGB32)
     out.fill(background)

@@ -70,7 +70,7 @@ def stack_targets(stacks, pos: QPoint | None) -> list[ExportTarget]:
     k, j = divmod(t, c)
     tiles = grid.images[k * c:(k + 1) * c]
     one = ExportTarget(f"{name} filter {k + 1}", file_stem(name, f"filter{k + 1}"),
-                       lambda: weights()[k].copy(), lambda: strip(tiles))
+                       lambda: weights()[k].copy(), lambda: strip(tiles), enlarge=False)
     if c == 1:
         return [one, every]
     piece = ExportTarget(f"{name} filter {k + 1}, slice {j + 1}",

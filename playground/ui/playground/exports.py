@@ -57,7 +57,8 @@ def row_target(view, row: str) -> ExportTarget:
     """All K maps of ``row`` side by side (values ``K x H x W``)."""
     return ExportTarget(f"all {ROW_TITLES[row]} maps", file_stem("maps", _row_stem(view, row)),
                         lambda: _arrays(view)[row].copy(),
-                        lambda: strip([rendered(c.image) for c in view.cells[row]]))
+                        lambda: strip([rendered(c.image) for c in view.cells[row]]),
+                        enlarge=False)
 
 
 def input_target(view) -> ExportTarget:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage
 
 from playground import export_arrays as ex
 from playground.ui.playground.exports import rendered
@@ -61,6 +62,10 @@ def test_a_maps_menu_saves_that_map_its_row_and_the_input(view, tmp_path, monkey
     row = subs["all activated maps (6×28×28)"]
     np.testing.assert_array_equal(np.load(run_entry(row, "npy", tmp_path / "r.npy", monkeypatch)),
                                   res.activated)
+    strip = QImage(str(run_entry(row, "png", tmp_path / "r.png", monkeypatch)))
+    assert (strip.width(), strip.height()) == (6 * 140 + 5 * 6, 140)  # 28 px maps, x5, gaps
+    tile = rgb(strip.copy(2 * 146, 0, 140, 140).scaled(28, 28))
+    np.testing.assert_array_equal(tile, rgb(rendered(v.image_item("activated", 2))))
     inp = subs["input (28×28)"]
     np.testing.assert_array_equal(ex.read_csv(run_entry(inp, "csv", tmp_path / "i.csv",
                                                         monkeypatch)), v.state.image)
@@ -153,8 +158,6 @@ def test_shift_f10_opens_the_grids_menu_from_the_keyboard(qtbot, editor):
 
 
 def test_a_widgets_own_picture_is_saved_at_its_size(editor, tmp_path, monkeypatch):
-    from PySide6.QtGui import QImage
-
     menu = open_menu(editor.table, QPoint(5, 5))
     png = run_entry(menu, "png", tmp_path / "grid.png", monkeypatch)  # numbers and colours
     img = QImage(str(png))
