@@ -18,7 +18,15 @@ from playground.export_arrays import file_stem
 from playground.ui.common.array_export import ExportTarget, install_export_menu, strip
 from playground.ui.playground.kernel_grid import kernel_pixmap
 
-ROW_TITLES = {"conv": "conv + b", "activated": "activated", "pooled": "pooled"}
+
+def row_title(view, row: str) -> str:
+    """What the row's maps are, as the grid's row labels say: conv + b, ReLU, max pool 2×2."""
+    s = view.state.settings
+    if row == "activated":
+        return "ReLU" if s.activation == "relu" else "no activation"
+    if row == "pooled":
+        return f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"
+    return "conv + b"
 
 
 def rendered(item: pg.ImageItem) -> QImage:
@@ -48,14 +56,14 @@ def _arrays(view) -> dict:
 def map_target(view, row: str, k: int) -> ExportTarget:
     """Kernel ``k``'s map in ``row`` (conv / activated / pooled), as shown."""
     cell = view.cells[row][k]
-    return ExportTarget(f"map k{k + 1}, {ROW_TITLES[row]}", file_stem("map", k + 1,
+    return ExportTarget(f"map k{k + 1}, {row_title(view, row)}", file_stem("map", k + 1,
                                                                       _row_stem(view, row)),
                         lambda: _arrays(view)[row][k].copy(), lambda: rendered(cell.image))
 
 
 def row_target(view, row: str) -> ExportTarget:
     """All K maps of ``row`` side by side (values ``K x H x W``)."""
-    return ExportTarget(f"all {ROW_TITLES[row]} maps", file_stem("maps", _row_stem(view, row)),
+    return ExportTarget(f"all {row_title(view, row)} maps", file_stem("maps", _row_stem(view, row)),
                         lambda: _arrays(view)[row].copy(),
                         lambda: strip([rendered(c.image) for c in view.cells[row]]),
                         enlarge=False)

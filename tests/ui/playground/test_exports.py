@@ -47,7 +47,7 @@ def _viewport_pos(v, item) -> QPoint:
 def test_a_maps_menu_saves_that_map_its_row_and_the_input(view, tmp_path, monkeypatch):
     v, res = view, view.state.result
     menu = open_menu(v.glw, _viewport_pos(v, v.cells["activated"][2].vb))
-    assert menu.actions()[0].text() == "map k3, activated (28×28)"
+    assert menu.actions()[0].text() == "map k3, ReLU (28×28)"
     npy = run_entry(menu, "npy", tmp_path / "a.npy", monkeypatch)
     np.testing.assert_array_equal(np.load(npy), res.activated[2])
     csv = run_entry(menu, "csv", tmp_path / "a.csv", monkeypatch)
@@ -59,7 +59,7 @@ def test_a_maps_menu_saves_that_map_its_row_and_the_input(view, tmp_path, monkey
     np.testing.assert_array_equal(clipboard_values(), res.activated[2])
 
     subs = submenus(menu)
-    row = subs["all activated maps (6×28×28)"]
+    row = subs["all ReLU maps (6×28×28)"]
     np.testing.assert_array_equal(np.load(run_entry(row, "npy", tmp_path / "r.npy", monkeypatch)),
                                   res.activated)
     strip = QImage(str(run_entry(row, "png", tmp_path / "r.png", monkeypatch)))
@@ -78,7 +78,7 @@ def test_default_names_say_which_map(view, monkeypatch):
     monkeypatch.setattr(ae, "ask_save_path", lambda *a: asked.append(a[2]) or "")
     menu = open_menu(view.glw, _viewport_pos(view, view.cells["pooled"][0].vb))
     actions_of(menu)["png"].trigger()
-    actions_of(submenus(menu)["all pooled maps (6×14×14)"])["npy"].trigger()
+    actions_of(submenus(menu)["all max pool 2×2 maps (6×14×14)"])["npy"].trigger()
     menu = open_menu(view.glw, _viewport_pos(view, view.cells["activated"][1].vb))
     actions_of(menu)["csv"].trigger()
     assert [a.rsplit("/", 1)[-1] for a in asked] == ["map-1-maxpool.png", "maps-maxpool.npy",
@@ -89,9 +89,9 @@ def test_the_keyboard_menu_offers_the_selected_kernels_map_and_every_row(view, t
                                                                          monkeypatch):
     view.state.select_kernel(4)
     menu = open_menu(view.glw, None)
-    assert menu.actions()[0].text() == "map k5, pooled (14×14)"
-    assert list(submenus(menu)) == ["all conv + b maps (6×28×28)", "all activated maps (6×28×28)",
-                                    "all pooled maps (6×14×14)", "input (28×28)"]
+    assert menu.actions()[0].text() == "map k5, max pool 2×2 (14×14)"
+    assert list(submenus(menu)) == ["all conv + b maps (6×28×28)", "all ReLU maps (6×28×28)",
+                                    "all max pool 2×2 maps (6×14×14)", "input (28×28)"]
     npy = run_entry(menu, "npy", tmp_path / "k.npy", monkeypatch)
     np.testing.assert_array_equal(np.load(npy), view.state.result.pooled[4])
 
