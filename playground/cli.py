@@ -1,5 +1,5 @@
-"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, download,
-lessons, lesson.
+"""Command line: no arguments opens the window; subcommands bench, train, eval, predict, export,
+download, lessons, lesson.
 
 Each subcommand lives in ``playground.commands.<name>`` as ``add_arguments(parser)`` and
 ``run(args) -> int``; user errors print one line and exit with code 2.
@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "train": "Train a model (fcnn, lenet5-small, lenet5) and save it to a .npz file.",
     "eval": "Evaluate a saved model: accuracy, per-class accuracy and confusion matrix.",
     "predict": "Classify a PNG image with a saved model.",
+    "export": "Export a saved model as a PyTorch script (--to pytorch) or ONNX (--to onnx).",
     "download": "Download the full MNIST dataset (about 11 MB) into the cache.",
     "open": "Open the window on a scene file or a lesson file.",
     "lessons": "List the bundled lessons: name, scene count and scene titles.",

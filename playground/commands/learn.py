@@ -53,10 +53,20 @@ class ProgressPrinter:
             print("\r\x1b[K" + line, end="", file=self.stream, flush=True)
 
 
-def _load_data(spec: str):
-    from playground.data import load_dataset
+def _load_data(spec: str, input_shape: tuple[int, int, int] | None = None,
+               match_channels: bool = False):
+    """``(train, test or None)`` for ``--data``: bundled, mnist, an IDX folder or a folder of
+    class sub-folders (images scaled to ``input_shape``'s size; with ``match_channels`` also to
+    its channels). An image folder's summary and warnings go to stderr."""
+    from playground.data.folder import open_dataset
 
-    return load_dataset(spec)
+    size = (28, 28) if input_shape is None else tuple(input_shape[1:])
+    channels = input_shape[0] if match_channels and input_shape is not None else None
+    train, test, report = open_dataset(spec, size, channels)
+    if report is not None:
+        print(f"{spec}: read {report.n_images:,} images in {report.seconds:.1f}s\n"
+              f"{report.summary()}", file=sys.stderr)
+    return train, test
 
 
 def _load_model(path: str, backend: str | None):
@@ -117,8 +127,10 @@ def run_train(args: argparse.Namespace) -> int:
     from playground.nn.training import n_classes_of
 
     save = _check_save_target(args.save)
-    train_set, test_set = _load_data(args.data)
-    n_classes = n_classes_of(train_set.labels, None if test_set is None else test_set.labels)
+    arch = _read_arch(args.arch) if getattr(args, "arch", None) else None
+    train_set, test_set = _load_data(args.data, None if arch is None else arch.input_shape)
+    n_classes = (train_set.n_classes if train_set.class_names else
+                 n_classes_of(train_set.labels, None if test_set is None else test_set.labels))
     if args.augment is None:
         augment, why = augment_by_default(args.data)
     else:
@@ -126,18 +138,18 @@ def run_train(args: argparse.Namespace) -> int:
     config = default_config(args.model, epochs=args.epochs, batch_size=args.batch_size,
                             lr=args.lr, optimizer=args.optimizer, seed=args.seed,
                             train_size=args.train_size, augment=augment)
-    arch = _read_arch(args.arch) if getattr(args, "arch", None) else None
     if arch is None:
         model = build_model(args.model, seed=config.seed, backend=args.backend,
-                            n_classes=n_classes)
-        what = args.model
+                            n_classes=n_classes, in_channels=train_set.channels)
+        what = args.model if train_set.channels == 1 else f"{args.model} (3 input channels)"
     else:
         from playground.nn.arch import build_from_arch
+        from playground.nn.sessions import check_design_fits
 
-        if arch.n_classes != n_classes:
-            raise UserError(f"--arch {args.arch}: the network ends in {arch.n_classes} scores but "
-                            f"the data has {n_classes} classes: write 'classes {n_classes}' and "
-                            f"end in 'dense {n_classes}'")
+        try:
+            check_design_fits(arch, n_classes, train_set.image_shape)
+        except ValueError as exc:
+            raise UserError(f"--arch {args.arch}: {exc}") from None
         model = build_from_arch(arch, seed=config.seed, backend=args.backend)
         what = f"the network in {args.arch} ({model.n_params():,} parameters)"
     gen = train(model, train_set, config)
@@ -195,11 +207,20 @@ def _eval_set(model, train_set, test_set):
 def run_eval(args: argparse.Namespace) -> int:
     """Accuracy, per-class accuracy and confusion matrix of a saved model."""
     from playground.nn import evaluate
+    from playground.nn.training import check_inputs, nchw
 
     model = _load_model(args.model, args.backend)
-    train_set, test_set = _load_data(args.data)
+    train_set, test_set = _load_data(args.data, model.input_shape, match_channels=True)
+    _check_classes(model, train_set, args.data)
     data, what = _eval_set(model, train_set, test_set)
-    result = evaluate(model, data.images, data.labels)
+    try:
+        check_inputs(model, data.images)
+    except ValueError as exc:
+        raise UserError(f"--data {args.data}: {exc}") from None
+    result = evaluate(model, nchw(data.images), data.labels)
+    names = [data.class_name(c) for c in range(len(result.confusion))]
+    if model.class_names:
+        names = list(model.class_names)
     if args.json:
         out = {"model": str(args.model), "architecture": model.name, "data": args.data,
                "evaluated_on": what, **result.to_dict()}
@@ -208,38 +229,71 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"{model.name} from {args.model} on {data.source}, {what}")
     print(f"accuracy: {100 * result.accuracy:.2f}%")
     print("per-class accuracy:")
+    width = max(2, *(len(n) for n in names))
     for label, acc in enumerate(result.per_class):
         shown = "  n/a" if np.isnan(acc) else f"{100 * acc:6.2f}%"
-        print(f"  {label:>2}: {shown}")
+        print(f"  {names[label]:>{width}}: {shown}")
     print("confusion matrix (rows: true class, columns: predicted):")
-    print("       " + "".join(f"{c:>6}" for c in range(len(result.confusion))))
+    col = max(6, min(width, 10) + 1)
+    print(" " * (width + 5) + "".join(f"{n[:col - 1]:>{col}}" for n in names))
     for label, row in enumerate(result.confusion):
-        print(f"  {label:>2}:  " + "".join(f"{v:>6}" for v in row))
+        print(f"  {names[label]:>{width}}:  " + "".join(f"{v:>{col}}" for v in row))
     wrong = result.most_confident_wrong(5)
     if len(wrong):
-        items = ", ".join(f"#{i} ({result.labels[i]}→{result.predictions[i]}, "
+        items = ", ".join(f"#{i} ({names[result.labels[i]]}→{names[result.predictions[i]]}, "
                           f"p={result.probabilities[i, result.predictions[i]]:.2f})" for i in wrong)
         print(f"most confidently wrong: {items}")
     return 0
 
 
-def run_predict(args: argparse.Namespace) -> int:
-    """Classifies one image file and prints the class and the ten probabilities."""
+def _check_classes(model, data, spec: str) -> None:
+    """UserError unless a named dataset's classes are the model's (same names, same order)."""
+    if data.class_names is None:
+        return
+    mine = model.class_names
+    if mine is not None and tuple(mine) != tuple(data.class_names):
+        raise UserError(f"--data {spec}: its classes ({', '.join(data.class_names)}) are not "
+                        f"the model's ({', '.join(mine)})")
+    if mine is None and data.n_classes != model.n_classes:
+        raise UserError(f"--data {spec}: {data.n_classes} classes, the model has "
+                        f"{model.n_classes} outputs")
+
+
+def _image_input(model, path: str) -> np.ndarray:
+    """The image file as the model's input: MNIST-style digit preparation for digit models,
+    else the image folders' rule (scaled, padded, grey or colour as the model takes it)."""
+    from playground.data.image_fit import read_image, to_grey
     from playground.data.images import image_to_digit_input
 
+    if model.class_names is None and tuple(model.input_shape) == (1, 28, 28):
+        return image_to_digit_input(path)
+    c, h, w = model.input_shape
+    rgb = read_image(path, (h, w))
+    return (to_grey(rgb)[None] if c == 1 else rgb)[None]
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    """Classifies one image file and prints the class (its name for named classes) and the
+    probability of each."""
     model = _load_model(args.model, args.backend)
     if Path(args.image).is_dir():
         raise UserError(f"image {args.image!r} is a folder; give an image file")
     if not Path(args.image).is_file():
         raise UserError(f"image {args.image!r} does not exist")
-    digit = image_to_digit_input(args.image)
-    probs = model.predict_proba(digit)
+    probs = np.asarray(model.predict_proba(_image_input(model, args.image))).reshape(-1)
     label = int(np.argmax(probs))
+    names = list(model.class_names or (str(c) for c in range(len(probs))))
     if args.json:
-        print(json.dumps({"model": str(args.model), "image": str(args.image), "class": label,
-                          "probabilities": [round(float(p), 6) for p in probs]}))
+        out = {"model": str(args.model), "image": str(args.image), "class": label,
+               "probabilities": [round(float(p), 6) for p in probs]}
+        if model.class_names:
+            out["class_name"] = names[label]
+            out["class_names"] = names
+        print(json.dumps(out))
         return 0
-    print(f"predicted digit: {label} (probability {probs[label]:.3f})")
-    for digit_class, p in enumerate(probs):
-        print(f"  {digit_class}: {p:6.3f} {'█' * round(30 * float(p))}")
+    what = "class" if model.class_names else "digit"
+    print(f"predicted {what}: {names[label]} (probability {probs[label]:.3f})")
+    width = max(len(n) for n in names)
+    for name, p in zip(names, probs, strict=True):
+        print(f"  {name:>{width}}: {p:6.3f} {'█' * round(30 * float(p))}")
     return 0

@@ -10,7 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from playground.engine.dispatch import CHOICES
 
     parser.add_argument("model", metavar="MODEL", help="a .npz model file")
-    parser.add_argument("image", metavar="IMAGE", help="a PNG or JPEG of one digit")
+    parser.add_argument("image", metavar="IMAGE",
+                        help="a PNG or JPEG of one digit (or of one of the model's own classes)")
     parser.add_argument("--backend", choices=CHOICES, default=argparse.SUPPRESS,
                         help="compute backend (also accepted before the subcommand)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -20,7 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data", default="bundled", help="bundled, mnist or an IDX folder")
+    parser.add_argument("--data", default="bundled",
+                        help="bundled, mnist, an IDX folder or a folder with one sub-folder of "
+                             "images per class (PNG/JPEG/BMP/GIF, any size, grey or colour)")
     parser.add_argument("--train-size", type=int, default=None,
                         help="training images per epoch (validation comes from the rest)")
     parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,

@@ -14,6 +14,12 @@ from playground.data.digits import (
 )
 from playground.data.download import MIRRORS, MNIST_FILES, RemoteFile, download_mnist
 from playground.data.errors import DataError, DownloadError
+from playground.data.folder import (
+    FolderReport,
+    load_image_folder,
+    open_dataset,
+    save_image_folder,
+)
 from playground.data.idx import find_idx_file, load_idx_folder, read_idx, write_idx
 from playground.data.images import (
     MNIST_CENTRE,
@@ -33,6 +39,7 @@ __all__ = [
     "DataError",
     "Digits",
     "DownloadError",
+    "FolderReport",
     "RemoteFile",
     "describe",
     "download_mnist",
@@ -42,10 +49,13 @@ __all__ = [
     "load_dataset",
     "load_idx_folder",
     "load_image_file",
+    "load_image_folder",
     "mnist_cache_dir",
+    "open_dataset",
     "prepare_digit",
     "preset",
     "read_idx",
+    "save_image_folder",
     "to_mnist_style",
     "write_idx",
 ]

@@ -24,32 +24,70 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return view
 
 
+MAX_SIDE = 256
+"""Largest image side a dataset holds (designed networks may take inputs other than 28x28)."""
+MAX_CLASS_NAME = 40
+"""Longest class name (a sub-folder's or a label's name)."""
+
+
+def check_class_names(names, n_classes: int | None = None) -> tuple[str, ...]:
+    """``names`` as a tuple of distinct, printable, non-empty strings (ValueError otherwise)."""
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise ValueError(f"class names must be a list of strings, got {type(names).__name__}")
+    out = tuple(names)
+    for name in out:
+        if (not isinstance(name, str) or not name.strip() or len(name) > MAX_CLASS_NAME
+                or not name.isprintable()):
+            raise ValueError(f"class names must be 1 to {MAX_CLASS_NAME} printable characters, "
+                             f"got {str(name)[:60]!r}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"class names must differ from each other, got {list(out)}")
+    if n_classes is not None and len(out) != n_classes:
+        raise ValueError(f"{len(out)} class names for {n_classes} classes")
+    return out
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Digits:
-    """Images of digits with their labels; immutable (the arrays are read-only views).
+    """Labelled images (digits, or classes of one's own); immutable (the arrays are read-only).
 
     Parameters
     ----------
     images : numpy.ndarray
-        uint8 (N, 28, 28), 0 = black background, 255 = white ink.
+        uint8, 0 = black, 255 = white: (N, H, W) grey (MNIST's (N, 28, 28)) or (N, C, H, W) with
+        1 or 3 channels (colour images of an image folder).
     labels : numpy.ndarray
         uint8 (N,), the class of each image (0-9 for MNIST).
     source : str
         Where the digits came from, for display (``"bundled MNIST 5k"``, a folder name).
+    class_names : tuple of str, optional
+        A name per class (a folder's sub-folders, the collect mode's labels); None for digits,
+        whose class is its label.
     """
 
     images: np.ndarray
     labels: np.ndarray
     source: str = ""
+    class_names: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         images, labels = np.asarray(self.images), np.asarray(self.labels)
-        if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
-            raise ValueError(f"images must be uint8 (N, 28, 28), got {images.dtype} "
+        grey = images.ndim == 3
+        colour = images.ndim == 4 and images.shape[1] in (1, 3)
+        side_ok = images.ndim >= 3 and all(1 <= d <= MAX_SIDE for d in images.shape[-2:])
+        if images.dtype != np.uint8 or not (grey or colour) or not side_ok:
+            raise ValueError(f"images must be uint8 (N, 28, 28), (N, H, W) or (N, C, H, W) with "
+                             f"C 1 or 3 and sides up to {MAX_SIDE}, got {images.dtype} "
                              f"{images.shape}")
         if labels.dtype != np.uint8 or labels.shape != images.shape[:1]:
             raise ValueError(f"labels must be uint8 ({len(images)},), got {labels.dtype} "
                              f"{labels.shape}")
+        if self.class_names is not None:
+            names = check_class_names(self.class_names)
+            if labels.size and int(labels.max()) >= len(names):
+                raise ValueError(f"label {int(labels.max())} has no class name "
+                                 f"({len(names)} names)")
+            object.__setattr__(self, "class_names", names)
         object.__setattr__(self, "images", _read_only(images))
         object.__setattr__(self, "labels", _read_only(labels))
 
@@ -57,11 +95,41 @@ class Digits:
         return len(self.labels)
 
     def __repr__(self) -> str:
+        names = f", classes={list(self.class_names)}" if self.class_names else ""
         return (f"Digits(source={self.source!r}, n={len(self)}, "
+                f"shape={'x'.join(map(str, self.image_shape))}{names}, "
                 f"per_class={self.class_counts().tolist()})")
 
-    def class_counts(self, n_classes: int = 10) -> np.ndarray:
-        """How many images of each class: int64 (max(n_classes, max label + 1),)."""
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """One image as the network takes it, (C, H, W): (1, 28, 28) for digits."""
+        shape = self.images.shape
+        return (1, *shape[1:]) if self.images.ndim == 3 else tuple(shape[1:])
+
+    @property
+    def channels(self) -> int:
+        """1 for grey images, 3 for colour."""
+        return self.image_shape[0]
+
+    @property
+    def n_classes(self) -> int:
+        """The number of classes: of the names when there are any, else ``max label + 1``
+        (at least 2)."""
+        if self.class_names is not None:
+            return len(self.class_names)
+        return max(2, int(self.labels.max()) + 1 if len(self.labels) else 2)
+
+    def class_name(self, label: int) -> str:
+        """The name of class ``label`` (the label itself as text for digits)."""
+        if self.class_names is not None and 0 <= label < len(self.class_names):
+            return self.class_names[label]
+        return str(label)
+
+    def class_counts(self, n_classes: int | None = None) -> np.ndarray:
+        """How many images of each class: int64 (max(n_classes, max label + 1),); ``n_classes``
+        defaults to the number of class names (10 for digits)."""
+        if n_classes is None:
+            n_classes = len(self.class_names) if self.class_names is not None else 10
         return np.bincount(self.labels, minlength=n_classes)
 
     def subset(self, indices: np.ndarray | list[int] | slice) -> Digits:
@@ -71,15 +139,16 @@ class Digits:
             if indices.dtype != bool:
                 indices = indices.astype(np.intp, copy=False).reshape(-1)
         return Digits(np.ascontiguousarray(self.images[indices]),
-                      np.ascontiguousarray(self.labels[indices]), self.source)
+                      np.ascontiguousarray(self.labels[indices]), self.source, self.class_names)
 
     def by_class(self, label: int) -> Digits:
         """All images of one class, in their original order."""
         return self.subset(self.labels == label)
 
     def as_float(self) -> np.ndarray:
-        """The images as float32 (N, 1, 28, 28) in [0, 1], NCHW as the engine expects."""
-        return (self.images.astype(np.float32) / np.float32(255.0))[:, None]
+        """The images as float32 (N, C, H, W) in [0, 1], NCHW as the engine expects."""
+        x = self.images.astype(np.float32) / np.float32(255.0)
+        return x[:, None] if self.images.ndim == 3 else x
 
     def split(self, n_train: int | None = None, val_fraction: float = 0.1, seed: int = 0,
               *, stratify: bool = True) -> tuple[Digits, Digits]:
@@ -191,12 +260,14 @@ def load_dataset(spec: str | os.PathLike) -> tuple[Digits, Digits | None]:
     ----------
     spec : str or path-like
         ``"bundled"`` (the 5,000 shipped digits), ``"mnist"`` (the full MNIST downloaded by
-        ``conv-playground download``) or a folder of IDX files (MNIST, Fashion-MNIST, KMNIST).
+        ``conv-playground download``), a folder of IDX files (MNIST, Fashion-MNIST, KMNIST) or
+        a folder of class sub-folders of images (:mod:`playground.data.folder`, 28x28).
 
     Returns
     -------
     (Digits, Digits or None)
-        Training set and test set; the bundled digits have no separate test set (``None``).
+        Training set and test set; the bundled digits and image folders have no separate test
+        set (``None``).
 
     Raises
     ------
@@ -219,8 +290,15 @@ def load_dataset(spec: str | os.PathLike) -> tuple[Digits, Digits | None]:
                             f"digits") from None
         return load_idx_folder(folder)
     if not Path(text).is_dir():
-        raise DataError(f"unknown dataset {text!r}: use 'bundled', 'mnist' or a folder of IDX "
-                        f"files")
+        raise DataError(f"unknown dataset {text!r}: use 'bundled', 'mnist', a folder of IDX "
+                        f"files or a folder of class sub-folders of images")
+    try:
+        find_idx_file(text, STANDARD_FILES["train images"])
+    except DataError:
+        from playground.data.folder import is_image_folder, load_image_folder
+
+        if is_image_folder(text):
+            return load_image_folder(text)[0], None
     return load_idx_folder(text)
 
 

@@ -13,10 +13,24 @@ import numpy as np
 
 def random_affine(images: np.ndarray, rng: np.random.Generator, max_shift: int = 2,
                   max_degrees: float = 10.0) -> np.ndarray:
-    """Shifted and rotated copies of ``images`` ``(N, H, W)`` uint8 (same shape and dtype)."""
+    """Shifted and rotated copies of ``images`` ``(N, H, W)`` or ``(N, C, H, W)`` uint8 (same
+    shape and dtype); the channels of one image move together."""
+    if images.ndim == 4:
+        n, c, h, w = images.shape
+        theta = rng.uniform(-max_degrees, max_degrees, n)
+        shift = rng.integers(-max_shift, max_shift + 1, (n, 2))
+        out = _affine(images.reshape(n * c, h, w), np.repeat(theta, c), np.repeat(shift, c, 0))
+        return out.reshape(n, c, h, w)
+    n = len(images)
+    theta = rng.uniform(-max_degrees, max_degrees, n)
+    shift = rng.integers(-max_shift, max_shift + 1, (n, 2))
+    return _affine(images, theta, shift)
+
+
+def _affine(images: np.ndarray, degrees: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     n, h, w = images.shape
-    theta = np.deg2rad(rng.uniform(-max_degrees, max_degrees, n)).astype(np.float32)
-    shift = rng.integers(-max_shift, max_shift + 1, (n, 2)).astype(np.float32)
+    theta = np.deg2rad(degrees).astype(np.float32)
+    shift = offsets.astype(np.float32)
     cos, sin = np.cos(theta)[:, None, None], np.sin(theta)[:, None, None]
     cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

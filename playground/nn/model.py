@@ -48,17 +48,17 @@ MAX_CLASSES = 256
 """Most output classes a model may have (IDX labels are bytes, so 0-255)."""
 
 
-def _fcnn(n_classes: int = N_CLASSES) -> list[Layer]:
-    return [Flatten(), Linear(784, 128), ReLU(), Linear(128, n_classes)]
+def _fcnn(n_classes: int = N_CLASSES, in_channels: int = 1) -> list[Layer]:
+    return [Flatten(), Linear(784 * in_channels, 128), ReLU(), Linear(128, n_classes)]
 
 
-def _lenet5_small(n_classes: int = N_CLASSES) -> list[Layer]:
-    return [Conv2d(1, 6, 5, padding="same"), ReLU(), MaxPool2d(2), Flatten(),
+def _lenet5_small(n_classes: int = N_CLASSES, in_channels: int = 1) -> list[Layer]:
+    return [Conv2d(in_channels, 6, 5, padding="same"), ReLU(), MaxPool2d(2), Flatten(),
             Linear(6 * 14 * 14, n_classes)]
 
 
-def _lenet5(n_classes: int = N_CLASSES) -> list[Layer]:
-    return [Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2),
+def _lenet5(n_classes: int = N_CLASSES, in_channels: int = 1) -> list[Layer]:
+    return [Conv2d(in_channels, 6, 5, padding=2), ReLU(), MaxPool2d(2),
             Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
             Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, n_classes)]
 
@@ -77,18 +77,29 @@ ARCHITECTURES: dict[str, Callable[..., list[Layer]]] = {
     "lenet5-small": _lenet5_small,
     "lenet5": _lenet5,
 }
-"""Builders for the keys of :data:`playground.nn.registry.ARCHITECTURE_NAMES` (same order)."""
+"""Builders for the keys of :data:`playground.nn.registry.ARCHITECTURE_NAMES` (same order):
+``builder(n_classes, in_channels)``; 3 input channels give conv1 (or the FCNN's first layer)
+colour weights, 6x3x5x5 for LeNet-5."""
 
 
 def as_batch(images) -> np.ndarray:
-    """Digits as float32 ``(N, 1, 28, 28)`` in 0-1: uint8 is divided by 255, floats are kept."""
+    """Digits as float32 ``(N, 1, 28, 28)`` in 0-1: uint8 is divided by 255, floats are kept.
+
+    ``(N, C, H, W)`` batches (colour, or other sizes) are taken as they are; the model checks
+    that they match its :attr:`Model.input_shape`.
+    """
     arr = np.asarray(images)
     if arr.ndim == 2:
         arr = arr[None]
-    if arr.ndim == 4 and arr.shape[1] == 1:
-        arr = arr[:, 0]
+    if arr.ndim == 4:
+        return _as_float(arr)
     if arr.ndim != 3 or arr.shape[1:] != (28, 28):
-        raise ValueError(f"images must be (N, 28, 28) or (28, 28), got shape {np.shape(images)}")
+        raise ValueError(f"images must be (N, 28, 28), (28, 28) or (N, C, H, W), got shape "
+                         f"{np.shape(images)}")
+    return np.ascontiguousarray(_as_float(arr)[:, None])
+
+
+def _as_float(arr: np.ndarray) -> np.ndarray:
     if arr.dtype == np.uint8:
         out = arr.astype(np.float32) * np.float32(1 / 255)
     elif np.issubdtype(arr.dtype, np.number) and not np.iscomplexobj(arr):
@@ -97,7 +108,7 @@ def as_batch(images) -> np.ndarray:
             raise ValueError("images contain NaN or infinity")
     else:
         raise ValueError(f"images must be uint8 0-255 or float 0-1, got dtype {arr.dtype}")
-    return np.ascontiguousarray(out[:, None])
+    return np.ascontiguousarray(out)
 
 
 class Model:
@@ -119,6 +130,8 @@ class Model:
         self.header: dict | None = None
         self.arch = None
         """The :class:`~playground.nn.arch.Arch` a designed model came from (None otherwise)."""
+        self.class_names: tuple[str, ...] | None = None
+        """A name per output (a folder's classes, collected labels); None for digits."""
         counts: dict[str, int] = {}
         for layer in self.layers:
             prefix = _PREFIX.get(layer.kind, layer.kind)
@@ -333,15 +346,20 @@ class Model:
 
 
 def build_model(name: str, seed: int = 0, backend: str | ModuleType | None = None,
-                n_classes: int = N_CLASSES) -> Model:
+                n_classes: int = N_CLASSES, in_channels: int = 1) -> Model:
     """One of :data:`ARCHITECTURES` with ``n_classes`` outputs, He/Glorot-initialised from ``seed``.
 
     The number of classes comes from the data (``max label + 1``); it is 10 for digits.
+    ``in_channels`` is 3 for colour images (inputs ``(3, 28, 28)``).
     """
     key = name.strip().lower()
     if key not in ARCHITECTURES:
         raise ValueError(f"unknown model {name!r}: choose one of {', '.join(ARCHITECTURES)}")
-    model = Model(ARCHITECTURES[key](check_n_classes(n_classes)), key, backend)
+    if in_channels not in (1, 3):
+        raise ValueError(f"the built-in models take 1 (grey) or 3 (colour) channels, got "
+                         f"{in_channels!r}")
+    model = Model(ARCHITECTURES[key](check_n_classes(n_classes), in_channels), key, backend,
+                  (in_channels, *INPUT_SHAPE[1:]))
     initialize(model.layers, seed)
     return model
 

@@ -46,7 +46,9 @@ def header_for(model) -> dict:
     """The JSON header :func:`save_model` writes for ``model``.
 
     A designed model also carries its architecture as text (``arch_text``); files without it
-    (the bundled ones, older saves) still load from their layer specs.
+    (the bundled ones, older saves) still load from their layer specs. A model trained on named
+    classes (an image folder, collected drawings) carries ``class_names``, one per output; its
+    input channels are ``input_shape[0]`` (3 for colour). Files without names are digit models.
     """
     header = {
         "format": FORMAT,
@@ -61,6 +63,8 @@ def header_for(model) -> dict:
         "data": _jsonable(model.data),
         "app_version": __version__,
     }
+    if getattr(model, "class_names", None):
+        header["class_names"] = list(model.class_names)
     if getattr(model, "arch", None) is not None:
         from playground.nn.archtext import format_arch
 
@@ -299,12 +303,17 @@ def _check_model(model, where: str) -> None:
                              f"{'x'.join(map(str, shapes[-1]))})")
 
 
+APP_INPUTS = ((1, 28, 28), (3, 28, 28))
+"""The inputs the app's windows feed a model: the grey drawing, or it repeated in 3 channels."""
+
+
 def load_model(path, architecture: str | None = None, backend=None,
-               input_shape: tuple[int, int, int] | None = (1, 28, 28)):
+               input_shape=APP_INPUTS):
     """Reads a model saved by :func:`save_model`.
 
-    ``architecture``, when given, must match the file's; so must ``input_shape`` (the app's
-    digits by default; None accepts any, for models of other inputs). Raises
+    ``architecture``, when given, must match the file's; so must ``input_shape`` (one (C, H, W)
+    or a tuple of them; by default :data:`APP_INPUTS`, 28x28 grey or colour; None accepts any,
+    for models of other inputs). Raises
     :class:`ModelFileError` for a missing, truncated, corrupt, wrong-version or wrong-architecture
     file, a missing, extra or misshapen array, or sizes over the limits above, all checked before
     anything big is allocated.
@@ -317,9 +326,12 @@ def load_model(path, architecture: str | None = None, backend=None,
     if architecture is not None and arch != architecture:
         raise ModelFileError(f"{where} holds a {arch!r} model, expected {architecture!r}")
     shape = tuple(header.get("input_shape", (1, 28, 28)))
-    if input_shape is not None and shape != tuple(input_shape):
+    allowed = None if input_shape is None else (
+        [tuple(input_shape)] if isinstance(input_shape[0], int) else
+        [tuple(s) for s in input_shape])
+    if allowed is not None and shape not in allowed:
         raise ModelFileError(f"{where} is for inputs {'x'.join(map(str, shape))}; this app "
-                             f"needs {'x'.join(map(str, input_shape))}")
+                             f"needs {' or '.join('x'.join(map(str, s)) for s in allowed)}")
     try:
         check_specs(header["layers"])
         model = model_from_specs(header["layers"], arch, backend, shape)
@@ -330,7 +342,7 @@ def load_model(path, architecture: str | None = None, backend=None,
         raise ModelFileError(f"{where} says {header['n_classes']!r} classes but its last layer "
                              f"has {model.n_classes} outputs")
     if arch in ARCHITECTURES:
-        expected = [layer.spec() for layer in ARCHITECTURES[arch](model.n_classes)]
+        expected = [layer.spec() for layer in ARCHITECTURES[arch](model.n_classes, shape[0])]
         if _jsonable(expected) != header["layers"]:
             raise ModelFileError(f"{where} says {arch!r} but its layers differ from that "
                                  "architecture")
@@ -356,9 +368,23 @@ def load_model(path, architecture: str | None = None, backend=None,
     model.history = list(header.get("history") or [])
     model.data = dict(header.get("data") or {})
     model.header = header
+    model.class_names = _class_names(header, model.n_classes, where)
     if isinstance(header.get("arch_text"), str):
         model.arch = _design_of(header, where)
     return model
+
+
+def _class_names(header: dict, n_classes: int, where: str) -> tuple[str, ...] | None:
+    """The header's class names, one per output (None in digit models and older files)."""
+    from playground.data.digits import check_class_names
+
+    names = header.get("class_names")
+    if names is None:
+        return None
+    try:
+        return check_class_names(names, n_classes)
+    except ValueError as exc:
+        raise ModelFileError(f"{where} has unusable class names ({exc})") from None
 
 
 def _design_of(header: dict, where: str):

@@ -20,7 +20,15 @@ from playground.engine.channels import match_channels
 from playground.nn.arch import Arch, build_from_arch
 from playground.nn.model import Model, build_model, model_from_specs
 from playground.nn.registry import display_name
-from playground.nn.training import Progress, TrainConfig, TrainResult, n_classes_of, train
+from playground.nn.training import (
+    Progress,
+    TrainConfig,
+    TrainResult,
+    class_names_of,
+    classes_in,
+    image_shape_of,
+    train,
+)
 
 
 @dataclass(frozen=True)
@@ -37,16 +45,39 @@ class RunSpec:
     init_seed: int = 0
     design: Arch | None = None
 
-    def build(self, backend=None, n_classes: int = 10) -> Model:
-        """A fresh model of this run with ``n_classes`` outputs (the same weights for the same
-        seed); ValueError when a designed network ends in another number of scores."""
+    def build(self, backend=None, n_classes: int = 10,
+              input_shape: tuple[int, int, int] = (1, 28, 28),
+              class_names: tuple[str, ...] | None = None) -> Model:
+        """A fresh model of this run with ``n_classes`` outputs for images of ``input_shape``
+        (the same weights for the same seed): a built-in one gets as many input channels as the
+        images; ValueError saying what to write when a designed network does not fit them."""
+        shape = tuple(int(d) for d in input_shape)
         if self.design is not None:
-            if self.design.n_classes != n_classes:
-                raise ValueError(f"the designed network ends in {self.design.n_classes} scores "
-                                 f"but the data has {n_classes} classes: end it in 'dense "
-                                 f"{n_classes}' (and write 'classes {n_classes}')")
-            return build_from_arch(self.design, seed=self.init_seed, backend=backend)
-        return build_model(self.arch, seed=self.init_seed, backend=backend, n_classes=n_classes)
+            check_design_fits(self.design, n_classes, shape)
+            model = build_from_arch(self.design, seed=self.init_seed, backend=backend)
+        else:
+            if shape[1:] != (28, 28):
+                raise ValueError(f"the built-in networks take 28x28 images, the data is "
+                                 f"{shape[1]}x{shape[2]}")
+            model = build_model(self.arch, seed=self.init_seed, backend=backend,
+                                n_classes=n_classes, in_channels=shape[0])
+        model.class_names = class_names
+        return model
+
+
+def check_design_fits(design: Arch, n_classes: int, input_shape: tuple[int, int, int]) -> None:
+    """ValueError saying which line to write when a designed network's input or number of
+    scores differs from the data's."""
+    shape = tuple(input_shape)
+    if tuple(design.input_shape) != shape:
+        have = "x".join(map(str, design.input_shape))
+        need = "x".join(map(str, shape))
+        raise ValueError(f"the designed network takes {have} inputs but the images are {need}: "
+                         f"write 'input {need}' as its first line")
+    if design.n_classes != n_classes:
+        raise ValueError(f"the designed network ends in {design.n_classes} scores but the data "
+                         f"has {n_classes} classes: end it in 'dense {n_classes}' (and write "
+                         f"'classes {n_classes}')")
 
 
 @dataclass(frozen=True)
@@ -68,12 +99,20 @@ class TrainingJob:
         self.specs = list(specs)
         self.data = data
         self.snapshot_s = snapshot_s
-        self.n_classes = n_classes_of(_labels(data))
-        """Outputs of the models: from the data's labels (26 letters train a 26-class net)."""
-        self.models = [s.build(n_classes=self.n_classes) for s in self.specs]
+        self.n_classes = classes_in(data)
+        """Outputs of the models: from the data's class names or labels (26 letters train a
+        26-class net)."""
+        self.input_shape = image_shape_of(_images(data))
+        """(C, H, W) of the images: 3 channels give the models a colour first layer."""
+        self.class_names = class_names_of(data)
+        self.models = [self.build(i) for i in range(len(self.specs))]
         self.results: list[TrainResult] = []
         self.done = False
         """True once the generator has ended: the models are then the GUI's to use."""
+
+    def build(self, run: int, backend=None) -> Model:
+        """A fresh (untrained) model of run ``run`` for this job's data."""
+        return self.specs[run].build(backend, self.n_classes, self.input_shape, self.class_names)
 
     def generator(self):
         try:
@@ -101,9 +140,10 @@ class TrainingJob:
             self.done = True
 
 
-def _labels(data) -> np.ndarray:
-    labels = data.labels if hasattr(data, "labels") else data[1]
-    return np.asarray(labels)
+def _images(data) -> np.ndarray:
+    if isinstance(data, (tuple, list)) and len(data) == 2 and hasattr(data[0], "images"):
+        data = data[0]
+    return np.asarray(data.images if hasattr(data, "images") else data[0])
 
 
 def race_runs(chosen: str) -> list[tuple[str, str]]:
@@ -157,13 +197,14 @@ def race_conclusion(runs) -> str:
 
 def clone_model(model: Model) -> Model:
     """An independent copy (same layers, weights, history) on the same backend."""
-    twin = model_from_specs(model.layer_specs(), model.name, model.be)
+    twin = model_from_specs(model.layer_specs(), model.name, model.be, model.input_shape)
     twin.load_state_dict(model.state_dict())
     twin.history = [dict(h) for h in model.history]
     twin.training = dict(model.training)
     twin.data = dict(model.data)
     twin.header = model.header
     twin.arch = model.arch
+    twin.class_names = model.class_names
     return twin
 
 

@@ -137,10 +137,50 @@ def _images_labels(part) -> tuple[np.ndarray, np.ndarray]:
     else:
         images, labels = part
     images, labels = np.asarray(images), np.asarray(labels).astype(np.int64)
-    if images.ndim != 3 or len(images) != len(labels):
-        raise ValueError(f"need images (N, 28, 28) and N labels, got {images.shape} and "
-                         f"{labels.shape}")
+    if images.ndim not in (3, 4) or len(images) != len(labels):
+        raise ValueError(f"need images (N, 28, 28) or (N, C, H, W) and N labels, got "
+                         f"{images.shape} and {labels.shape}")
     return images, labels
+
+
+def image_shape_of(images: np.ndarray) -> tuple[int, int, int]:
+    """(C, H, W) of one image of a batch (N, H, W) or (N, C, H, W)."""
+    shape = tuple(int(d) for d in np.shape(images))
+    return (1, *shape[1:]) if len(shape) == 3 else shape[1:]
+
+
+def class_names_of(data) -> tuple[str, ...] | None:
+    """The class names a dataset (or the training part of a (train, val) pair) carries."""
+    part = data[0] if isinstance(data, (tuple, list)) and len(data) == 2 else data
+    names = getattr(part, "class_names", None)
+    return tuple(names) if names else None
+
+
+def classes_in(data) -> int:
+    """How many outputs a model of ``data`` needs: its class names, else ``max label + 1``."""
+    names = class_names_of(data)
+    if names:
+        return len(names)
+    labels = data.labels if hasattr(data, "labels") else data[1]
+    if isinstance(data, (tuple, list)) and len(data) == 2 and hasattr(data[0], "labels"):
+        labels = data[0].labels
+    return n_classes_of(np.asarray(labels))
+
+
+def check_inputs(model: Model, images: np.ndarray) -> None:
+    """ValueError saying what to change when images of this shape do not fit the model."""
+    got = image_shape_of(images)
+    want = tuple(model.input_shape)
+    if got == want:
+        return
+    kinds = {1: "grey", 3: "colour"}
+    if got[0] != want[0]:
+        raise ValueError(f"the images have {got[0]} channel{'s' if got[0] > 1 else ''} "
+                         f"({kinds.get(got[0], '?')}) but the model {model.name!r} takes "
+                         f"{want[0]}: build it for {got[0]} input channels (a designed "
+                         f"network: write 'input {'x'.join(map(str, (got[0], *want[1:])))}')")
+    raise ValueError(f"the images are {got[1]}x{got[2]} but the model {model.name!r} takes "
+                     f"{want[1]}x{want[2]}")
 
 
 def split_indices(n: int, val_fraction: float, train_size: int | None,
@@ -185,6 +225,9 @@ def prepare_data(data, config: TrainConfig):
     if len(xt) == 0:
         raise ValueError("no training images")
     prov = {"source": str(source), "n_train": len(xt), "n_val": len(xv), "split": split}
+    names = class_names_of(data)
+    if names:
+        prov["class_names"] = list(names)
     return (xt, yt), (xv, yv), prov
 
 
@@ -214,8 +257,14 @@ def validation_accuracy(model: Model, images: np.ndarray, labels: np.ndarray,
     """Accuracy on held-out images (None when there are none)."""
     if len(labels) == 0:
         return None
-    pred = model.predict(images, batch_size)
+    pred = model.predict(nchw(images), batch_size)
     return float((pred == labels).mean())
+
+
+def nchw(images: np.ndarray) -> np.ndarray:
+    """Grey images (N, H, W) of a size other than 28x28 as (N, 1, H, W) (a view); others as
+    they are (:func:`~playground.nn.model.as_batch` reads (N, 28, 28) and (N, C, H, W))."""
+    return images[:, None] if images.ndim == 3 and images.shape[1:] != (28, 28) else images
 
 
 def train(model: Model, data, config: TrainConfig | None = None,
@@ -227,6 +276,12 @@ def train(model: Model, data, config: TrainConfig | None = None,
     cfg = config or TrainConfig()
     (xt, yt), (xv, yv), prov = prepare_data(data, cfg)
     check_labels(model, yt, yv)
+    check_inputs(model, xt)
+    names = class_names_of(data)
+    if names is not None and len(names) != model.n_classes:
+        raise ValueError(f"the data has {len(names)} classes ({', '.join(names)}) but the "
+                         f"model {model.name!r} has {model.n_classes} outputs")
+    model.class_names = names
     if cfg.backend is not None:
         model.to(cfg.backend)
     opt = make_optimizer(cfg.optimizer, model.parameters(), model.be, cfg.lr, cfg.momentum,
@@ -263,7 +318,7 @@ def _loop(model: Model, opt, cfg: TrainConfig, xt, yt, xv, yv, prov,
             xb = xt[idx]
             if cfg.augment:
                 xb = random_affine(xb, rng)
-            logits = model.forward(be.to_device(as_batch(xb)), train=True)
+            logits = model.forward(be.to_device(as_batch(nchw(xb))), train=True)
             batch_loss, dlogits = cross_entropy(be, logits, yt[idx])
             if not math.isfinite(batch_loss):
                 return _diverged(model, good, cfg, f"loss {batch_loss}", epoch, step, train_acc)

@@ -57,11 +57,31 @@ HELP: dict[str, str] = {
                   "channels and the cost of a layer.",
     "network_tab.save_button": "Save the current model (weights and architecture) to a file.",
     "network_tab.load_button": "Load a model saved before, or by conv-playground train.",
-    "network_tab.sub_tabs": "Inside the network, Train, Shift the digit (translation "
-                            "invariance) and Evaluate.",
+    "network_tab.export_button": "Export the model on show for use outside the app: a "
+                                 "self-contained PyTorch script (nn.Sequential plus its weights) "
+                                 "or ONNX (needs the onnx package).",
+    "network_tab.sub_tabs": "Inside the network, Design, Train, Your classes (draw examples "
+                            "of labels you name and train on them), Shift the digit "
+                            "(translation invariance) and Evaluate.",
     "network_tab.training_panel.model_combo": "The architecture to train: a fully connected "
                                               "network or a LeNet-5 CNN.",
-    "network_tab.training_panel.data_combo": "Train on the bundled sample or the full MNIST.",
+    "network_tab.training_panel.data_combo": "Train on the bundled sample, the full MNIST, a "
+                                             "folder of IDX files, or an image folder: one "
+                                             "sub-folder of images per class (its name is the "
+                                             "class), any size, grey or colour.",
+    "network_tab.collect.name_edit": "Type the name of a label (a letter, a shape) and press "
+                                     "Enter or Add label.",
+    "network_tab.collect.label_list": "Your labels with their number of examples; the "
+                                      "selected one gets the next example.",
+    "network_tab.collect.add_button": "Add the drawing as an example of the selected label "
+                                      "(at least 5 per label to train).",
+    "network_tab.collect.undo_button": "Remove the example added last.",
+    "network_tab.collect.train_button": "Train the Train tab's model on your examples, in the "
+                                        "background; the bars follow it live.",
+    "network_tab.collect.save_button": "Save the examples as a folder with one sub-folder of "
+                                       "PNGs per label (the Train tab's Image folder reads it).",
+    "network_tab.collect.open_button": "Open examples saved before, or any folder of class "
+                                       "sub-folders of images.",
     "network_tab.training_panel.train_size": "How many training digits to use (0: all).",
     "network_tab.training_panel.epochs": "How many passes over the training digits.",
     "network_tab.training_panel.batch": "Digits per gradient step (mini-batch size).",

@@ -397,6 +397,12 @@ class MainWindow(WindowSession, QMainWindow):
             help_texts.apply_help(self)
         return self.network_tab
 
+    def export_model_dialog(self, fmt: str) -> None:
+        """File ▸ Export model: shows the Network tab and asks where to export its model."""
+        tab = self.ensure_network_tab()
+        self.tabs.setCurrentWidget(tab)
+        tab.export_dialog(fmt)
+
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._network_page:
             try:

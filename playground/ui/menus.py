@@ -26,7 +26,7 @@ UNDO, REDO, SCALES, THEMES = "@undo", "@redo", "@scales", "@themes"
 class Entry:
     """One menu item: ``slot`` is a dotted attribute path from the window, called with ``args``;
     a ``checkable`` one gets the checked state as its argument. ``name`` stores the action on the
-    window under that attribute."""
+    window under that attribute; ``sub`` puts it in a submenu of that title within ``menu``."""
 
     menu: str
     text: str
@@ -36,6 +36,7 @@ class Entry:
     args: tuple = ()
     checkable: bool = False
     name: str | None = None
+    sub: str | None = None
 
 
 def _sep(menu: str) -> Entry:
@@ -56,6 +57,13 @@ MENUS: tuple[Entry, ...] = (
           "Save what the Playground shows (input, kernels, settings) as a small JSON file"),
     Entry("&File", "Add this scene to a &lesson…", None, "lessons.add_to_lesson_dialog",
           "Append the scene on show to a lesson file (created when missing)"),
+    _sep("&File"),
+    Entry("&File", "&PyTorch script…", None, "export_model_dialog",
+          "The Network tab's model as one Python file: an nn.Sequential plus its weights",
+          ("pytorch",), sub="E&xport model"),
+    Entry("&File", "&ONNX…", None, "export_model_dialog",
+          "The Network tab's model as an ONNX graph (needs the onnx package)", ("onnx",),
+          sub="E&xport model"),
     _sep("&File"),
     Entry("&File", "Reset to &defaults", "Ctrl+Shift+R", "reset_to_defaults",
           "Forget the saved session: default kernels, settings and view"),
@@ -150,6 +158,11 @@ def build_menus(window, table: tuple[Entry, ...] = MENUS) -> dict[str, QAction]:
         if entry.menu not in menus:
             menus[entry.menu] = window.menuBar().addMenu(entry.menu)
         menu = menus[entry.menu]
+        if entry.sub is not None:
+            key = f"{entry.menu}/{entry.sub}"
+            if key not in menus:
+                menus[key] = menu.addMenu(entry.sub)
+            menu = menus[key]
         if entry.slot == SEPARATOR:
             menu.addSeparator()
             continue

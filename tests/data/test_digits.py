@@ -106,8 +106,16 @@ def _tags(d: Digits) -> set[int]:
 def test_validation():
     with pytest.raises(ValueError, match="uint8"):
         Digits(np.zeros((2, 28, 28), np.float32), np.zeros(2, np.uint8))
+    with pytest.raises(ValueError, match="C 1 or 3"):
+        Digits(np.zeros((2, 2, 28, 28), np.uint8), np.zeros(2, np.uint8))
+    with pytest.raises(ValueError, match="sides up to 256"):
+        Digits(np.zeros((2, 300, 28), np.uint8), np.zeros(2, np.uint8))
     with pytest.raises(ValueError, match="28, 28"):
-        Digits(np.zeros((2, 28, 27), np.uint8), np.zeros(2, np.uint8))
+        Digits(np.zeros((2, 784), np.uint8), np.zeros(2, np.uint8))
+    assert Digits(np.zeros((2, 28, 27), np.uint8), np.zeros(2, np.uint8)).image_shape == \
+        (1, 28, 27)  # designed networks may take other sizes
+    with pytest.raises(ValueError, match="no class name"):
+        Digits(np.zeros((2, 3, 8, 8), np.uint8), np.array([0, 2], np.uint8), "", ("a", "b"))
     with pytest.raises(ValueError, match="labels"):
         Digits(np.zeros((2, 28, 28), np.uint8), np.zeros(3, np.uint8))
 

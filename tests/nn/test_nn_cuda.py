@@ -41,7 +41,8 @@ class Data:  # not Digits: 8x8 images, split by split_indices
 def fake_batch(images):
     a = np.asarray(images, np.float32)
     a = a / 255 if np.asarray(images).dtype == np.uint8 else a
-    return np.ascontiguousarray((a[None] if a.ndim == 2 else a)[:, None])
+    a = a[None] if a.ndim == 2 else a
+    return np.ascontiguousarray(a[:, None] if a.ndim == 3 else a)  # (N, 1, 8, 8) as it is
 
 import playground.nn.model as model_mod
 import playground.nn.training as training_mod

@@ -25,8 +25,10 @@ def _app_config(qapp):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path):
-    """QSettings write INI files under tmp_path: tests never see or touch the user's settings."""
+def _isolated_settings(tmp_path, monkeypatch):
+    """QSettings write INI files under tmp_path, and the app data folder (the collect mode's
+    autosave) is there too: tests never see or touch the user's settings or data."""
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path / "data"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "settings"))

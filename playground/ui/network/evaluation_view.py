@@ -153,6 +153,13 @@ class EvaluationView(QWidget):
     # ---- running ------------------------------------------------------------------------------
     def run(self) -> bool:
         """Starts evaluating the current model; False (with the reason shown) if it cannot."""
+        own = self.holder.model.class_names
+        if own or self.holder.model.input_shape[0] != 1:
+            self.accuracy_label.setText(
+                f"This network was trained on its own classes ({', '.join(own or ['colour'])}), "
+                "not on digits: its validation accuracy is in the Train tab, or run "
+                "`conv-playground eval MODEL.npz --data FOLDER`.")
+            return False
         try:
             if self.images is None:
                 self._load_data()

@@ -184,13 +184,22 @@ class ModelHolder(QObject):
         return self.backend or engine.backend_name()
 
     def input_image(self) -> np.ndarray:
-        return digit_input(self.state.image)
+        """The drawing as the model's input: (28, 28) for grey models; for a colour model the
+        grey drawing repeated into its channels, (1, C, 28, 28)."""
+        img = digit_input(self.state.image)
+        channels = self.model.input_shape[0]
+        return img if channels == 1 else np.repeat(img[None, None], channels, axis=1)
+
+    def class_label(self, index: int) -> str:
+        """The name of output ``index``: the model's class name, else the digit."""
+        names = self.model.class_names
+        return names[index] if names and 0 <= index < len(names) else str(index)
 
     def predict(self) -> np.ndarray:
         """Predicts the current drawing now, emits ``prediction`` and returns the probabilities."""
         self._pending.stop()
         self.model.to(self.compute_backend())
-        probs = np.asarray(self.model.predict_proba(self.input_image()), np.float32)
+        probs = np.asarray(self.model.predict_proba(self.input_image()), np.float32).reshape(-1)
         self.probabilities = probs.copy()
         self.prediction.emit(probs.copy())
         return probs

@@ -1,4 +1,4 @@
-"""The Network tab: train, look inside, edit conv1, test shifts, evaluate, save and load.
+"""The Network tab: train, look inside, edit conv1, test shifts, evaluate, save, load, export.
 
 ``NetworkTab(state)`` owns one :class:`~playground.ui.network.model_holder.ModelHolder` (the network
 on show, starting with the bundled pre-trained LeNet-5) and puts its views in sub-tabs under a
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.nn.arch import arch_of
 from playground.ui.common.theme import relative_font
+from playground.ui.network.collect import CollectPanel
 from playground.ui.network.designer import DesignerView
 from playground.ui.network.evaluation_view import EvaluationView
 from playground.ui.network.invariance_view import InvarianceView
+from playground.ui.network.model_export import FILTERS, FORMATS, TITLES, ModelExporter, available
 from playground.ui.network.model_holder import ModelHolder
 from playground.ui.network.network_view import NetworkView
 from playground.ui.network.training_panel import TrainingPanel
@@ -61,6 +64,23 @@ class NetworkTab(QWidget):
         self.save_button.clicked.connect(self._on_save_clicked)
         self.load_button.clicked.connect(self._on_load_clicked)
         self.bundled_button.clicked.connect(self.holder.back_to_bundled)
+        self.exporter = ModelExporter(self.holder, self)
+        self.exporter.exported.connect(lambda path: self._show_message(f"Exported to {path}"))
+        self.exporter.failed.connect(lambda text: self._error("Export model", text))
+        self.export_button = QPushButton("Export model")
+        self.export_button.setToolTip("Write the model on show as a self-contained PyTorch "
+                                      "script or as ONNX, for use outside the app")
+        self.export_actions = {}
+        menu = QMenu(self.export_button)
+        for fmt in FORMATS:
+            act = menu.addAction(f"{TITLES[fmt]}…")
+            act.triggered.connect(lambda _=False, f=fmt: self.export_dialog(f))
+            ok, why = available(fmt)
+            act.setEnabled(ok)
+            act.setToolTip(why or f"Save the model as {TITLES[fmt]}")
+            self.export_actions[fmt] = act
+        menu.setToolTipsVisible(True)
+        self.export_button.setMenu(menu)
         self.prediction_view = PredictionView(self.holder)
         self.prediction_view.setMaximumHeight(150)
         self.prediction_view.setMinimumWidth(320)
@@ -71,6 +91,7 @@ class NetworkTab(QWidget):
         files.addWidget(self.save_button)
         files.addWidget(self.load_button)
         files.addWidget(self.bundled_button)
+        files.addWidget(self.export_button)
         files.addStretch(1)
         info.addLayout(files)
         header = QHBoxLayout()
@@ -82,10 +103,12 @@ class NetworkTab(QWidget):
         self.invariance_view = InvarianceView(state, self.holder)
         self.evaluation_view = EvaluationView(self.holder)
         self.designer = DesignerView()
+        self.collect = CollectPanel(self.holder, self.training_panel)
         self.sub_tabs = QTabWidget()
         self.sub_tabs.addTab(self.network_view, "Inside the network")
         self.sub_tabs.addTab(self.designer, "Design")
         self.sub_tabs.addTab(self.training_panel, "Train")
+        self.sub_tabs.addTab(self.collect, "Your classes")
         self.sub_tabs.addTab(self.invariance_view, "Shift the digit")
         self.sub_tabs.addTab(self.evaluation_view, "Evaluate")
         self.invariance_view.take_arrows_from(self.sub_tabs)
@@ -163,11 +186,35 @@ class NetworkTab(QWidget):
         self._show_message(f"Loaded {Path(path).name}.")
         return True
 
+    def export_model_file(self, path: str | Path, fmt: str) -> bool:
+        """Starts exporting the model on show (``fmt`` pytorch or onnx); False (why shown) if it
+        cannot start. The result comes as a message (or an error box) when the file is written."""
+        if self.training_panel.is_running():
+            self._error("Export model", "Stop the training first: the model is still changing.")
+            return False
+        return self.exporter.export(path, fmt)
+
+    def export_dialog(self, fmt: str) -> None:
+        """Asks where to export the model on show as ``fmt`` (pytorch or onnx), then exports."""
+        ok, why = available(fmt)
+        if not ok:
+            self._error("Export model", why)
+            return
+        suffix = FORMATS[fmt]
+        name = f"{self.holder.model.name.replace('-', '_')}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export model as {TITLES[fmt]}", name,
+                                              FILTERS[fmt])
+        if path:
+            self.export_model_file(path if path.endswith(suffix) else path + suffix, fmt)
+
     def shutdown(self) -> bool:
-        """Stops training and evaluation (waiting at most 2 s each); True when no thread is left."""
+        """Stops training, evaluation and an export (waiting at most 2 s each); True when no
+        thread is left."""
         a = self.training_panel.shutdown()
         b = self.evaluation_view.shutdown()
-        return a and b
+        c = self.exporter.shutdown()
+        self.collect.shutdown()  # unsaved examples are kept for the next start
+        return a and b and c
 
     def closeEvent(self, event) -> None:
         self.shutdown()
@@ -207,8 +254,10 @@ class NetworkTab(QWidget):
         self.save_button.setEnabled(False)
         self.load_button.setEnabled(False)
         self.bundled_button.setEnabled(False)
+        self.export_button.setEnabled(False)
 
     def _on_training_finished(self, _completed: bool) -> None:
         self.save_button.setEnabled(True)
         self.load_button.setEnabled(True)
+        self.export_button.setEnabled(True)
         self.bundled_button.setEnabled(not self.holder.is_bundled)

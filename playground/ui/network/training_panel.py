@@ -10,8 +10,6 @@ has ended; then the last one becomes the holder's model.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +41,11 @@ from playground.nn.sessions import (
 from playground.ui.common.theme import relative_font
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
+from playground.ui.network.data_chooser import DataChooser
 from playground.ui.network.model_holder import ModelHolder
+
+COLLECTED = "collected"
+"""The data key of the collect mode's drawings."""
 
 
 class TrainingPanel(QWidget):
@@ -70,10 +72,8 @@ class TrainingPanel(QWidget):
         self.race = False
         self.design: Arch | None = None
         """The designer's network, trained when "Designed network" is chosen."""
-        self.folder: str | None = None
         self.last_result: tuple | None = None
         self.error = ""
-        self._datasets: dict[str, object] = {}
         self._curve_runs: list = []
         self._latest: nn.Progress | None = None
         self._shown_run = -1
@@ -100,12 +100,9 @@ class TrainingPanel(QWidget):
         self._designed_item().setToolTip("design a network in the Design tab first")
         self.model_combo.setCurrentIndex(1)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
-        self.data_combo = QComboBox()
-        self.data_combo.addItem("Bundled digits (5,000)", "bundled")
-        self.data_combo.addItem("Full MNIST (60,000)", "mnist")
-        self.data_combo.addItem("IDX folder…", "folder")
-        self._mnist_available()
-        self.data_combo.activated.connect(self._on_data_combo_activated)
+        self.data_chooser = DataChooser()
+        self.data_combo = self.data_chooser.combo
+        self.data_chooser.changed.connect(self._follow_data_kind)
         self.train_size = QSpinBox(minimum=0, maximum=60000, singleStep=100)
         self.train_size.setSpecialValueText("all")
         self.train_size.setToolTip("Training images per epoch (all = every image not held out)")
@@ -133,7 +130,7 @@ class TrainingPanel(QWidget):
                 item.setToolTip(f"the {name} backend is not available on this computer")
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
-        form.addRow("Data", self.data_combo)
+        form.addRow("Data", self.data_chooser)
         form.addRow("Images per epoch", self.train_size)
         form.addRow("Epochs", self.epochs)
         form.addRow("Batch size", self.batch)
@@ -193,23 +190,6 @@ class TrainingPanel(QWidget):
         lay.addWidget(settings)
         lay.addLayout(right, 1)
 
-    def _mnist_available(self) -> None:
-        from playground.data import DataError, find_idx_file, mnist_cache_dir
-        from playground.data.idx import STANDARD_FILES
-
-        why = "not downloaded yet: run `conv-playground download`"
-        try:
-            for stem in STANDARD_FILES.values():
-                find_idx_file(mnist_cache_dir(), stem)
-            ok = True
-        except DataError:
-            ok = False
-        except OSError as exc:  # no usable cache folder (read-only home, a file in its place)
-            ok, why = False, f"the cache folder cannot be used: {exc}"
-        item = self.data_combo.model().item(1)
-        item.setEnabled(ok)
-        item.setToolTip("" if ok else why)
-
     # ---- settings -----------------------------------------------------------------------------
     def config(self) -> nn.TrainConfig:
         """The settings on show as a :class:`~playground.nn.TrainConfig` (ValueError if invalid)."""
@@ -219,29 +199,25 @@ class TrainingPanel(QWidget):
                               seed=self.seed.value(), augment=self.augment.isChecked(),
                               train_size=size or None, backend=self.backend_combo.currentData())
 
+    @property
+    def folder(self) -> str | None:
+        """The IDX folder chosen (the data chooser's)."""
+        return self.data_chooser.folder
+
+    @folder.setter
+    def folder(self, value: str | None) -> None:
+        self.data_chooser.folder = value
+
     def data_spec(self) -> str:
-        key = self.data_combo.currentData()
-        if key == "folder":
-            if not self.folder:
-                raise ValueError("choose an IDX folder first")
-            return self.folder
-        return key
+        return self.data_chooser.spec()
 
     def dataset(self):
-        """The chosen training digits (loaded once per choice); DataError/ValueError if unusable."""
-        from playground.data import load_dataset
+        """The chosen training data (loaded once per choice); DataError/ValueError if unusable."""
+        return self.data_chooser.dataset()
 
-        spec = self.data_spec()
-        if spec not in self._datasets:
-            self._datasets[spec] = load_dataset(spec)[0]
-        return self._datasets[spec]
-
-    def set_dataset(self, data, label: str = "custom") -> None:
-        """Trains on ``data`` (a Digits or (images, labels)) from now on; for tests and scripts."""
-        self._datasets["custom"] = data
-        if self.data_combo.findData("custom") < 0:
-            self.data_combo.addItem(label, "custom")
-        self.data_combo.setCurrentIndex(self.data_combo.findData("custom"))
+    def set_dataset(self, data, label: str = "custom", key: str = "custom") -> None:
+        """Trains on ``data`` (a Digits) from now on; the collect mode, tests and scripts."""
+        self.data_chooser.set_dataset(data, label, key)
 
     def _follow_data_kind(self) -> None:
         """Augmentation on for digit data, off for others (the user can still change it)."""
@@ -251,21 +227,14 @@ class TrainingPanel(QWidget):
             spec = self.data_spec()
         except ValueError:
             return
-        if spec == "custom":
+        if spec == COLLECTED:
+            on, why = True, "drawings: small shifts and rotations help them generalise"
+        elif spec == "custom":
             return
-        on, why = augment_by_default(spec)
+        else:
+            on, why = augment_by_default(spec)
         self.augment.setChecked(on)
         self.augment.setToolTip(f"{'On' if on else 'Off'} by default here: {why}")
-
-    def _on_data_combo_activated(self, index: int) -> None:
-        if self.data_combo.itemData(index) == "folder":
-            folder = QFileDialog.getExistingDirectory(self, "Folder of IDX files")
-            if folder:
-                self.folder = folder
-                self.data_combo.setItemText(index, f"IDX folder: {Path(folder).name}")
-            elif not self.folder:
-                self.data_combo.setCurrentIndex(0)
-        self._follow_data_kind()
 
     def _on_model_combo_changed(self, _index: int) -> None:
         if self.worker.is_running():
@@ -354,8 +323,10 @@ class TrainingPanel(QWidget):
         self.worker.stop()
 
     def shutdown(self) -> bool:
-        """Stops any training and waits for it (at most 2 s); True when no thread is left."""
-        return self.worker.quit()
+        """Stops any training and folder reading and waits for them (at most 2 s each); True
+        when no thread is left."""
+        reading = self.data_chooser.shutdown()
+        return self.worker.quit() and reading
 
     def is_running(self) -> bool:
         return self.worker.is_running()
@@ -379,9 +350,7 @@ class TrainingPanel(QWidget):
         if update.progress is None:  # a run begins: show a fresh copy of its network
             self._curve_runs.append(self.curves.begin_run(update.label, update.params))
             self._shown_run = update.run
-            spec = self.job.specs[update.run]
-            self.holder.set_model(spec.build(self.holder.backend, self.job.n_classes),
-                                  "training…")
+            self.holder.set_model(self.job.build(update.run, self.holder.backend), "training…")
             return
         p = update.progress
         run = self._curve_runs[update.run]

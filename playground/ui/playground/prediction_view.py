@@ -26,6 +26,8 @@ class ProbabilityBars(QWidget):
         super().__init__(parent)
         self.title = title
         self.probabilities = np.full(10, 0.1, np.float32)
+        self.labels: list[str] | None = None
+        """A name per class (a model of one's own classes); None: the digits 0-9."""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(180, 110)
 
@@ -35,8 +37,20 @@ class ProbabilityBars(QWidget):
                               else np.asarray(probs, np.float32).reshape(-1).copy())
         if title is not None:
             self.title = title
-        self.setToolTip("  ".join(f"{d}: {p:.1%}" for d, p in enumerate(self.probabilities)))
+        self.setToolTip("  ".join(f"{self.label(d)}: {p:.1%}"
+                                  for d, p in enumerate(self.probabilities)))
         self.update()
+
+    def set_labels(self, labels: list[str] | tuple[str, ...] | None) -> None:
+        """Names the bars (None: by their index, the digits)."""
+        self.labels = list(labels) if labels else None
+        self.update()
+
+    def label(self, index: int) -> str:
+        """The name of class ``index``."""
+        if self.labels is not None and 0 <= index < len(self.labels):
+            return self.labels[index]
+        return str(index)
 
     @property
     def top(self) -> int:
@@ -47,9 +61,10 @@ class ProbabilityBars(QWidget):
 
     def headline(self) -> str:
         if self.blank:
-            return f"{self.title}  (draw a digit)".strip()
+            what = "something" if self.labels else "a digit"
+            return f"{self.title}  (draw {what})".strip()
         p = self.probabilities
-        return f"{self.title}  {self.top}  ({p[self.top]:.0%})".strip()
+        return f"{self.title}  {self.label(self.top)}  ({p[self.top]:.0%})".strip()
 
     def sizeHint(self) -> QSize:
         return QSize(280, 160)
@@ -80,7 +95,8 @@ class ProbabilityBars(QWidget):
             color = TOP if d == best else BAR
             p.fillRect(QRectF(x + slot * 0.15, bottom - h, slot * 0.7, h), color)
             p.setPen(self.palette().text().color())
-            p.drawText(QRectF(x, bottom + 2, slot, line), Qt.AlignmentFlag.AlignCenter, str(d))
+            text = fm.elidedText(self.label(d), Qt.TextElideMode.ElideRight, int(slot))
+            p.drawText(QRectF(x, bottom + 2, slot, line), Qt.AlignmentFlag.AlignCenter, text)
         p.setPen(QColor(160, 160, 160))
         p.drawLine(4, int(bottom), self.width() - 4, int(bottom))
         p.end()
@@ -100,7 +116,7 @@ class PredictionView(ProbabilityBars):
 
     def _on_holder_model_changed(self, _model) -> None:
         self.title = f"{self.holder.title} says:"  # "LeNet-5, conv1 edited says:" for a copy
-        self.update()
+        self.set_labels(self.holder.model.class_names)
 
     def _on_holder_prediction(self, probs) -> None:
         self.blank = float(np.max(self.holder.state.image)) < 0.05
