@@ -148,6 +148,10 @@ def screenshot_preparation(args: argparse.Namespace):
 
                 show_for_screenshot(window, args.lesson, args.scene, args.presenter)
             done.append(True)
+        if getattr(args, "tab", None):  # again once sized: scrolled to what is laid out then
+            from playground.ui.common.screenshot import show_tab
+
+            show_tab(window, args.tab)
 
     return prepare
 

@@ -35,6 +35,8 @@ UI_SCALES = (100, 125, 150, 200)
 the command line loads no Qt)."""
 THEMES = ("light", "dark", "high-contrast")
 """The View menu's themes (``playground.ui.common.theme.THEMES``)."""
+SCREENSHOT_TABS = ("playground", "network", "filters", "design", "train", "shift", "evaluate")
+"""``--tab`` choices (``playground.ui.common.screenshot.TABS``)."""
 
 
 class UserError(Exception):
@@ -71,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="UI scale for --screenshot, one of 100, 125, 150, 200 (default 100)")
     parser.add_argument("--theme", choices=THEMES, default=None,
                         help="colour theme for --screenshot (default: light)")
+    parser.add_argument("--tab", choices=SCREENSHOT_TABS, default=None,
+                        help="with --screenshot: the tab to show (network: inside the network, "
+                             "filters: its filter stacks, design: the network designer, ...; "
+                             "default playground)")
     parser.add_argument("--lesson", metavar="NAME", default=None,
                         help="open (or with --screenshot render) a bundled lesson or a lesson file")
     parser.add_argument("--scene", type=int, default=1, metavar="N",

@@ -4,6 +4,9 @@
 
 The window opens on the Network tab with the bundled LeNet-5; the designer shows LeNet-5 with one
 impossible row (a 16x16 kernel on a 14x14 map) so the red row and the disabled Train button show.
+Both PNGs are re-saved losslessly with Pillow's ``optimize`` (smaller files, the same pixels).
+``conv-playground --screenshot OUT.png --tab design`` (or ``--tab filters``) shows the same pages
+of the window as it opens.
 """
 
 from __future__ import annotations
@@ -37,16 +40,29 @@ def main() -> int:
     layers = list(TEMPLATES["lenet5"].layers)
     layers[3] = conv(16, 16)  # too large for pool1's 14x14 maps
     tab.designer.set_arch(TEMPLATES["lenet5"].with_layers(layers), select=0)
-    render_screenshot(window, HERE / "designer.png", (1400, 860))
+    render_screenshot(window, HERE / "designer.png", (1280, 720))
     tab.sub_tabs.setCurrentWidget(tab.network_view)
     render_screenshot(window, Path(out) / "network-view.png", (1400, 1000)) if out else None
     # conv2's 16 filters of 6x5x5 on their own, tall enough for every row
     stacks = FilterStacks()
     stacks.set_model(tab.holder.model)
     stacks.select("conv2")
-    render_screenshot(stacks, HERE / "conv2-filters.png", (420, 780))
+    render_screenshot(stacks, HERE / "conv2-filters.png", (450, 520))
     window.close()
+    _optimise(HERE / "designer.png", HERE / "conv2-filters.png")
     return 0
+
+
+def _optimise(*paths: Path) -> None:
+    """Re-saves PNGs with Pillow's ``optimize`` (lossless), each replaced atomically."""
+    from PIL import Image
+
+    from playground.fileio import atomic_write
+
+    for path in paths:
+        with Image.open(path) as img:
+            img.load()
+        atomic_write(path, lambda tmp, im=img: im.save(tmp, "PNG", optimize=True))
 
 
 if __name__ == "__main__":

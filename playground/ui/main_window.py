@@ -41,6 +41,7 @@ from playground.ui.common.compile_progress import WarmupIndicator
 from playground.ui.common.reflow import ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
+from playground.ui.common.undo_routing import UndoRouter
 from playground.ui.lesson.controller import LessonController
 from playground.ui.menus import build_menus
 from playground.ui.network.model_holder import ModelHolder
@@ -109,6 +110,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_status_bar()
         self.lessons = LessonController(self)
+        self.undo_router = UndoRouter(self.undo_stack, self)  # Edit ▸ Undo: the focused part's
         self._build_menus()
         self.lessons.install_menus()
         observe_state(self, self.state, self._on_state_changed_last)
@@ -389,6 +391,7 @@ class MainWindow(WindowSession, QMainWindow):
             tab = NetworkTab(self.state, self, holder=self.holder)
             tab.request_kernel_editor.connect(lambda: self.tabs.setCurrentIndex(0))
             tab.invariance_view.undo = self.undo
+            self.undo_router.add(tab.designer, tab.designer.undo_stack)
             index = self.tabs.indexOf(self._network_page)
             with QSignalBlocker(self.tabs):
                 self.tabs.removeTab(index)

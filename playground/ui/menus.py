@@ -176,8 +176,9 @@ def build_menus(window, table: tuple[Entry, ...] = MENUS) -> dict[str, QAction]:
             _theme_menu(window, menu.addMenu(entry.text))
             continue
         if entry.slot in (UNDO, REDO):
-            make = (window.undo_stack.createUndoAction if entry.slot == UNDO else
-                    window.undo_stack.createRedoAction)
+            undo = getattr(window, "undo_router", None)  # the focused part's stack
+            undo = undo.group if undo is not None else window.undo_stack
+            make = undo.createUndoAction if entry.slot == UNDO else undo.createRedoAction
             act = make(window, entry.text)
         else:
             act = QAction(entry.text, window)

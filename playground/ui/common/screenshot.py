@@ -32,6 +32,34 @@ def write_png(image: QImage | QPixmap, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: save_png(image, tmp))
 
 
+TABS = {"playground": None, "network": "Inside the network", "filters": "Inside the network",
+        "design": "Design", "train": "Train", "shift": "Shift the digit", "evaluate": "Evaluate"}
+"""``--tab`` names: the Playground, or a page of the Network tab (its sub-tab's title);
+``filters`` is the network page scrolled to its filter stacks."""
+
+
+def show_tab(window, name: str) -> None:
+    """Shows tab ``name`` (a key of :data:`TABS`) of the main window (again once the window has
+    its size: ``filters`` scrolls to the stacks as laid out then)."""
+    page = TABS[name]
+    if page is None:
+        window.tabs.setCurrentIndex(0)
+        return
+    tab = window.ensure_network_tab()
+    window.tabs.setCurrentWidget(tab)
+    titles = [tab.sub_tabs.tabText(i) for i in range(tab.sub_tabs.count())]
+    tab.sub_tabs.setCurrentIndex(titles.index(page))
+    tab.network_view.refresh()  # now, not on its 30 ms timer: the picture is taken next
+    if name == "filters":
+        view = tab.network_view
+        bar = view.left_scroll.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), view.stack_box.y()))
+    if name == "design" and tab.designer.current_row() < 0:
+        conv = [i for i, r in enumerate(tab.designer.arch.layers) if r.kind == "conv"]
+        if conv:  # the editor shows a conv row's fields, not an empty box
+            tab.designer.table.selectRow(conv[-1])
+
+
 class ScreenshotError(ValueError):
     """The screenshot cannot be made as asked (a size the window cannot fit, a bad path)."""
 

@@ -6,12 +6,16 @@ The rows are an :class:`~playground.nn.arch.Arch`; every change runs
 and multiply-adds per row, or the reason in red on the row that makes the network impossible. The
 Train button stays disabled, with that reason, until the network can be built; then
 ``train_requested(arch)`` hands it to the training panel.
+
+Every change is a step on the designer's own ``undo_stack`` (see
+:mod:`~playground.ui.network.designer_undo`); the window's Edit ▸ Undo and Ctrl+Z follow it while
+the designer has the focus.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +43,7 @@ from playground.nn.arch import (
 )
 from playground.nn.archtext import format_arch, format_layer, parse_arch
 from playground.nn.registry import display_name
+from playground.ui.network.designer_undo import ArchCommand, DesignStep
 from playground.ui.network.row_editor import NEW_ROW, RowEditor
 
 BAD_BACKGROUND = QColor(255, 221, 221)
@@ -93,6 +98,8 @@ class DesignerView(QWidget):
         super().__init__(parent)
         self.arch = TEMPLATES["lenet5"]
         self.analysis = analyse(self.arch)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
         self.template = QComboBox()
         for key in TEMPLATES:
             self.template.addItem(display_name(key), key)
@@ -135,6 +142,8 @@ class DesignerView(QWidget):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # the reasons wrap: rows as tall as the text at the column's width now, not at first
+        head.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.itemSelectionChanged.connect(self._on_table_selection)
         self.editor = RowEditor()
         self.editor.edited.connect(self._on_editor_edited)
@@ -184,25 +193,41 @@ class DesignerView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
-        self.set_arch(self.arch)
+        self._show(DesignStep(self.arch, -1))
 
     # ---- the architecture ---------------------------------------------------------------------
-    def set_arch(self, arch: Arch, select: int | None = None) -> None:
-        """Shows ``arch`` (valid or not): table, text, totals and the Train button."""
+    def set_arch(self, arch: Arch, select: int | None = None,
+                 text: str = "Change the network", merge_row: int | None = None) -> None:
+        """Shows ``arch`` (valid or not) as one undoable step named ``text``, row ``select``
+        selected (None: the same row as before). Edits with the same ``merge_row`` in a row
+        merge into one step."""
+        before = DesignStep(self.arch, self.current_row())
+        chosen = before.selected if select is None else select
+        after = DesignStep(arch, chosen if 0 <= chosen < len(arch.layers) else -1)
+        if after == before:
+            self._show(after)  # nothing to undo, but the text's error (say) is cleared
+            return
+        self.undo_stack.push(ArchCommand(self._show, text, before, after, merge_row))
+
+    def _show(self, step: DesignStep) -> None:
+        """Paints ``step``: table, text, totals, the Train button and the selected row."""
+        arch = step.arch
         self.arch = arch
         self.analysis = analyse(arch)
         self._fill_table()
         self.text.setPlainText(format_arch(arch))
         self.text_error.clear()
         self._update_total()
-        if select is not None and 0 <= select < len(arch.layers):
-            self.table.selectRow(select)
+        if 0 <= step.selected < len(arch.layers):
+            self.table.selectRow(step.selected)
+        else:
+            self.table.clearSelection()
         self._on_table_selection()
         self.arch_changed.emit(arch)
 
     def load_template(self, key: str) -> None:
         self.template.setCurrentIndex(self.template.findData(key))
-        self.set_arch(TEMPLATES[key])
+        self.set_arch(TEMPLATES[key], text=f"Start from {display_name(key)}")
 
     def current_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()
@@ -214,33 +239,37 @@ class DesignerView(QWidget):
         at = (self.current_row() if index is None else index)
         at = len(layers) if at < 0 else at + 1
         layers.insert(at, NEW_ROW.get(kind, LayerSpec(kind)))
-        self.set_arch(self.arch.with_layers(layers), select=at)
+        self.set_arch(self.arch.with_layers(layers), select=at, text=f"Add {kind} layer")
 
     def remove_row(self, index: int) -> None:
         layers = list(self.arch.layers)
         if 0 <= index < len(layers):
-            del layers[index]
-            self.set_arch(self.arch.with_layers(layers), select=min(index, len(layers) - 1))
+            gone = layers.pop(index)
+            self.set_arch(self.arch.with_layers(layers), select=min(index, len(layers) - 1),
+                          text=f"Remove row {index + 1} ({gone.kind})")
 
     def move_row(self, index: int, step: int) -> None:
         layers = list(self.arch.layers)
         to = index + step
         if 0 <= index < len(layers) and 0 <= to < len(layers):
             layers[index], layers[to] = layers[to], layers[index]
-            self.set_arch(self.arch.with_layers(layers), select=to)
+            self.set_arch(self.arch.with_layers(layers), select=to,
+                          text=f"Move row {index + 1} {'up' if step < 0 else 'down'}")
 
     def move_row_to(self, index: int, to: int) -> None:
         """Moves row ``index`` to position ``to`` (a drag and drop)."""
         layers = list(self.arch.layers)
         if 0 <= index < len(layers) and 0 <= to < len(layers) and to != index:
             layers.insert(to, layers.pop(index))
-            self.set_arch(self.arch.with_layers(layers), select=to)
+            self.set_arch(self.arch.with_layers(layers), select=to,
+                          text=f"Move row {index + 1} to {to + 1}")
 
     def set_row(self, index: int, spec: LayerSpec) -> None:
         layers = list(self.arch.layers)
         if 0 <= index < len(layers):
             layers[index] = spec
-            self.set_arch(self.arch.with_layers(layers), select=index)
+            self.set_arch(self.arch.with_layers(layers), select=index,
+                          text=f"Edit row {index + 1} ({spec.kind})", merge_row=index)
 
     def apply_text(self, text: str) -> bool:
         """Reads pasted text into the rows; False (the line's problem shown) if unreadable."""
@@ -249,7 +278,7 @@ class DesignerView(QWidget):
         except ValueError as exc:
             self.text_error.setText(f"Not used: {exc}")
             return False
-        self.set_arch(arch)
+        self.set_arch(arch, text="Use the pasted text")
         return True
 
     # ---- painting -----------------------------------------------------------------------------

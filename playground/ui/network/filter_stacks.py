@@ -1,17 +1,19 @@
 """Any conv layer's filters as C x K x K stacks, slice by slice (the lecture's "depth = number of
-input channels"): a layer picker and a grid with one row per filter and one column per slice.
+input channels"): a layer picker and a grid of filters, each a numbered block of its slices.
 
-conv1 of LeNet-5 is 6 filters of 1x5x5 (one column); conv2 is 16 filters of 6x5x5, so its grid
-has 16 rows of 6 slices, each slice the weights that look at one of pool1's 6 maps. All tiles of a
-layer share one blue-white-red scale, so a faint slice really is a small weight.
+conv1 of LeNet-5 is 6 filters of 1x5x5 (one tile each); conv2 is 16 filters of 6x5x5, so its grid
+shows 16 blocks of 6 slices (as many blocks side by side as the width allows), each slice the
+weights that look at one of pool1's 6 maps. All tiles of a layer share one blue-white-red scale,
+so a faint slice really is a small weight.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.ui.network.network_view import TileGrid
+from playground.ui.common import theme as th
+from playground.ui.network.tile_grid import TileGrid
 
 
 class FilterStacks(QWidget):
@@ -24,11 +26,7 @@ class FilterStacks(QWidget):
         self.layer_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.grid = TileGrid(tile_px=16, max_columns=1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid)
-        self.scroll.setMinimumHeight(160)
+        self.grid = TileGrid(tile_px=16, max_columns=1)  # the Network view's column scrolls
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer"))
         top.addWidget(self.layer_combo)
@@ -37,7 +35,11 @@ class FilterStacks(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addWidget(self.caption)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.grid, 1)
+        th.theme().changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _percent: int) -> None:
+        self.refresh()  # tiles sized for the new UI scale
 
     def set_model(self, model) -> None:
         """Lists ``model``'s conv layers (the second one chosen when there is one) and draws."""
@@ -63,17 +65,20 @@ class FilterStacks(QWidget):
             return
         w = self.model.get_weights(name)["weight"]
         k, c, fh, fw = w.shape
-        self.grid.max_columns = c
-        self.grid.tile_px = 16 if c > 1 else 24  # drawn up to twice as large when there is room
+        self.grid.group = c
+        self.grid.max_columns = c * 4 if c > 1 else 16  # at most 4 filters side by side
+        # drawn up to twice as large when there is room; larger at a projector's UI scale
+        self.grid.tile_px = th.theme().px(18 if c > 1 else 24)
         scale = float(np.percentile(np.abs(w), 98)) if w.size else 0.0
         if scale > 0:
             w = np.clip(w, -scale, scale)  # one scale for the layer; the strongest 2% saturate
         tiles = [w[i, j] for i in range(k) for j in range(c)]
-        captions = [str(i + 1) for i in range(k)] if c == 1 else None
+        captions = [f"filter {i + 1}" if c > 1 and j == 0 else (str(i + 1) if c == 1 else "")
+                    for i in range(k) for j in range(c)]
         self.grid.set_tiles(tiles, captions, signed=True, shared=True)
         self.caption.setText(
-            f"<b>{name}</b>: {k} filters of {c}x{fh}x{fw}. Row <i>k</i> = filter <i>k</i>, "
-            f"column <i>j</i> = its slice for input channel <i>j</i>: <b>depth = number of "
-            f"input channels = {c}</b>. A filter's {c} slice{'s' if c > 1 else ''} are "
+            f"<b>{name}</b>: {k} filters of {c}x{fh}x{fw}. Each block is one filter, its "
+            f"tiles left to right its slices for input channels 1 to {c}: <b>depth = number "
+            f"of input channels = {c}</b>. A filter's {c} slice{'s' if c > 1 else ''} are "
             "applied to its input maps and summed into one output map. Red = positive weight, "
             "blue = negative, one scale for the whole layer.")

@@ -125,7 +125,8 @@ class NetworkTab(QWidget):
         self.training_panel.training_finished.connect(self._on_training_finished)
         self.designer.train_requested.connect(self.train_design)
         self.designer.current_model_requested.connect(
-            lambda: self.designer.set_arch(arch_of(self.holder.model)))
+            lambda: self.designer.set_arch(arch_of(self.holder.model),
+                                             text="Start from the network on show"))
         self.training_panel.training_failed.connect(
             lambda text: self._error("Training failed", text))
         self._on_holder_model_changed(self.holder.model)

@@ -1,18 +1,14 @@
 """Inside the network: conv1's learned filters, the drawing's feature maps at every layer, the
 FCNN's first-layer templates, and the per-layer table of shapes, parameters and multiply-adds.
 
-:class:`TileGrid` paints a list of small 2-D arrays as captioned tiles (signed arrays on a blue-
-white-red scale, activations in grey), each tile normalised on its own so faint maps stay visible;
-clicking a tile selects it. Arrays are (H, W) row-major, drawn as QImages, so nothing is transposed.
+:class:`~playground.ui.network.tile_grid.TileGrid` paints the filters and maps as captioned tiles.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -20,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -28,129 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.common.theme import diverging_lut
 from playground.ui.network.model_holder import ModelHolder, display_name
-
-_LUT = None
-
-
-def to_qimage(a: np.ndarray, signed: bool, vmax: float | None = None) -> QImage:
-    """An (H, W) array as a QImage: blue-white-red around 0 if ``signed``, else black-to-white."""
-    global _LUT
-    a = np.nan_to_num(np.asarray(a, np.float32))
-    if signed:
-        if _LUT is None:
-            _LUT = diverging_lut()
-        m = float(np.abs(a).max()) if vmax is None else vmax
-        t = 0.5 + 0.5 * (a / m if m > 0 else np.zeros_like(a))
-        idx = np.clip((t * (len(_LUT) - 1) + 0.5).astype(np.int32), 0, len(_LUT) - 1)
-        rgb = np.ascontiguousarray(_LUT[idx])
-        img = QImage(rgb.data, a.shape[1], a.shape[0], 3 * a.shape[1], QImage.Format.Format_RGB888)
-    else:
-        lo = float(a.min())
-        m = float(a.max()) - lo if vmax is None else vmax
-        g = np.ascontiguousarray(np.clip((a - lo) / m * 255 + 0.5 if m > 0 else a * 0, 0, 255)
-                                 .astype(np.uint8))
-        img = QImage(g.data, a.shape[1], a.shape[0], a.shape[1], QImage.Format.Format_Grayscale8)
-    return img.copy()
-
-
-class TileGrid(QWidget):
-    """Captioned tiles in a grid; ``tile_clicked(index)`` when one is clicked."""
-
-    tile_clicked = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None, tile_px: int = 56, max_columns: int = 16,
-                 selectable: bool = False) -> None:
-        super().__init__(parent)
-        self.tile_px = tile_px
-        self.max_columns = max_columns
-        self.selectable = selectable
-        self.signed = False
-        """How :class:`NetworkView` draws this grid's maps (blue-white-red or grey)."""
-        self.selected = -1
-        self.images: list[QImage] = []
-        self.captions: list[str] = []
-        self.arrays: list[np.ndarray] = []
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-
-    def set_tiles(self, arrays, captions=None, signed: bool = False, shared: bool = False) -> None:
-        """Shows ``arrays`` (each (H, W)); ``shared`` puts every tile on one scale."""
-        self.arrays = [np.asarray(a, np.float32).copy() for a in arrays]
-        self.captions = list(captions) if captions is not None else [""] * len(self.arrays)
-        vmax = None
-        if shared and self.arrays:
-            vmax = max(float(np.abs(a).max()) for a in self.arrays) if signed else \
-                max(float(a.max() - a.min()) for a in self.arrays)
-        self.images = [to_qimage(a, signed, vmax) for a in self.arrays]
-        self.updateGeometry()
-        self.update()
-
-    def select(self, index: int) -> None:
-        self.selected = index
-        self.update()
-
-    # ---- geometry -----------------------------------------------------------------------------
-    def _columns(self, width: int) -> int:
-        n = max(1, len(self.images))
-        fit = max(1, (width - 4) // (self.tile_px + 6))
-        return max(1, min(n, self.max_columns, fit))
-
-    def _cell(self, width: int) -> tuple[float, float, int]:
-        cols = self._columns(width)
-        side = min((width - 4) / cols - 6, self.tile_px * 2.0)
-        caption = self.fontMetrics().height() if any(self.captions) else 0
-        return side, caption, cols
-
-    def heightForWidth(self, width: int) -> int:
-        side, caption, cols = self._cell(width)
-        rows = math.ceil(len(self.images) / cols) if self.images else 1
-        return int(rows * (side + caption + 6) + 4)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def sizeHint(self) -> QSize:
-        w = min(len(self.images) or 1, self.max_columns) * (self.tile_px + 6) + 4
-        return QSize(w, self.heightForWidth(w))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(self.tile_px + 10, self.tile_px // 2)
-
-    def tile_at(self, x: float, y: float) -> int:
-        side, caption, cols = self._cell(self.width())
-        c, r = int((x - 2) // (side + 6)), int((y - 2) // (side + caption + 6))
-        i = r * cols + c
-        return i if 0 <= c < cols and 0 <= i < len(self.images) else -1
-
-    # ---- painting and clicks ------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        side, caption, cols = self._cell(self.width())
-        text = self.palette().text().color()
-        for i, img in enumerate(self.images):
-            r, c = divmod(i, cols)
-            x, y = 2 + c * (side + 6) + 3, 2 + r * (side + caption + 6) + 3
-            rect = QRectF(x, y, side, side)
-            p.drawImage(rect, img)
-            sel = self.selectable and i == self.selected
-            p.setPen(QPen(QColor(214, 39, 40) if sel else QColor(150, 150, 150), 3 if sel else 1))
-            p.drawRect(rect)
-            if caption:
-                p.setPen(text)
-                p.drawText(QRectF(x - 3, y + side, side + 6, caption),
-                           Qt.AlignmentFlag.AlignCenter, self.captions[i])
-        p.end()
-
-    def mousePressEvent(self, event) -> None:
-        i = self.tile_at(event.position().x(), event.position().y())
-        if i >= 0:
-            if self.selectable:
-                self.select(i)
-            self.tile_clicked.emit(i)
-        super().mousePressEvent(event)
+from playground.ui.network.tile_grid import TileGrid, to_qimage  # noqa: F401 (their old home)
 
 
 def _box(title: str, *widgets: QWidget) -> QGroupBox:
@@ -194,7 +68,7 @@ class NetworkView(QWidget):
         self.filter_box.layout().addLayout(buttons)
         self.filter_box.layout().addWidget(self.link_label)
 
-        from playground.ui.network.filter_stacks import FilterStacks  # it uses TileGrid
+        from playground.ui.network.filter_stacks import FilterStacks
 
         self.stacks = FilterStacks()
         self.stack_box = _box("Every conv layer's filters, slice by slice", self.stacks)
@@ -229,12 +103,16 @@ class NetworkView(QWidget):
         lv.addWidget(self.stack_box, 2)
         lv.addWidget(self.templates_box)
         lv.addWidget(self.table_box, 1)
+        self.left_scroll = QScrollArea()  # the filter stacks at full height: conv2 is 16 rows
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.left_scroll.setWidget(left)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.maps_box)
         self.maps_scroll = scroll
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.left_scroll)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -253,6 +131,9 @@ class NetworkView(QWidget):
         holder.link_changed.connect(self._on_holder_link_changed)
         self._on_holder_model_changed(holder.model)
         self._on_holder_link_changed(holder.linked)
+        from playground.ui.network.exports import install_network_exports
+
+        install_network_exports(self)  # right click / Menu key: PNG, CSV or .npy of any tile
 
     # ---- updates ------------------------------------------------------------------------------
     def _on_holder_model_changed(self, model) -> None:

@@ -34,6 +34,7 @@ from playground.scene import MAX_KERNEL, MAX_KERNELS, Change
 from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
+from playground.ui.playground.exports import install_kernel_exports
 from playground.ui.playground.kernel_grid import (
     CellDelegate,
     KernelModel,
@@ -162,6 +163,7 @@ class KernelEditor(QWidget):
         self.thumbs.currentRowChanged.connect(self._on_thumb_selected)
         self.channels.currentChanged.connect(self._on_channel_changed)
         self.model.rejected.connect(self.show_error)
+        install_kernel_exports(self)  # right click / Menu key: save a kernel as PNG, CSV or .npy
         observe_state(self, state, self._on_state_changed)
         th.theme().changed.connect(self._on_theme_changed)
         self._apply_scale()

@@ -107,6 +107,9 @@ class FeatureMapsView(QWidget):
         self.glw.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
+        from playground.ui.playground.exports import install_map_exports
+
+        install_map_exports(self)  # right click / Menu key: save a map as PNG, CSV or .npy
         self.refresh()
 
     # ---- public API ------------------------------------------------------------------------

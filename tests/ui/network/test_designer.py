@@ -120,7 +120,7 @@ def test_network_view_shows_every_conv_layers_stacks_and_every_layers_maps(tab):
     assert [stacks.layer_combo.itemText(i) for i in range(stacks.layer_combo.count())] == \
         ["conv1", "conv2"]
     assert stacks.layer_combo.currentText() == "conv2"
-    assert len(stacks.grid.arrays) == 16 * 6 and stacks.grid.max_columns == 6
+    assert len(stacks.grid.arrays) == 16 * 6 and stacks.grid.group == 6
     assert stacks.grid.arrays[0].shape == (5, 5)
     assert "depth = number of input channels = 6" in stacks.caption.text()
     w = tab.holder.model.get_weights("conv2")["weight"]
