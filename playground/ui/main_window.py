@@ -157,11 +157,13 @@ class MainWindow(WindowSession, QMainWindow):
         dl.setContentsMargins(0, 0, 0, 0)
         dl.addWidget(self.canvas, 1)
         dl.addLayout(tools)
-        self.input_panel = InputPanel(st, self.canvas, undo=self.undo)
+        self.input_panel = InputPanel(st, self.canvas, undo=self.undo, draw=draw)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(_group("Draw a digit", draw))
+        input_box = _group(self.input_panel.view.title, self.input_panel.view)  # what the input is
+        self.input_panel.view.title_changed.connect(input_box.setTitle)
+        ll.addWidget(input_box)
         ll.addWidget(_group("Or choose an input", self.input_panel))
         self.prediction_view = PredictionView(self.holder)
         ll.addWidget(_group("What the network sees", self.prediction_view,
