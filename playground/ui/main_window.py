@@ -173,7 +173,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.maps_view = FeatureMapsView(st)
         self.maps_view.shared_check.toggled.connect(self.set_shared_scale)
         self.stepper = StepThroughWidget(st)
-        self.stepper_1d = Conv1DStepper()
+        self.stepper_1d = Conv1DStepper(state=st)
         self.channels_view = ChannelsView(st)
         self.lower_tabs = QTabWidget()
         self.lower_tabs.addTab(self.stepper, "Step through (2-D)")
