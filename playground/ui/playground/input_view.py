@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.scene import Change
+from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
 from playground.ui.playground.matrix_editor import TYPED_KINDS, MatrixEditor, editable
@@ -30,6 +31,8 @@ from playground.ui.playground.state import PlaygroundState
 
 PAGES = ("draw", "typed", "picture")
 """The view's pages, in their stack order."""
+PICTURE_MAX = 240
+"""The picture is at most this tall (px at 100 %, times the UI scale): the maps show it big."""
 
 
 def page_for(state: PlaygroundState) -> str:
@@ -83,7 +86,7 @@ class InputPicture(QWidget):
         return True
 
     def heightForWidth(self, w: int) -> int:
-        return w
+        return min(w, th.theme().px(PICTURE_MAX))
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
