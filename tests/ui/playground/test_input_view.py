@@ -128,3 +128,10 @@ def test_a_grey_image_file_is_named_on_the_canvas(window, tmp_path):
     expected.show_array(window.state.image)
     np.testing.assert_array_equal(window.canvas.array(), expected.array())
     expected.deleteLater()
+
+
+def test_its_controls_have_their_help(window):
+    view = window.input_panel.view
+    assert "drawing the input again" in view.typed_back.whatsThis()
+    assert "colour picture" in view.picture_back.whatsThis()
+    assert "not read" in window.prediction_view.whatsThis()
