@@ -49,8 +49,9 @@ def _size(image: np.ndarray) -> str:
 
 
 def to_qimage(image: np.ndarray) -> QImage:
-    """An (H, W) grey or (3, H, W) colour array (any range: scaled to its min..max, or 0..1
-    when it lies inside) as a QImage, one pixel per cell."""
+    """An (H, W) grey or (3, H, W) colour array as a QImage, one pixel per cell: values in
+    0..1 as they are, a wider range (a typed matrix) stretched from min(0, lowest) to
+    max(1, highest)."""
     a = np.asarray(image, np.float64)
     if a.ndim == 3:
         a = a.transpose(1, 2, 0) if a.shape[0] == 3 else a.mean(axis=0)
@@ -195,8 +196,9 @@ class InputView(QWidget):
         elif page == "picture":
             self.picture.set_array(st.image)
         title, caption = self._describe(page)
-        self.typed_caption.setText(caption)
-        self.picture_caption.setText(caption)
+        for label in (self.typed_caption, self.picture_caption):
+            if label.text() != caption:  # (every stroke comes here: no relayout for nothing)
+                label.setText(caption)
         self._show_page(PAGES.index(page))
         if title != self.title:
             self.title = title
