@@ -26,6 +26,7 @@ from playground.scene import Change
 from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
+from playground.ui.playground.canvas import DrawingCanvas
 from playground.ui.playground.matrix_editor import TYPED_KINDS, MatrixEditor, editable
 from playground.ui.playground.state import PlaygroundState
 
@@ -112,8 +113,11 @@ class InputView(QWidget):
 
     title_changed = Signal(str)
 
-    def __init__(self, state: PlaygroundState, undo: UndoableState, draw: QWidget, canvas,
-                 matrix_editor: MatrixEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, state: PlaygroundState, undo: UndoableState, draw: QWidget,
+                 canvas: DrawingCanvas, matrix_editor: MatrixEditor,
+                 parent: QWidget | None = None) -> None:
+        """``draw`` is the drawing page (the canvas and its tools), ``canvas`` the canvas in it;
+        ``matrix_editor`` moves into the typed page."""
         super().__init__(parent)
         self.state, self.undo, self.canvas = state, undo, canvas
         self.matrix_editor = matrix_editor
