@@ -59,6 +59,15 @@ HELP: dict[str, str] = {
                                          "the size exercises' 4x4 and 4x3, a 5x5.",
     "input_panel.matrix_editor.table": "The input a_rs: type any number (or a fraction such as "
                                        "1/3) into a cell; Ctrl+Z undoes it.",
+    "input_panel.view.typed_back": "Makes your drawing the input again: it was kept while the "
+                                   "input was a matrix (Ctrl+Z goes back to the matrix).",
+    "input_panel.view.picture_back": "Makes your drawing the input again instead of the colour "
+                                     "picture (Ctrl+Z goes back to the picture).",
+    "input_panel.view.picture": "The input picture as it is, one square per pixel (a colour "
+                                "image is shrunk to at most 32 px a side when opened).",
+    "prediction_view": "What the trained network reads in the input: ten bars, the most likely "
+                       "digit in red. A matrix, a vector or a tiny input is not a 28x28 drawing, "
+                       "so it is not read.",
     "symbolic_view.row": "Which output row i the symbolic view writes out.",
     "symbolic_view.col": "Which output column j the symbolic view writes out.",
     "symbolic_view.reveal_button": "Shows the answers hidden by View ▸ Hide the answers (Ctrl+H).",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtGui import QKeySequence
 
@@ -109,3 +111,72 @@ def test_scene_files_carry_it(window):
     window.set_hide_answers(False)
     window.state.apply(Scene.from_json(data))
     assert window.state.hide_answers and window.hide_answers_action.isChecked()
+
+
+def test_the_colour_channels_hide_their_maps_and_size(window, qtbot):
+    rgb = np.random.default_rng(1).uniform(0, 1, (3, 8, 8)).astype(np.float32)
+    window.state.set_image(rgb, "rgb")
+    window.state.set_settings(padding_mode="valid")
+    window.lower_tabs.setCurrentWidget(window.channels_view)
+    view = window.channels_view
+    assert view.is_rgb_page() and "4 × 4 map" in view.summary.text()  # 8 - 5 + 1
+    window.set_hide_answers(True)
+    for tile in [*view.maps, view.sum_tile]:
+        assert not tile.image.isVisible() and tile.numbers.texts() == ["?"]
+    assert "?×?" in view.sum_tile.title.text and "4×4" not in view.sum_tile.title.text
+    assert "? × ? map" in view.summary.text() and "4 × 4" not in view.summary.text()
+    assert view.inputs[0].image.isVisible()  # the input is no answer
+    window.set_hide_answers(False)
+    assert view.maps[0].image.isVisible() and view.maps[0].numbers.texts() == []
+    assert "4 × 4 map" in view.summary.text()
+
+
+def test_the_1d_example_hides_its_outputs_and_their_count(window):
+    window.input_panel.load_vector_example()
+    stepper = window.stepper_1d
+    window.set_hide_answers(True)
+    stepper.controls.set_step(1)
+    plain = re.sub(r"<[^>]+>", "", stepper.display.text())
+    outputs = plain.split("] = [")[1]  # the input and kernel stay
+    assert "…" in outputs and outputs.count("?") == 2
+    assert not any(v in outputs for v in ("5", "8", "·"))  # no values, nor one mark per output
+    assert stepper.products.text().endswith("= <b>?</b>") and "outputs" not in (
+        stepper.products.text())
+    assert stepper.controls.step_label.text() == "step 2 / ?"
+    stepper.controls.set_step(4)
+    assert "outputs" not in stepper.products.text()
+    window.set_hide_answers(False)
+    assert stepper.products.text().startswith("(5*1) + (6*2) = <b>17</b>")
+    assert "6 − 2 + 1 = 5 outputs" in stepper.products.text()
+    assert stepper.controls.step_label.text() == "step 5 / 5"
+
+
+def test_hovering_from_code_shows_no_sum(window):
+    from playground.ui.playground.cell_numbers import HIDDEN_HOVER
+
+    _exercise(window)
+    maps = window.maps_view
+    maps.hover("conv", 0, 1, 1)
+    assert "<b>34</b>" in maps.hover_label.text()  # 6+7+10+11
+    window.set_hide_answers(True)
+    maps.hover("conv", 0, 1, 1)
+    assert maps.hover_label.text() == HIDDEN_HOVER
+    assert not maps.cells["conv"][0].hover.isVisible() and maps.receptive_field_rect() is None
+    maps.hover("pooled", 0, 0, 0)
+    assert maps.hover_label.text() == HIDDEN_HOVER
+
+
+def test_the_symbolic_views_boxes_do_not_tell_the_size(window):
+    _exercise(window)  # 4x4 ⊛ 2x2: a 3x3 output
+    view = window.symbolic_view
+    window.lower_tabs.setCurrentWidget(view)
+    assert (view.row.maximum(), view.col.maximum()) == (3, 3)
+    window.set_hide_answers(True)
+    assert (view.row.maximum(), view.col.maximum()) == (4, 4)  # the input's, not the output's
+    view.row.setValue(4)
+    assert view.text() == "" and "no such output cell" in view.html()
+    assert view.row.value() == 4
+    view.row.setValue(2)
+    assert view.cell() == (1, 0) and view.text().endswith("= ?")
+    window.set_hide_answers(False)
+    assert (view.row.maximum(), view.col.maximum()) == (3, 3) and view.text().endswith("= 30")

@@ -34,6 +34,8 @@ class DrawingCanvas(QWidget):
         self.brush_size = DEFAULT_BRUSH
         self.eraser = False
         self.push_count = 0
+        self.pushed: np.ndarray | None = None
+        """The last input this canvas pushed to the state (so views can tell it is its own)."""
         self._buffer = self._blank()
         self._ink_cache: bool | None = False
         self._last: QPointF | None = None
@@ -115,7 +117,8 @@ class DrawingCanvas(QWidget):
         from playground.data.images import to_mnist_style
 
         self._push_timer.stop()
-        self.state.set_image(to_mnist_style(self.array()))
+        self.pushed = to_mnist_style(self.array())
+        self.state.set_image(self.pushed)
         self.push_count += 1
 
     # ---- drawing -----------------------------------------------------------------------------

@@ -21,6 +21,8 @@ SMALL_SIDE = 16
 """Maps (and inputs) with at most this many cells a side show every cell's number."""
 HIDDEN = "?"
 """What a hidden answer shows."""
+HIDDEN_HOVER = "<i>The answers are hidden (View ▸ Hide the answers): no sums to show.</i>"
+"""What the maps' hover line says instead of a cell's sum while the answers are hidden."""
 
 
 def hidden_size(shape: tuple[int, ...]) -> str:

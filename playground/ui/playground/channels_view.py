@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground import engine
+from playground.scene import Change
 from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
@@ -27,6 +28,7 @@ from playground.ui.common.theme import (
     pt,
     scale_changed,
 )
+from playground.ui.playground.cell_numbers import HIDDEN, CellNumbers
 
 CHANNEL_NAMES = ("R", "G", "B")
 CHANNEL_COLORS = ((255, 0, 0), (0, 200, 0), (0, 90, 255))
@@ -50,13 +52,20 @@ class _Tile:
         layout.addItem(self.vb, row + 1, col)
         self.image = FastImageItem(axisOrder="row-major")
         self.vb.addItem(self.image)
+        self.numbers = CellNumbers()
+        self.vb.addItem(self.numbers)
         self.shape: tuple[int, ...] | None = None
 
-    def show(self, data: np.ndarray, levels: tuple[float, float], title: str) -> None:
+    def show(self, data: np.ndarray, levels: tuple[float, float], title: str,
+             hidden: bool = False) -> None:
+        """``data`` with ``title``; ``hidden`` (an answer): one "?", not even the map's shape."""
         self.image.setImage(data, autoLevels=False, levels=levels)
-        if self.shape != data.shape:
-            self.shape = data.shape
-            self.vb.setRange(rect=QRectF(0, 0, data.shape[1], data.shape[0]), padding=0.03)
+        self.image.setVisible(not hidden)
+        shape = (1, 1) if hidden else data.shape
+        if self.shape != shape:
+            self.shape = shape
+            self.vb.setRange(rect=QRectF(0, 0, shape[1], shape[0]), padding=0.03)
+        self.numbers.set_cells([(0.5, 0.5, HIDDEN, fg())] if hidden else [], scale=2.0)
         if self.title.text != title:
             self.title.setText(title, color=fg())
 
@@ -92,6 +101,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
         self._channel_maps: np.ndarray | None = None
         self._sum: np.ndarray | None = None
         self._dirty = True
+        self._hidden = state.hide_answers
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -150,6 +160,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
         """Recomputes the per-channel maps (three small engine convolutions) and redraws."""
         self._dirty = False
         st = self.state
+        hidden = self._hidden = st.hide_answers
         if st.channels != 3:
             self.stack.setCurrentIndex(0)
             self._channel_maps = self._sum = None
@@ -178,17 +189,23 @@ class ChannelsView(RefreshWhenShown, QWidget):
         mm = float(max(np.abs(maps).max(), np.abs(total).max())) or 1.0
         fh, fw = w.shape[1:]
         ho, wo = total.shape
+        size = f"{HIDDEN} × {HIDDEN}" if hidden else f"{ho} × {wo}"  # the output: an answer
         for c, name in enumerate(CHANNEL_NAMES):
             self.inputs[c].show(img[c], (lo, hi), f"channel x<sub>{name}</sub>")
             self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
-            self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>")
-        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {ho}×{wo}")
+            self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>",
+                              hidden)
+        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {size.replace(' ', '')}",
+                           hidden)
         self.bias_sign.setText(f"+ {fmt(b)} =", color=fg())
         self.summary.setText(
             f"Filter k{k + 1} is <b>3 × {fh} × {fw}</b>: its depth equals the 3 input channels. "
             f"Feature map = x<sub>R</sub>⊛w<sub>R</sub> + x<sub>G</sub>⊛w<sub>G</sub> + "
-            f"x<sub>B</sub>⊛w<sub>B</sub> + b (b = {fmt(b)}), one {ho} × {wo} map from three "
+            f"x<sub>B</sub>⊛w<sub>B</sub> + b (b = {fmt(b)}), one {size} map from three "
             "channels.")
+
+    def _needs_refresh(self, what: Change) -> bool:
+        return super()._needs_refresh(what) or self._hidden != self.state.hide_answers
 
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):

@@ -9,8 +9,11 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from playground import engine
 from playground.lessons import lecture
 from playground.numbers import parse_number
+from playground.scene import Change
+from playground.ui.common.binding import observe_state
 from playground.ui.common.formatting import fmt
 from playground.ui.common.theme import BIG_FONT_PT, follow_theme, scale_changed, ui_scale
+from playground.ui.playground.cell_numbers import HIDDEN
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
 
@@ -31,8 +34,11 @@ class Conv1DStepper(QWidget):
     previous valid values stay. Outputs are computed with :func:`playground.engine.conv1d`.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, state=None) -> None:
         super().__init__(parent)
+        self.state = state
+        """The playground whose Hide the answers switch this follows (None: never hidden)."""
+        self._hidden = False
         self.vector_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.VECTOR))
         self.kernel_edit = QLineEdit(", ".join(f"{v:g}" for v in lecture.KERNEL_1D))
         self.message = QLabel()
@@ -58,7 +64,13 @@ class Conv1DStepper(QWidget):
         self.controls.step_changed.connect(self._on_controls_step_changed)
         self.controls.set_count(self._y.size)
         follow_theme(self._on_theme_changed)
+        if state is not None:
+            observe_state(self, state, self._on_state_changed)
         self._show_step(0)
+
+    def _on_state_changed(self, what: Change) -> None:
+        if what & Change.VIEW and self.state.hide_answers != self._hidden:
+            self._show_step(self.controls.step())
 
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):
@@ -105,17 +117,27 @@ class Conv1DStepper(QWidget):
         self._show_step(step)
 
     def _show_step(self, step: int) -> None:
+        """Writes the vectors and output ``step``'s sum; with the answers hidden every output
+        is ``?`` and neither their count nor the size sum is written."""
+        hidden = self._hidden = self.state is not None and self.state.hide_answers
+        self.controls.hide_count(hidden)
         x, w, y = self._x, self._w, self._y
         f = w.size
         red = "<span style='color:#d50000;background-color:#fde7e7'><b>{}</b></span>"
         xs = [fmt(v) for v in x]
         x_txt = ", ".join(red.format(v) if step <= n < step + f else v for n, v in enumerate(xs))
         w_txt = red.format(", ".join(fmt(v) for v in w))
-        ys = [red.format(fmt(v)) if n == step else fmt(v) if n < step else "·"
-              for n, v in enumerate(y)]
+        if hidden:  # as many "?" as outputs shown so far, then "…" (the count is an answer)
+            ys = [red.format(HIDDEN) if n == step else HIDDEN for n in range(step + 1)] + ["…"]
+        else:
+            ys = [red.format(fmt(v)) if n == step else fmt(v) if n < step else "·"
+                  for n, v in enumerate(y)]
         self.display.setText(f"[{x_txt}] ⊛ [{w_txt}] = [{', '.join(ys)}]")
         window = x[step : step + f]
         terms = " + ".join(f"({fmt(a)}*{fmt(b)})" for a, b in zip(window, w, strict=True))
+        if hidden:
+            self.products.setText(f"{terms} = <b>{HIDDEN}</b>")
+            return
         done = "" if step < y.size - 1 else (
             f"<br><span style='font-size:{(BIG_FONT_PT - 1) * ui_scale():g}pt;color:#555'>"
             f"[{', '.join(fmt(v) for v in y)}]: a {x.size}-vector with a {f}-vector gives "

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QWidget
 
 from playground.ui.common.undo import UndoableState
+from playground.ui.playground.input_view import InputView
 from playground.ui.playground.matrix_editor import MAX_SIDE, MatrixEditor, editable
 from playground.ui.playground.state import LayerSettings, PlaygroundState
 
@@ -39,7 +42,7 @@ class InputPanel(QWidget):
     """A colour image was loaded (the window shows the per-channel view)."""
 
     def __init__(self, state: PlaygroundState, canvas=None, parent: QWidget | None = None,
-                 undo: UndoableState | None = None) -> None:
+                 undo: UndoableState | None = None, draw: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state, self.canvas = state, canvas
         self.undo = undo if undo is not None else UndoableState(state, parent=self)
@@ -81,8 +84,15 @@ class InputPanel(QWidget):
         grid.addWidget(self.matrix_btn, 2, 0)
         grid.addWidget(self.vector_btn, 2, 1)
         grid.addWidget(self.type_btn, 3, 0, 1, 2)
-        grid.addWidget(self.matrix_editor, 4, 0, 1, 2)
         grid.addWidget(self.error, 5, 0, 1, 2)
+        self.view: InputView | None = None
+        """What the input is (canvas, matrix editor or picture): the window puts it above this
+        panel; without a canvas the matrix editor stays in the panel."""
+        if canvas is not None:
+            self.view = InputView(state, self.undo, draw if draw is not None else canvas,
+                                  canvas, self.matrix_editor)
+        else:
+            grid.addWidget(self.matrix_editor, 4, 0, 1, 2)
 
         self.random_btn.clicked.connect(lambda: self.random_digit())
         self.open_btn.clicked.connect(lambda: self.open_dialog(rgb=False))
@@ -97,17 +107,10 @@ class InputPanel(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
-    def _set_input(self, text: str, image: np.ndarray, canvas_gray: np.ndarray | None,
-                   kind: str) -> bool:
-        def change() -> None:
-            self.state.set_image(image, kind)
-            if self.canvas is not None:
-                if canvas_gray is None:
-                    self.canvas.show_array(np.zeros((28, 28), np.float32))
-                else:
-                    self.canvas.show_array(canvas_gray)
-
-        ok = self.undo.run(text, change)
+    def _set_input(self, text: str, image: np.ndarray, kind: str) -> bool:
+        """The new input as one undo step (the view puts a digit or image on the canvas and
+        leaves the drawing alone for a matrix or picture)."""
+        ok = self.undo.run(text, lambda: self.state.set_image(image, kind))
         if ok:
             self.show_error("")
         return ok
@@ -133,7 +136,7 @@ class InputPanel(QWidget):
         i = int(self._rng.integers(len(pool))) if index is None else index % len(pool)
         img = pool.images[i].astype(np.float32) / 255.0
         got = int(pool.labels[i])
-        self._set_input(f"MNIST digit {got}", img, img, "digit")
+        self._set_input(f"MNIST digit {got}", img, "digit")
         return got
 
     def open_dialog(self, rgb: bool = False) -> None:
@@ -149,16 +152,17 @@ class InputPanel(QWidget):
 
         try:
             if rgb:
-                img = shrink_rgb(images.load_image_file(path, rgb=True))
-                gray = img.mean(axis=0)
+                original = images.load_image_file(path, rgb=True)
+                img = shrink_rgb(original)
             else:
-                img = images.image_to_digit_input(path)
-                gray = img
+                original = images.load_image_file(path)
+                img = images.prepare_digit(original)  # what image_to_digit_input does
         except (OSError, ValueError) as exc:
             self.show_error(f"Could not open the image: {exc}")
             return False
-        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, gray,
-                             "rgb" if rgb else "image")
+        if self.view is not None:
+            self.view.remember_source(os.path.basename(path), original, img)
+        ok = self._set_input(f"Open {'RGB ' if rgb else ''}image", img, "rgb" if rgb else "image")
         if ok and rgb:
             self.rgb_loaded.emit()
         return ok
@@ -190,7 +194,7 @@ class InputPanel(QWidget):
         img = self.state.image
         small = img.ndim == 2 and max(img.shape) <= MAX_SIDE
         matrix = np.array(img if small else MATRIX_A, np.float32)
-        ok = self._set_input("Type the input matrix", matrix, None, "matrix")
+        ok = self._set_input("Type the input matrix", matrix, "matrix")
         if ok:
             self.matrix_editor.table.setFocus()
         return ok
@@ -202,12 +206,7 @@ class InputPanel(QWidget):
             image=example.image, kernels=example.kernels, bias=example.bias(), input_kind=kind,
             selected=0, layer=LayerSettings(**example.settings))
 
-        def change() -> None:
-            self.state.apply(scene)
-            if self.canvas is not None:
-                self.canvas.show_array(np.zeros((28, 28), np.float32))
-
-        ok = self.undo.run(text, change)
+        ok = self.undo.run(text, lambda: self.state.apply(scene))
         if ok:
             self.show_error("")
         return ok

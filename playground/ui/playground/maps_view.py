@@ -32,7 +32,12 @@ from playground.ui.common.theme import (
     scale_changed,
     theme,
 )
-from playground.ui.playground.cell_numbers import CellNumbers, hidden_size, input_colormap
+from playground.ui.playground.cell_numbers import (
+    HIDDEN_HOVER,
+    CellNumbers,
+    hidden_size,
+    input_colormap,
+)
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
@@ -159,7 +164,12 @@ class FeatureMapsView(QWidget):
             self.hover(*self._hovered)
 
     def hover(self, row: str, k: int, i: int, j: int) -> None:
-        """Explains cell (i, j) of kernel ``k``'s ``row`` map, as if the mouse were on it."""
+        """Explains cell (i, j) of kernel ``k``'s ``row`` map, as if the mouse were on it (with
+        the answers hidden: nothing, as for the mouse, but a line saying why)."""
+        if self.state.hide_answers:
+            self.clear_hover()
+            self.hover_label.setText(HIDDEN_HOVER)
+            return
         res = self.state.result
         if res is None or self.state.error:
             self.clear_hover()

@@ -16,6 +16,21 @@ from playground.ui.network.model_holder import ModelHolder
 
 BAR = QColor(150, 160, 175)
 TOP = QColor(214, 39, 40)
+MIN_READABLE_SIDE = 8
+"""Inputs with a side shorter than this are not read as a digit (blown up to 28x28 they are a
+few blurred blocks: any prediction would be nonsense)."""
+
+
+def unreadable(image: np.ndarray, kind: str) -> str:
+    """Why the network (trained on 28x28 digit drawings) cannot read this input, as one short
+    line; "" when it can (a drawing, an MNIST digit, an opened image: these are resized)."""
+    h, w = np.shape(image)[-2:]
+    if kind in ("matrix", "vector"):
+        what = "vector" if kind == "vector" or h == 1 else "matrix"
+        return f"The network reads 28×28 drawings; the input is a {h}×{w} {what}."
+    if min(h, w) < MIN_READABLE_SIDE:
+        return f"The network reads 28×28 drawings; the input is only {h}×{w} pixels."
+    return ""
 
 
 class ProbabilityBars(QWidget):
@@ -58,8 +73,13 @@ class ProbabilityBars(QWidget):
 
     blank = False
     """True when there is nothing to classify (the headline says so instead of a digit)."""
+    refusal = ""
+    """Why the input cannot be read (see :func:`unreadable`): said instead of a prediction."""
 
     def headline(self) -> str:
+        """The line above the bars: the top class and its share (or why there is none)."""
+        if self.refusal:
+            return self.refusal
         if self.blank:
             what = "something" if self.labels else "a digit"
             return f"{self.title}  (draw {what})".strip()
@@ -80,6 +100,13 @@ class ProbabilityBars(QWidget):
         bold.setPointSizeF(self.font().pointSizeF() * 1.2)
         p.setFont(bold)
         p.setPen(self.palette().text().color())
+        if self.refusal:  # no bars: a prediction of a matrix would be nonsense
+            p.setFont(self.font())
+            p.drawText(QRectF(4, 2, self.width() - 8, self.height() - 4),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                       | Qt.TextFlag.TextWordWrap, self.refusal)
+            p.end()
+            return
         head = QRectF(4, 2, self.width() - 8, line * 1.4)
         p.drawText(head, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.headline())
@@ -119,5 +146,9 @@ class PredictionView(ProbabilityBars):
         self.set_labels(self.holder.model.class_names)
 
     def _on_holder_prediction(self, probs) -> None:
-        self.blank = float(np.max(self.holder.state.image)) < 0.05
+        st = self.holder.state
+        self.blank = float(np.max(st.image)) < 0.05
+        self.refusal = unreadable(st.image, st.input_kind)
         self.set_probabilities(probs)
+        if self.refusal:
+            self.setToolTip(self.refusal)

@@ -41,6 +41,7 @@ class SymbolicView(RichTextView, QWidget):
         super().__init__(parent)
         self.state = state
         self._step = 0
+        self._outside: tuple[int, int] | None = None  # a cell past the output (answers hidden)
         self._controls = None
         self.formula: CellFormula | None = None
         self.row = QSpinBox(minimum=1, maximum=1)
@@ -101,6 +102,7 @@ class SymbolicView(RichTextView, QWidget):
         """Shows the ``step``-th output cell (row by row, clamped); the followed step-through
         goes there too."""
         ho, wo = self._out_hw()
+        self._outside = None
         self._step = max(0, min(int(step), ho * wo - 1))
         if self._controls is not None and self._controls.step() != self._step:
             if self._controls.count() != ho * wo:
@@ -131,11 +133,24 @@ class SymbolicView(RichTextView, QWidget):
             return
         self._step = min(self._step, ho * wo - 1)
         i, j = divmod(self._step, wo)
+        if not hidden:
+            self._outside = None
+        elif self._outside is not None:
+            i, j = self._outside
+        pt, pb, pl, pr = st.pads()
+        h, w = st.image.shape[-2:]
         with QSignalBlocker(self.row), QSignalBlocker(self.col):
-            self.row.setMaximum(ho)
-            self.col.setMaximum(wo)
+            # the boxes' maxima are the output size: while it is hidden, the padded input's
+            self.row.setMaximum(max(ho, h + pt + pb) if hidden else ho)
+            self.col.setMaximum(max(wo, w + pl + pr) if hidden else wo)
             self.row.setValue(i + 1)
             self.col.setValue(j + 1)
+        if self._outside is not None:
+            self.formula = None
+            self._set_html(f"<p><i>c</i><sub>{i + 1},{j + 1}</sub>: the kernel's window does "
+                           "not fit in the (padded) input there, so there is no such output "
+                           "cell.</p>")
+            return
         k = st.selected
         s = st.settings
         value = float(st.result.conv[k, i, j])
@@ -159,8 +174,15 @@ class SymbolicView(RichTextView, QWidget):
         return self.reveal_button.isVisibleTo(self) != self.state.hide_answers
 
     def _on_spin_changed(self, _value: int) -> None:
-        _, wo = self._out_hw()
-        self.set_step((self.row.value() - 1) * wo + self.col.value() - 1)
+        ho, wo = self._out_hw()
+        i, j = self.row.value() - 1, self.col.value() - 1
+        if i >= ho or j >= wo:  # only while the answers are hidden (the boxes go further)
+            self._outside = (i, j)
+            self._dirty = True
+            if self.isVisible():
+                self.refresh()
+            return
+        self.set_step(i * wo + j)
 
     def _on_controls_step_changed(self, step: int) -> None:
         if step != self._step:

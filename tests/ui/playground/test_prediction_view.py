@@ -99,3 +99,44 @@ def test_digit_input_averages_rgb_and_shrinks_large_drawings():
     big = np.zeros((56, 56), np.float32)
     big[10:40, 25:30] = 1.0
     assert digit_input(big).shape == (28, 28)
+
+
+def test_a_matrix_or_vector_is_not_read_as_a_digit(qtbot, state, holder, a_three):
+    view = PredictionView(holder)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(holder.prediction, timeout=2000):
+        state.set_image(np.arange(1, 10, dtype=np.float32).reshape(3, 3), "matrix")
+    assert view.headline() == "The network reads 28×28 drawings; the input is a 3×3 matrix."
+    assert "says" not in view.headline() and "%" not in view.headline()
+    view.resize(220, 120)
+    view.show()
+    assert not view.grab().isNull()  # the line is painted in place of the bars
+    with qtbot.waitSignal(holder.prediction, timeout=2000):
+        state.set_image(np.arange(1, 7, dtype=np.float32)[None], "vector")
+    assert view.headline().endswith("the input is a 1×6 vector.")
+    with qtbot.waitSignal(holder.prediction, timeout=2000):
+        state.set_image(a_three, "digit")  # a digit again: a prediction again
+    assert not view.refusal and view.headline().endswith(f"({view.probabilities.max():.0%})")
+
+
+@pytest.mark.parametrize(("shape", "kind", "readable"), [
+    ((28, 28), "drawing", True), ((28, 28), "digit", True), ((28, 28), "image", True),
+    ((3, 32, 24), "rgb", True), ((4, 4), "drawing", False), ((3, 3), "matrix", False),
+    ((28, 28), "matrix", False), ((1, 6), "vector", False), ((3, 5, 5), "rgb", False)])
+def test_what_the_network_can_read(shape, kind, readable):
+    from playground.ui.playground.prediction_view import unreadable
+
+    reason = unreadable(np.zeros(shape, np.float32), kind)
+    assert (reason == "") is readable
+    if not readable:
+        assert reason.startswith("The network reads 28×28 drawings; the input is")
+
+
+def test_the_window_says_it_cannot_read_the_lessons_matrix(window, qtbot):
+    from playground.lessons.schema import bundled_lessons
+
+    with qtbot.waitSignal(window.holder.prediction, timeout=3000):
+        window.lessons.start_lesson(bundled_lessons()["lecture"], 9)  # A (3x3) ⊛ W (2x2)
+    assert window.state.input_kind == "matrix"
+    assert window.prediction_view.headline() == ("The network reads 28×28 drawings; the input "
+                                                 "is a 3×3 matrix.")
