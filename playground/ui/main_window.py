@@ -13,7 +13,7 @@ import platform
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,7 +38,7 @@ from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
 from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
-from playground.ui.common.reflow import ReflowPage
+from playground.ui.common.reflow import CurrentPageTabs, ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
 from playground.ui.lesson.controller import LessonController
@@ -97,9 +97,9 @@ class MainWindow(WindowSession, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
-        self.tabs = QTabWidget()
+        self.tabs = CurrentPageTabs()  # sized by the page on show, which scrolls if it must
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self.tabs.in_scroll_area())
         self.holder = ModelHolder(self.state, self)
         self.network_tab = None
         self.tabs.addTab(self._build_playground(), "Playground")
@@ -204,10 +204,16 @@ class MainWindow(WindowSession, QMainWindow):
                             "image patch looks like it."))
         rl.addWidget(_group("Layer", self.settings_panel))
         rl.addStretch(1)
-        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"))
+        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"),
+                               picture_side=self._maps_side_in)
         self.right_scroll = self.page.right_scroll
         self.splitter = self.page.splitter
         return self.page
+
+    def _maps_side_in(self, width: int, height: int) -> float:
+        """The feature maps' side (px) in a centre column of ``width`` x ``height`` (the page
+        picks its arrangement by it): the maps' group box takes its frame and title."""
+        return self.maps_view.map_side_for(width - 16, height - th.theme().px(24))
 
     def _build_status_bar(self) -> None:
         self.warmup_indicator = WarmupIndicator()
@@ -223,6 +229,17 @@ class MainWindow(WindowSession, QMainWindow):
         self.menu_actions = build_menus(self)
         self.eraser.toggled.connect(self.eraser_action.setChecked)
         self.shared_action.setChecked(True)
+
+    def minimumSizeHint(self) -> QSize:
+        """What the window needs to show the page on show without scrolling: the screenshot
+        check (:mod:`~playground.ui.common.screenshot`) and the layout tests read it. (Qt sizes
+        the window by the scroll area instead, so a page too big for the screen scrolls.)"""
+        hint = super().minimumSizeHint()
+        scroll = self.tabs.scroll
+        if scroll is None or not self.isVisible():
+            return hint
+        chrome = self.size() - scroll.size()  # menus, status bar and docks around the tabs
+        return hint.expandedTo(self.tabs.minimumSizeHint() + chrome)
 
     def _default_size(self) -> None:
         w, h = 1600, 1000

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from playground import nn
 from playground.nn.arch import arch_of
+from playground.ui.common.reflow import CurrentPageTabs
 from playground.ui.common.theme import relative_font
 from playground.ui.network.designer import DesignerView
 from playground.ui.network.evaluation_view import EvaluationView
@@ -50,6 +51,7 @@ class NetworkTab(QWidget):
         self.error_box: QMessageBox | None = None
         self.model_label = QLabel()
         relative_font(self.model_label, 1.2, bold=True)  # follows the UI scale both ways
+        self.model_label.setWordWrap(True)  # a long model name wraps instead of widening the tab
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self._show_message(self.holder.notice)
@@ -82,7 +84,7 @@ class NetworkTab(QWidget):
         self.invariance_view = InvarianceView(state, self.holder)
         self.evaluation_view = EvaluationView(self.holder)
         self.designer = DesignerView()
-        self.sub_tabs = QTabWidget()
+        self.sub_tabs = CurrentPageTabs()  # sized by the page on show, not the largest page
         self.sub_tabs.addTab(self.network_view, "Inside the network")
         self.sub_tabs.addTab(self.designer, "Design")
         self.sub_tabs.addTab(self.training_panel, "Train")

@@ -21,6 +21,7 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
+from playground.ui.common import theme as th
 from playground.ui.common.steady_label import SteadyBox
 from playground.ui.common.theme import (
     INPUT_CMAP,
@@ -43,6 +44,12 @@ from playground.ui.playground.map_items import (
     rect_item,
     symmetric,
 )
+
+MAP_MIN = 40
+"""A feature map's side never falls below this many pixels at 100 %, times the UI scale: the grid
+asks the layout for that room (a page that cannot give it rearranges, see ``ui/common/reflow``)."""
+INPUT_MIN = 84
+"""The same for the padded input beside the maps."""
 
 
 class FeatureMapsView(QWidget):
@@ -184,6 +191,37 @@ class FeatureMapsView(QWidget):
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         with one_layout_pass(self.glw.ci):
             self._build_grid(n_kernels, pooled, shared)
+        m = th.theme().px(MAP_MIN)
+        for cells in self.cells.values():
+            for cell in cells:
+                cell.vb.setMinimumSize(m, m)
+        self.input_vb.setMinimumSize(th.theme().px(INPUT_MIN), th.theme().px(INPUT_MIN))
+        self._fit_grid()
+
+    # ---- sizing ----------------------------------------------------------------------------------
+    def _fit_grid(self) -> None:
+        """The graphics view asks for what its grid needs (maps of :data:`MAP_MIN`, their titles
+        and bars): pyqtgraph's layout would otherwise squeeze the maps and clip the last row."""
+        hint = self.glw.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        size = (int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
+        if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
+            self.glw.setMinimumSize(*size)
+
+    def grid_shape(self) -> tuple[int, int]:
+        """(columns, rows) of maps in the grid."""
+        k = len(self.cells["conv"])
+        return k, sum(1 for cells in self.cells.values() if cells)
+
+    def map_side_for(self, width: float, height: float) -> float:
+        """The side (px) the maps would get if this view were ``width`` x ``height``: what the
+        titles, bars and the input column leave, shared out as the layout does (the input column
+        takes two shares of any extra width); below the minimum when the view is too small."""
+        cols, rows = self.grid_shape()
+        need = self.minimumSizeHint()
+        m = th.theme().px(MAP_MIN)
+        extra_w = (width - need.width()) / (max(cols, 1) + 2)
+        extra_h = (height - need.height()) / max(rows, 1)
+        return m + min(extra_w, extra_h)
 
     def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         ci = self.glw.ci
@@ -220,7 +258,7 @@ class FeatureMapsView(QWidget):
         self.cells = {r: [] for r in ROWS}
         self.row_labels = {}
         for r, row in enumerate(rows):
-            label = pg.LabelItem("", angle=-90, size=pt(10))
+            label = pg.LabelItem("", angle=-90, size=pt(9))
             self.row_labels[row] = label
             ci.addItem(label, r, 1)
             for k in range(n_kernels):
@@ -271,21 +309,27 @@ class FeatureMapsView(QWidget):
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
+            self._fit_grid()
 
     def _update_maps(self) -> None:
         st = self.state
         res = st.result
         s = st.settings
-        act_name = "ReLU" if s.activation == "relu" else "no activation"
+        act_name = "ReLU" if s.activation == "relu" else "no act."  # short: a row is this tall
+        relabelled = False
         names = {"conv": "conv + b", "activated": act_name,
-                 "pooled": f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"}
+                 "pooled": f"{s.pool} {s.pool_size[0]}×{s.pool_size[1]}"}
         arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
         for row, label in self.row_labels.items():
             arr = arrays[row]
-            # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
-            text = names[row] if arr is None else f"{names[row]}<br>{'×'.join(map(str, arr.shape))}"
+            # the output volume K x H' x W' along the row, a size smaller (the longest line of
+            # the turned label sets the row's least height); the maps are titled k1, k2, ...
+            text = names[row] if arr is None else (
+                f"{names[row]}<br><span style='font-size:{pt(8)}'>"
+                f"{'×'.join(map(str, arr.shape))}</span>")
             if label.text != text:
                 label.setText(text, color=fg())
+                relabelled = True
         shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
@@ -302,6 +346,8 @@ class FeatureMapsView(QWidget):
                     levels = symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)
                     cell.bar.setLevels(levels)
+        if relabelled:  # a row title's length sets the row's height
+            self._fit_grid()
         if self.shared_bar is not None:
             self.shared_bar.setLevels(shared)
             for cells in self.cells.values():
