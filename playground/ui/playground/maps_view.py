@@ -17,11 +17,11 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.scene import COMPUTED, Change
+from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
 from playground.ui.common.geometry import padded_window, receptive_field, tap_cells
-from playground.ui.common import theme as th
 from playground.ui.common.steady_label import SteadyBox
 from playground.ui.common.theme import (
     INPUT_CMAP,
