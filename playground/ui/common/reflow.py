@@ -27,6 +27,8 @@ WIDE_SIDE = 88
 UI scale)..."""
 COMPACT_SIDE = 56
 """... and the compact one while they get this; else the single arrangement gives them the width."""
+STACK_SIDE = 100
+"""The maps stay above the lower tabs (not folded into them) while they get this side there."""
 ARRANGEMENTS = ("wide", "compact", "single")
 
 
@@ -191,7 +193,7 @@ class ReflowPage(QWidget):
                        for s in self._columns() if s.isVisible())
         if resize_columns or squeezed:
             self._size_columns()
-        self.fold(self.arrangement == "single" or self._short())
+        self.fold(not self._stacked(self.arrangement))
 
     def fold(self, on: bool) -> None:
         """Moves the centre's top widget into its lower tabs (first tab, in front unless
@@ -260,25 +262,36 @@ class ReflowPage(QWidget):
         compact = min(max(1, self.width()) * 11 // 20, max(widths) + 36) + handle
         return sum(widths) + handle * len(widths), compact
 
-    def _short(self) -> bool:
-        return self.height() < th.theme().px(STACK_MIN) if self.mode == "auto" \
-            else self.mode != "wide"
+    def _centre_width(self, arrangement: str) -> int:
+        wide, compact = self._side_widths()
+        return self.width() - {"wide": wide, "compact": compact}.get(arrangement, 0)
+
+    def _stacked(self, arrangement: str) -> bool:
+        """Whether the centre keeps its top part (the maps) above its tabs: the height allows it
+        and the pictures keep :data:`STACK_SIDE` there."""
+        if self.mode != "auto":
+            return self.mode == "wide"
+        px = th.theme().px
+        if arrangement == "single" or self.height() < px(STACK_MIN):
+            return False
+        return self.picture_side is None or self.picture_side(
+            self._centre_width(arrangement), self.height() * 3 // 5 - px(70)) >= px(STACK_SIDE)
 
     def _choose(self) -> str:
-        wide, compact = self._side_widths()
         if not self._columns():
             return "compact"  # only the centre: no columns to arrange
         if self.picture_side is None:
             return "compact" if self.width() < self.wide_width() else "wide"
         px = th.theme().px
-        h = self.height() - px(70)  # tab bars and the group box's title
-        h = h if self._short() else h * 3 // 5
-        if self.width() >= self.wide_width() and \
-                self.picture_side(self.width() - wide, h) >= px(WIDE_SIDE):
+
+        def side(arrangement: str) -> float:
+            h = self.height() - px(70)  # tab bars and the group box's title
+            h = h * 3 // 5 if self._stacked(arrangement) else h
+            return self.picture_side(self._centre_width(arrangement), h)
+
+        if self.width() >= self.wide_width() and side("wide") >= px(WIDE_SIDE):
             return "wide"
-        if self.picture_side(self.width() - compact, self.height() - px(70)) >= px(COMPACT_SIDE):
-            return "compact"
-        return "single"
+        return "compact" if side("compact") >= px(COMPACT_SIDE) else "single"
 
     # ---- internals ---------------------------------------------------------------------------
     def _lower_tabs(self) -> QTabWidget | None:

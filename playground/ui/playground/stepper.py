@@ -36,11 +36,16 @@ from playground.ui.common.theme import (
     pt,
     scale_changed,
     text_color_on,
+    theme,
     weight_color,
 )
 from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
+STEP_MIN = 96
+"""The step-through's input and output never fall below this side (px at 100 %, times the UI
+scale), the kernel below two thirds of it: the pictures grow with the scale, and a page too
+small for them rearranges (``ui/common/reflow``) instead of squeezing them."""
 MAX_NUMBERED = 7
 """Kernels with up to 7x7 weights in all (e.g. 7x7, or 3x3 on 3 channels) show them as numbers."""
 
@@ -203,6 +208,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self._kernel_src: tuple | None = None
         self._frame: tuple | None = None
         self._dirty = True
+        self._fit_grid()
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -254,8 +260,22 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         _set_title(self.output_title, f"output k{k + 1}<br>{conv.shape[1]}×{conv.shape[2]}")
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
+        titles = tuple(t.text for t in (self.input_title, self.kernel_title, self.output_title))
+        if titles != getattr(self, "_titles", None):  # their widths count in the least size
+            self._titles = titles
+            self._fit_grid()
 
     # ---- drawing -------------------------------------------------------------------------------
+    def _fit_grid(self) -> None:
+        """The pictures' least sizes (:data:`STEP_MIN`, scaled) and, from them and the titles,
+        the graphics view's: pyqtgraph's layout would otherwise squeeze the pictures to slivers
+        when the titles grow with the scale."""
+        side = theme().px(STEP_MIN)
+        for vb, f in ((self.input_vb, 1.0), (self.kernel_vb, 2 / 3), (self.output_vb, 1.0)):
+            vb.setMinimumSize(side * f, side * f)
+        hint = self.glw.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.glw.setMinimumSize(int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
+
     def _show_input(self, img: np.ndarray, pads: tuple[int, int, int, int]) -> None:
         pt, pb, pl, pr = pads
         x = img if img.ndim == 3 else img[None]
@@ -351,6 +371,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         refont_big_labels(self)
         for label in (self.input_title, self.kernel_title, self.output_title):
             label.setText(label.text, size=pt(10), color=fg())
+        self._fit_grid()
 
     def hideEvent(self, event) -> None:
         self.controls.pause()
