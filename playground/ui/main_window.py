@@ -206,6 +206,7 @@ class MainWindow(WindowSession, QMainWindow):
         rl.addStretch(1)
         self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"),
                                picture_side=self._maps_side_in)
+        self.maps_view.grid_fitted.connect(self.page.schedule_reflow)
         self.right_scroll = self.page.right_scroll
         self.splitter = self.page.splitter
         return self.page
@@ -240,6 +241,14 @@ class MainWindow(WindowSession, QMainWindow):
             return hint
         chrome = self.size() - scroll.size()  # menus, status bar and docks around the tabs
         return hint.expandedTo(self.tabs.minimumSizeHint() + chrome)
+
+    def overflow(self) -> list[str]:
+        """What does not fit the window as it is now (empty when nothing is clipped or scrolls
+        sideways): the page on show against the window, and the Playground's columns."""
+        out = [self.tabs.overflow()] if self.tabs.overflow() else []
+        if self.tabs.currentWidget() is self.page:
+            out += self.page.overflow()
+        return out
 
     def _default_size(self) -> None:
         w, h = 1600, 1000

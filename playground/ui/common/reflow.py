@@ -134,6 +134,7 @@ class ReflowPage(QWidget):
         lay.addWidget(self.splitter)
         self.mode = "auto"
         self.arrangement = ""
+        self._reflow_due = False
         self._arrange("wide")
         th.theme().changed.connect(self._on_theme_changed)
 
@@ -194,6 +195,17 @@ class ReflowPage(QWidget):
         if resize_columns or squeezed:
             self._size_columns()
         self.fold(not self._stacked(self.arrangement))
+
+    def schedule_reflow(self) -> None:
+        """:meth:`reflow` once control returns to the event loop (the centre's least size
+        changed: a burst of changes reflows once)."""
+        if not self._reflow_due:
+            self._reflow_due = True
+            QTimer.singleShot(0, self, self._due_reflow)
+
+    def _due_reflow(self) -> None:
+        self._reflow_due = False
+        self.reflow(resize_columns=False)
 
     def fold(self, on: bool) -> None:
         """Moves the centre's top widget into its lower tabs (first tab, in front unless

@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
@@ -81,10 +81,26 @@ class LessonController(QObject):
                                   Qt.DockWidgetArea.RightDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.dock.hide()
+        window.installEventFilter(self)  # the dock's width follows the window's
         self.driver = LessonDriver(window, self.player)
         self.presenter = PresenterMode(window, self.driver)
         self.message_box: QMessageBox | None = None
         self.last_error = ""
+
+    DOCK_SHARE = 0.3
+    """The lesson dock takes at most this share of the window's width (at least what it needs):
+    the pictures keep the rest."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Resize:
+            self.fit_dock()
+        return False
+
+    def fit_dock(self) -> None:
+        """Caps the dock's width at :data:`DOCK_SHARE` of the window (never below its least)."""
+        cap = max(self.dock.minimumSizeHint().width(), int(self.window.width() * self.DOCK_SHARE))
+        if self.dock.maximumWidth() != cap:
+            self.dock.setMaximumWidth(cap)
 
     # ---- lessons ---------------------------------------------------------------------------------
     def start_lesson(self, lesson, index: int = 0) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from playground import engine
 from playground.scene import SceneError
-from playground.ui.lesson.panels import Highlighter
+from playground.ui.lesson.panels import Highlighter, box_of
 from playground.ui.lesson.player import LessonPlayer
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ class LessonDriver(QObject):
         self.skipped += self.highlighter.show(tuple(scene.highlight))
         if scene.steps > 0:
             self._set_step(0)
+        else:
+            self._rewind_steppers()
         self.player.show_scene(self.lesson.title, index, self.count, scene)
         if scene.action is not None and self.run_actions:
             self._start_action(scene.action)
@@ -168,6 +170,16 @@ class LessonDriver(QObject):
             controls.set_step(min(step, controls.count() - 1))
         self.step_shown.emit(step)
 
+    def _rewind_steppers(self) -> None:
+        """A scene without steps starts both step-throughs paused at their first window (not
+        where, or still playing as, the scene before left them)."""
+        for stepper in (self.window.stepper, self.window.stepper_1d):
+            controls = getattr(stepper, "controls", None)
+            if controls is not None:
+                controls.pause()
+                if controls.count() > 0:
+                    controls.set_step(0)
+
     def _show_view(self, scene) -> None:
         w = self.window
         if scene.tab == "network" or scene.view in NETWORK_VIEWS:
@@ -180,14 +192,17 @@ class LessonDriver(QObject):
                 self._skip(scene.view)
             return
         w.tabs.setCurrentIndex(0)
+        maps = box_of(w.maps_view)
         if not scene.view:
+            w.page.bring_to_front(maps)  # in front when the maps share the tabs (small screens)
             return
         views = w.lower_views()
         view = views.get(LOWER_VIEWS.get(scene.view, scene.view)) or \
             getattr(w, f"{scene.view}_view", None) or getattr(w, f"{scene.view}_panel", None)
         if view is not None and w.lower_tabs.indexOf(view) >= 0:
-            w.lower_tabs.setCurrentWidget(view)
+            w.page.bring_to_front(view)  # also when the page folds or refolds later
         else:
+            w.page.bring_to_front(maps)
             self._skip(scene.view)
 
     def _skip(self, view: str) -> None:

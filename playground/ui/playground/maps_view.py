@@ -61,10 +61,14 @@ class FeatureMapsView(QWidget):
         A conv/activated output cell (0-based kernel, row, column) is under the mouse.
     pooled_cell_hovered(k, i, j)
         A pooled cell is under the mouse.
+    grid_fitted
+        The grid's least size changed (another kernel count, a longer title): the page may
+        rearrange.
     """
 
     cell_hovered = Signal(int, int, int)
     pooled_cell_hovered = Signal(int, int, int)
+    grid_fitted = Signal()
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,7 +195,7 @@ class FeatureMapsView(QWidget):
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         with one_layout_pass(self.glw.ci):
             self._build_grid(n_kernels, pooled, shared)
-        m = th.theme().px(MAP_MIN)
+        m = self._map_min()
         for cells in self.cells.values():
             for cell in cells:
                 cell.vb.setMinimumSize(m, m)
@@ -206,6 +210,13 @@ class FeatureMapsView(QWidget):
         size = (int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
         if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
             self.glw.setMinimumSize(*size)
+            self.grid_fitted.emit()
+
+    def _map_min(self) -> int:
+        """:data:`MAP_MIN` scaled, and shared out over more than six kernels (a row of ten
+        maps then takes the room of six)."""
+        k = max(1, len(self.cells["conv"]))
+        return th.theme().px(MAP_MIN * min(1.0, 6 / k))
 
     def grid_shape(self) -> tuple[int, int]:
         """(columns, rows) of maps in the grid."""
@@ -218,7 +229,7 @@ class FeatureMapsView(QWidget):
         takes two shares of any extra width); below the minimum when the view is too small."""
         cols, rows = self.grid_shape()
         need = self.minimumSizeHint()
-        m = th.theme().px(MAP_MIN)
+        m = self._map_min()
         extra_w = (width - need.width()) / (max(cols, 1) + 2)
         extra_h = (height - need.height()) / max(rows, 1)
         return m + min(extra_w, extra_h)
