@@ -301,9 +301,13 @@ class ReflowPage(QWidget):
             h = h * 3 // 5 if self._stacked(arrangement) else h
             return self.picture_side(self._centre_width(arrangement), h)
 
-        if self.width() >= self.wide_width() and side("wide") >= px(WIDE_SIDE):
+        def fits(arrangement: str) -> bool:  # every centre tab's least width (+ its frame)
+            return self.centre.minimumSizeHint().width() + 8 <= self._centre_width(arrangement)
+
+        if self.width() >= self.wide_width() and side("wide") >= px(WIDE_SIDE) and fits("wide"):
             return "wide"
-        return "compact" if side("compact") >= px(COMPACT_SIDE) else "single"
+        return "compact" if side("compact") >= px(COMPACT_SIDE) and fits("compact") \
+            else "single"
 
     # ---- internals ---------------------------------------------------------------------------
     def _lower_tabs(self) -> QTabWidget | None:

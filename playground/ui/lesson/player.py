@@ -12,6 +12,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -109,7 +110,7 @@ class LessonPlayer(QWidget):
 
     # ---- display --------------------------------------------------------------------------------
     def _refont(self, _percent: int | None = None) -> None:
-        base = self.font().pointSizeF()
+        base = QApplication.font().pointSizeF()  # (our own font may not have followed it yet)
         for label, factor, bold in ((self.title, 1.7, True), (self.counter, 1.2, True),
                                     (self.prompt, 1.25, True), (self.answer, 1.25, True)):
             f = label.font()
