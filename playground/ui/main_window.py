@@ -68,6 +68,11 @@ MNIST_CREDIT = (
 )
 
 
+NETWORK_HEADER_MIN = 620
+"""The Network tab shows its file buttons and prediction on windows at least this tall (px at
+100 %, times the UI scale)."""
+
+
 def _group(title: str, widget: QWidget, tip: str = "") -> QGroupBox:
     box = QGroupBox(title)
     box.setToolTip(tip)
@@ -250,6 +255,16 @@ class MainWindow(WindowSession, QMainWindow):
             out += self.page.overflow()
         return out
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_network_header()
+
+    def _fit_network_header(self) -> None:
+        """On a short window (720 px at 150 %) the Network tab leaves its file buttons and its
+        prediction out, so its pages fit under the header."""
+        if self.network_tab is not None:
+            self.network_tab.show_header_extras(self.height() >= th.theme().px(NETWORK_HEADER_MIN))
+
     def _default_size(self) -> None:
         w, h = 1600, 1000
         screen = self.screen()
@@ -285,6 +300,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.set_ui_scale(th.SCALES[max(0, min(i, len(th.SCALES) - 1))])
 
     def _on_scale_changed(self, percent: int) -> None:
+        self._fit_network_header()
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
@@ -417,6 +433,7 @@ class MainWindow(WindowSession, QMainWindow):
                 self.tabs.insertTab(index, tab, "Network")
             self._network_page.deleteLater()
             self.network_tab = tab
+            self._fit_network_header()
             help_texts.apply_help(self)
         return self.network_tab
 

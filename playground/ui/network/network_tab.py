@@ -163,6 +163,12 @@ class NetworkTab(QWidget):
         self._show_message(f"Loaded {Path(path).name}.")
         return True
 
+    def show_header_extras(self, on: bool) -> None:
+        """The model-file buttons and the prediction beside them, left out (``on`` False) when
+        the window is too short for them and the sub-pages (a 1280x720 projector)."""
+        for w in (self.save_button, self.load_button, self.bundled_button, self.prediction_view):
+            w.setVisible(on)
+
     def shutdown(self) -> bool:
         """Stops training and evaluation (waiting at most 2 s each); True when no thread is left."""
         a = self.training_panel.shutdown()
