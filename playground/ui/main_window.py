@@ -212,6 +212,8 @@ class MainWindow(WindowSession, QMainWindow):
         self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"),
                                picture_side=self._maps_side_in)
         self.maps_view.grid_fitted.connect(self.page.schedule_reflow)
+        self.page.centre_room = lambda w: self.maps_view.set_room(
+            None if w is None else w - 24)  # the group box's frame and the scroll area's
         self.right_scroll = self.page.right_scroll
         self.splitter = self.page.splitter
         return self.page

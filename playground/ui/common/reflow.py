@@ -121,6 +121,8 @@ class ReflowPage(QWidget):
         self.centre_scroll = scrolled(centre)
         self.titles = titles
         self.picture_side = picture_side
+        self.centre_room = None
+        """Called with the centre's width after each reflow (None: no limit)."""
         self.sides = (True, True)
         self.front: QWidget | None = None
         self.side_tabs = QTabWidget()
@@ -195,6 +197,8 @@ class ReflowPage(QWidget):
         if resize_columns or squeezed:
             self._size_columns()
         self.fold(not self._stacked(self.arrangement))
+        if self.centre_room is not None:  # the pictures may ask for less when nothing else helps
+            self.centre_room(self._centre_width(self.arrangement))
 
     def schedule_reflow(self) -> None:
         """:meth:`reflow` once control returns to the event loop (the centre's least size

@@ -87,7 +87,7 @@ class LessonController(QObject):
         self.message_box: QMessageBox | None = None
         self.last_error = ""
 
-    DOCK_SHARE = 0.3
+    DOCK_SHARE = 0.27
     """The lesson dock takes at most this share of the window's width (at least what it needs):
     the pictures keep the rest."""
 

@@ -111,14 +111,19 @@ class LessonPlayer(QWidget):
     # ---- display --------------------------------------------------------------------------------
     def _refont(self, _percent: int | None = None) -> None:
         base = QApplication.font().pointSizeF()  # (our own font may not have followed it yet)
-        for label, factor, bold in ((self.title, 1.7, True), (self.counter, 1.2, True),
-                                    (self.prompt, 1.25, True), (self.answer, 1.25, True)):
+        # the base font carries the UI scale: at large scales the factors shrink, so that a
+        # scene's title and text still fit a 720-pixel-high projector beside the pictures
+        big = th.theme().scale >= 150
+        for label, factor, bold in ((self.title, 1.4 if big else 1.7, True),
+                                    (self.counter, 1.1 if big else 1.2, True),
+                                    (self.prompt, 1.1 if big else 1.25, True),
+                                    (self.answer, 1.1 if big else 1.25, True)):
             f = label.font()
             f.setPointSizeF(base * factor)
             f.setBold(bold)
             label.setFont(f)
         f = self.text.font()
-        f.setPointSizeF(base * 1.35)
+        f.setPointSizeF(base * (1.15 if big else 1.35))
         self.text.setFont(f)
 
     def show_scene(self, lesson_title: str, index: int, count: int, scene) -> None:

@@ -149,6 +149,7 @@ class PresenterMode(QObject):
         w = self.window
         self._hide(w.menuBar())
         self._hide(w.statusBar())
+        self._hide(self.driver.player.lesson_label)  # the lesson's name: its lines go to the text
         self._update_side_columns()
 
     def _hide(self, widget: QWidget) -> None:

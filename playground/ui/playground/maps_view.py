@@ -50,6 +50,10 @@ MAP_MIN = 40
 asks the layout for that room (a page that cannot give it rearranges, see ``ui/common/reflow``)."""
 INPUT_MIN = 84
 """The same for the padded input beside the maps."""
+MAP_FLOOR = 24
+"""The least map side (px at 100 %, scaled) even when the page has no more room."""
+HINT_MIN_HEIGHT = 440
+"""The "hover a map cell" hint shows when the view is at least this tall (px at 100 %, scaled)."""
 
 
 class FeatureMapsView(QWidget):
@@ -77,6 +81,8 @@ class FeatureMapsView(QWidget):
         self._structure: tuple | None = None
         self._hovered: tuple[str, int, int, int] | None = None
         self.cells: dict[str, list[MapCell]] = {r: [] for r in ROWS}
+        self._room: int | None = None
+        self._applied_min = 0
         self.shared_bar: SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
 
@@ -99,7 +105,8 @@ class FeatureMapsView(QWidget):
         self.hover_label.setFont(big_font())
         hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
         top = QHBoxLayout()
-        hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
+        self.hint = hint = QLabel("hover a map cell to see its sum; click a map to select "
+                                  "its kernel")
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted in every theme
         hint.setWordWrap(True)
         top.addWidget(hint, 1)
@@ -195,17 +202,34 @@ class FeatureMapsView(QWidget):
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         with one_layout_pass(self.glw.ci):
             self._build_grid(n_kernels, pooled, shared)
+        self._applied_min = 0
+        self._apply_min()
+
+    def _apply_min(self) -> None:
         m = self._map_min()
+        if m == self._applied_min:
+            return
+        self._applied_min = m
         for cells in self.cells.values():
             for cell in cells:
                 cell.vb.setMinimumSize(m, m)
         self.input_vb.setMinimumSize(th.theme().px(INPUT_MIN), th.theme().px(INPUT_MIN))
         self._fit_grid()
 
+    def set_room(self, width: int | None) -> None:
+        """The width the page can give this view (None: no limit). When the maps of their least
+        size do not fit in it (a 1024-pixel projector at 200 % beside the lesson text), they
+        ask for less, down to :data:`MAP_FLOOR`, rather than being clipped."""
+        if width != self._room:
+            self._room = width
+            if self.cells["conv"]:
+                self._apply_min()
+
     # ---- sizing ----------------------------------------------------------------------------------
     def _fit_grid(self) -> None:
         """The graphics view asks for what its grid needs (maps of :data:`MAP_MIN`, their titles
         and bars): pyqtgraph's layout would otherwise squeeze the maps and clip the last row."""
+        self.glw.ci.layout.invalidate()  # (it caches the size hints of the items' old minimums)
         hint = self.glw.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         size = (int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
         if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
@@ -216,7 +240,11 @@ class FeatureMapsView(QWidget):
         """:data:`MAP_MIN` scaled, and shared out over more than six kernels (a row of ten
         maps then takes the room of six)."""
         k = max(1, len(self.cells["conv"]))
-        return th.theme().px(MAP_MIN * min(1.0, 6 / k))
+        m = th.theme().px(MAP_MIN * min(1.0, 6 / k))
+        if self._room is not None and self._applied_min:  # what the rest of the grid takes
+            fixed = self.minimumSizeHint().width() - k * self._applied_min
+            m = min(m, max(th.theme().px(MAP_FLOOR), (self._room - fixed) // k))
+        return m
 
     def grid_shape(self) -> tuple[int, int]:
         """(columns, rows) of maps in the grid."""
@@ -226,11 +254,12 @@ class FeatureMapsView(QWidget):
     def map_side_for(self, width: float, height: float) -> float:
         """The side (px) the maps would get if this view were ``width`` x ``height``: what the
         titles, bars and the input column leave, shared out as the layout does (the input column
-        takes two shares of any extra width); below the minimum when the view is too small."""
+        takes one share of any extra width, as each map does); below the minimum when the view
+        is too small."""
         cols, rows = self.grid_shape()
         need = self.minimumSizeHint()
-        m = self._map_min()
-        extra_w = (width - need.width()) / (max(cols, 1) + 2)
+        m = self._applied_min or self._map_min()
+        extra_w = (width - need.width()) / (max(cols, 1) + 1)
         extra_h = (height - need.height()) / max(rows, 1)
         return m + min(extra_w, extra_h)
 
@@ -264,7 +293,7 @@ class FeatureMapsView(QWidget):
         self.footprint_rect.setParentItem(self.input_vb.childGroup)
         self._input_extent: tuple | None = None
         ci.addItem(inp, 0, 0, rowspan=len(rows), colspan=1)
-        ci.layout.setColumnStretchFactor(0, 2)
+        ci.layout.setColumnStretchFactor(0, 1)  # extra width goes to the maps as much
 
         self.cells = {r: [] for r in ROWS}
         self.row_labels = {}
@@ -475,6 +504,11 @@ class FeatureMapsView(QWidget):
         hit = self._cell_at(event.scenePos())
         if hit is not None and hit[1] != self.state.selected:
             self.state.select_kernel(hit[1])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # a short view (a projector at a large scale) gives the hint's lines to the maps
+        self.hint.setVisible(self.height() >= th.theme().px(HINT_MIN_HEIGHT))
 
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):

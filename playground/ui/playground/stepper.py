@@ -273,6 +273,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         side = theme().px(STEP_MIN)
         for vb, f in ((self.input_vb, 1.0), (self.kernel_vb, 2 / 3), (self.output_vb, 1.0)):
             vb.setMinimumSize(side * f, side * f)
+        self.glw.ci.layout.invalidate()  # (it caches the size hints of the items' old minimums)
         hint = self.glw.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         self.glw.setMinimumSize(int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
 
@@ -302,8 +303,9 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             self.pad_shade.setPath(shade.subtracted(inner))
         self._fit("input", self.input_vb, padded.shape[1:])
         # two short lines per title: three titles in a row must not be wider than the pictures
-        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]}<br>"
-                                     f"(padding {pt},{pb},{pl},{pr})")
+        # (their widths count in the step-through's least width)
+        _set_title(self.input_title, f"padded input<br>{padded.shape[1]}×{padded.shape[2]}, "
+                                     f"pad {pt},{pb},{pl},{pr}")
 
     def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
         c, fh, fw = kern.shape
@@ -313,7 +315,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         m = float(np.abs(kern).max()) or 1.0
         self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
         self._fit("kernel", self.kernel_vb, tiles.shape)
-        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}<br>b = {fmt(bias)}")
+        _set_title(self.kernel_title, f"kernel k{k + 1}<br>{c}×{fh}×{fw}, b = {fmt(bias)}")
         self._update_numbers(tiles)
 
     def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
