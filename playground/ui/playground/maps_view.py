@@ -53,7 +53,8 @@ INPUT_MIN = 84
 MAP_FLOOR = 24
 """The least map side (px at 100 %, scaled) even when the page has no more room."""
 HINT_MIN_HEIGHT = 440
-"""The "hover a map cell" hint shows when the view is at least this tall (px at 100 %, scaled)."""
+"""The "hover a map cell" hint and the colour-scale switch beside it show when the view is at
+least this tall (px at 100 %, scaled)."""
 
 
 class FeatureMapsView(QWidget):
@@ -507,8 +508,11 @@ class FeatureMapsView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # a short view (a projector at a large scale) gives the hint's lines to the maps
-        self.hint.setVisible(self.height() >= th.theme().px(HINT_MIN_HEIGHT))
+        # a short view (a projector at a large scale) gives the hint's row to the maps (the
+        # colour-scale switch is also in the View menu and the layer panel)
+        tall = self.height() >= th.theme().px(HINT_MIN_HEIGHT)
+        self.hint.setVisible(tall)
+        self.shared_check.setVisible(tall)
 
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):

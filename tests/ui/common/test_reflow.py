@@ -68,7 +68,8 @@ def _pictures(window) -> dict[str, float]:
     page = window.page
     page.bring_to_front(window.stepper)
     _settle()
-    out = {"step input": _side(window.stepper.input_vb), "step kernel": _side(window.stepper.kernel_vb)}
+    out = {"step input": _side(window.stepper.input_vb),
+           "step kernel": _side(window.stepper.kernel_vb)}
     page.bring_to_front(page.centre.widget(0) if not page.folded else window.lower_tabs.widget(0))
     _settle()
     out["map input"] = _side(window.maps_view.input_vb)
