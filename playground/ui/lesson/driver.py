@@ -77,6 +77,8 @@ class LessonDriver(QObject):
         self.index = -1
         if any(s.tab == "network" or s.action is not None for s in lesson.scenes):
             self.window.ensure_network_tab()  # built now, not in front of the class (~0.4 s)
+        kernels = [s.scene.kernels.shape[0] for s in lesson.scenes if s.scene is not None]
+        self.window.maps_view.prepare_cells(max(kernels, default=0))  # the same (~2 ms a map)
         self.go_to(index)
 
     def stop(self) -> None:

@@ -84,6 +84,7 @@ class FeatureMapsView(QWidget):
         self.cells: dict[str, list[MapCell]] = {r: [] for r in ROWS}
         self._room: int | None = None
         self._applied_min = 0
+        self._cell_pool: dict[tuple[str, int, bool], MapCell] = {}
         self.shared_bar: SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
 
@@ -226,6 +227,30 @@ class FeatureMapsView(QWidget):
             if self.cells["conv"]:
                 self._apply_min()
 
+    def _pooled_cell(self, row: str, k: int, per_map_bar: bool) -> MapCell:
+        """The map cell for ``row`` and kernel ``k``, made once and reused by later rebuilds (a
+        lesson changes the kernel count or the pooling at many scenes: making the cells anew
+        was most of a scene change's time)."""
+        key = (row, k, per_map_bar)
+        cell = self._cell_pool.get(key)
+        if cell is None:
+            cell = self._cell_pool[key] = MapCell(row, k, per_map_bar=per_map_bar)
+        else:  # as a new one: no picture, no highlight, the selection frame redrawn
+            cell.shape = None
+            cell.hover.hide()
+            cell.window.hide()
+            cell.__dict__.pop("_chosen", None)
+        return cell
+
+    def prepare_cells(self, n_kernels: int) -> None:
+        """Makes the cells of up to ``n_kernels`` maps in every row ahead of need (a lesson
+        starts: its scenes then rebuild the grid from cells already made)."""
+        for row in ROWS:
+            for k in range(min(int(n_kernels), 64)):
+                key = (row, k, not self._shared)
+                if key not in self._cell_pool:
+                    self._cell_pool[key] = MapCell(row, k, per_map_bar=not self._shared)
+
     # ---- sizing ----------------------------------------------------------------------------------
     def _fit_grid(self) -> None:
         """The graphics view asks for what its grid needs (maps of :data:`MAP_MIN`, their titles
@@ -303,7 +328,7 @@ class FeatureMapsView(QWidget):
             self.row_labels[row] = label
             ci.addItem(label, r, 1)
             for k in range(n_kernels):
-                cell = MapCell(row, k, per_map_bar=not shared)
+                cell = self._pooled_cell(row, k, per_map_bar=not shared)
                 self.cells[row].append(cell)
                 ci.addItem(cell.layout, r, 2 + k)
                 ci.layout.setColumnStretchFactor(2 + k, 1)
@@ -519,6 +544,7 @@ class FeatureMapsView(QWidget):
             return
         self.hover_label.setFont(big_font())
         self._structure = None  # rebuild the grid with the new title sizes
+        self._cell_pool.clear()
         self._input_text = None
         self.refresh()
 
