@@ -11,7 +11,7 @@ is computed from what must stay visible, not the sum of every widget's minimum.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from playground.ui.common import theme as th
@@ -138,6 +138,7 @@ class ReflowPage(QWidget):
         self.arrangement = ""
         self._reflow_due = False
         self._arrange("wide")
+        centre.installEventFilter(self)  # a centre tab that needs more room: reflow
         th.theme().changed.connect(self._on_theme_changed)
 
     # ---- public API --------------------------------------------------------------------------
@@ -376,6 +377,11 @@ class ReflowPage(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.reflow(resize_columns=event.oldSize().width() != event.size().width())
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.centre and event.type() == QEvent.Type.LayoutRequest:
+            self.schedule_reflow()  # e.g. a picture view that asks for more width
+        return False
 
     def _on_theme_changed(self, _percent: int) -> None:
         QTimer.singleShot(0, self, self.reflow)  # once the new font has reached the layouts

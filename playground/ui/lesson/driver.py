@@ -98,6 +98,7 @@ class LessonDriver(QObject):
         self._apply_scene(scene, index)
         self._show_view(scene)
         self.skipped += self.highlighter.show(tuple(scene.highlight))
+        self._front_side_panel(scene)
         if scene.steps > 0:
             self._set_step(0)
         else:
@@ -171,6 +172,15 @@ class LessonDriver(QObject):
             controls.pause()
             controls.set_step(min(step, controls.count() - 1))
         self.step_shown.emit(step)
+
+    def _front_side_panel(self, scene) -> None:
+        """Where the input and kernel panels share one column of tabs, the one the scene
+        points at is in front (presenter mode arranges its own columns)."""
+        page = self.window.page
+        marked = set(scene.highlight)
+        if page.arrangement != "compact" or not marked & {"canvas", "kernel", "layer"}:
+            return
+        page.bring_to_front(page.left_scroll if "canvas" in marked else page.right_scroll)
 
     def _rewind_steppers(self) -> None:
         """A scene without steps starts both step-throughs paused at their first window (not

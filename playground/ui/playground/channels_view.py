@@ -26,6 +26,7 @@ from playground.ui.common.theme import (
     plot_bg,
     pt,
     scale_changed,
+    theme,
 )
 
 CHANNEL_NAMES = ("R", "G", "B")
@@ -129,9 +130,22 @@ class ChannelsView(RefreshWhenShown, QWidget):
         self.sum_tile = _Tile(ci, 4, 7)
         self.sum_tile.image.setColorMap(pg.colormap.get(MAP_CMAP))
         ci.layout.setColumnStretchFactor(7, 3)
-        self.ops_label = pg.LabelItem("⊛ each slice with its own channel", size=pt(10),
+        self.ops_label = pg.LabelItem("⊛ each slice<br>with its own<br>channel", size=pt(10),
                                       color="#5f6368")
         ci.addItem(self.ops_label, 2, 7, rowspan=2)
+        side = theme().px(48)  # the pictures' least size, scaled
+        for tile in (*self.inputs, *self.slices, *self.maps, self.sum_tile):
+            tile.vb.setMinimumSize(side, side)
+
+    def _fit_grid(self) -> None:
+        """The view asks for what its grid needs (pictures, titles, signs): the page then makes
+        room (``ui/common/reflow``) instead of the sum being cut off at the right."""
+        ci = self.glw.ci
+        ci.layout.invalidate()
+        hint = ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        size = (int(hint.width()) + 4, int(hint.height()) + 4)
+        if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
+            self.glw.setMinimumSize(*size)
 
     # ---- public ------------------------------------------------------------------------------
     def channel_maps(self) -> np.ndarray | None:
@@ -182,13 +196,14 @@ class ChannelsView(RefreshWhenShown, QWidget):
             self.inputs[c].show(img[c], (lo, hi), f"channel x<sub>{name}</sub>")
             self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
             self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>")
-        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {ho}×{wo}")
+        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1}<br>{ho}×{wo}")
         self.bias_sign.setText(f"+ {fmt(b)} =", color=fg())
         self.summary.setText(
             f"Filter k{k + 1} is <b>3 × {fh} × {fw}</b>: its depth equals the 3 input channels. "
             f"Feature map = x<sub>R</sub>⊛w<sub>R</sub> + x<sub>G</sub>⊛w<sub>G</sub> + "
             f"x<sub>B</sub>⊛w<sub>B</sub> + b (b = {fmt(b)}), one {ho} × {wo} map from three "
             "channels.")
+        self._fit_grid()  # the titles' widths count
 
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):
