@@ -180,7 +180,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.pad_shade.setPen(pg.mkPen(None))
         self.pad_shade.setZValue(5)
         self.input_vb.addItem(self.pad_shade, ignoreBounds=True)
-        self.output_frame = _rect("#bdc1c6", QColor("#f1f3f4"), width=1)
+        self.output_frame = _rect("#bdc1c6", QColor(theme().colours.button), width=1)
         self.output_frame.setZValue(-1)
         self.output_vb.addItem(self.output_frame, ignoreBounds=True)
         self.pad_outline = _rect("#1a73e8", width=1.5)
@@ -209,6 +209,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self._frame: tuple | None = None
         self._dirty = True
         self._fit_grid()
+        theme().colours_changed.connect(self._on_colours_changed)  # cells not reached yet
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -374,6 +375,9 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         for label in (self.input_title, self.kernel_title, self.output_title):
             label.setText(label.text, size=pt(10), color=fg())
         self._fit_grid()
+
+    def _on_colours_changed(self, _name: str) -> None:
+        self.output_frame.setBrush(QBrush(QColor(theme().colours.button)))
 
     def hideEvent(self, event) -> None:
         self.controls.pause()
