@@ -49,6 +49,8 @@ class LessonPlayer(QWidget):
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.title = QLabel()
         self.title.setWordWrap(True)
+        for label in (self.lesson_label, self.title):  # escaped text: shown as rich text, or
+            label.setTextFormat(Qt.TextFormat.RichText)  # "&#x27;" would show for a quote
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -130,7 +132,8 @@ class LessonPlayer(QWidget):
         """Displays ``scene`` (a LessonScene) as scene ``index`` (0-based) of ``count``."""
         self.lesson_label.setText(html.escape(lesson_title))
         self.counter.setText(f"{index + 1} / {count}")
-        self.title.setText(html.escape(scene.title))
+        # a break after each hyphen: "cross-correlation" at 200 % would set the dock's width
+        self.title.setText(html.escape(scene.title).replace("-", "-\u200b"))
         self.text.setHtml(_rich(scene.text))
         self.action_note.setText(action_text(scene.action) if scene.action is not None else "")
         self.action_note.setVisible(scene.action is not None)

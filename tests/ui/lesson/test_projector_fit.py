@@ -67,3 +67,24 @@ def test_a_scene_without_steps_rewinds_the_step_through(window, lecture):
     driver.go_to(still)
     assert controls.step() == 0 and not controls.play_button.isChecked()
     assert not controls.timer.isActive()
+
+
+def test_scene_titles_show_quotes_and_leave_the_pictures_room(window, lecture):
+    """A title with quotes (scene 8's 'convolution') shows them, not "&#x27;", and a long word
+    does not widen the lesson dock beyond its share of a 1280-pixel screen at 200 %."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    window.lessons.driver.run_actions = False
+    window.set_ui_scale(200)
+    window.resize(*SCREEN)
+    n = next(i for i, s in enumerate(lecture.scenes) if "'" in s.title)
+    window.lessons.start_lesson(lecture, n)
+    _settle()
+    title = window.lessons.player.title
+    assert title.textFormat() == Qt.TextFormat.RichText
+    doc = QTextDocument()
+    doc.setHtml(title.text())
+    assert doc.toPlainText().replace("\u200b", "") == lecture.scenes[n].title
+    assert window.lessons.dock.width() <= 0.3 * SCREEN[0]
+    window.set_ui_scale(100)
