@@ -106,7 +106,7 @@ def test_presenter_pictures_keep_their_size(window, size):
     are not asked to grow; nothing overflows and they keep their scaled least size (on a
     1024-pixel screen the maps may go down to :data:`MAP_FLOOR`, scaled)."""
     from playground.lessons import schema
-    from playground.ui.playground.maps_view import MAP_FLOOR, MAP_MIN
+    from playground.ui.playground.map_grid_sizing import MAP_FLOOR, MAP_MIN
     from playground.ui.playground.stepper import STEP_MIN
 
     lecture = schema.bundled_lessons()["lecture"]
