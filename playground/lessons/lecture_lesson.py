@@ -295,7 +295,8 @@ def _deeper() -> list[LessonScene]:
            "templates are fixed in place; the CNN's filters slide with the pattern, and pooling "
            "absorbs small shifts, so its answer stays.",
            "Use the arrow buttons of the invariance view; compare both networks' confidence.",
-           tab="network", view="invariance"),
+           # a digit three to shift (not the cost scene's colour picture, still in force)
+           scene=ls.six_maps_scene(), tab="network", view="invariance"),
     ]
 
 

@@ -13,7 +13,7 @@ import platform
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,7 +38,7 @@ from playground.ui.common import theme as th
 from playground.ui.common.backend_session import BackendSession
 from playground.ui.common.binding import observe_state
 from playground.ui.common.compile_progress import WarmupIndicator
-from playground.ui.common.reflow import ReflowPage
+from playground.ui.common.reflow import CurrentPageTabs, ReflowPage
 from playground.ui.common.steady_label import SteadyLabel
 from playground.ui.common.undo import UndoableState
 from playground.ui.common.undo_routing import UndoRouter
@@ -70,6 +70,11 @@ MNIST_CREDIT = (
 )
 
 
+NETWORK_HEADER_MIN = 620
+"""The Network tab shows its file buttons and prediction on windows at least this tall (px at
+100 %, times the UI scale)."""
+
+
 def _group(title: str, widget: QWidget, tip: str = "") -> QGroupBox:
     box = QGroupBox(title)
     box.setToolTip(tip)
@@ -99,9 +104,9 @@ class MainWindow(WindowSession, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.undo = UndoableState(self.state, self.undo_stack, self)
-        self.tabs = QTabWidget()
+        self.tabs = CurrentPageTabs()  # sized by the page on show, which scrolls if it must
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(self.tabs.in_scroll_area())
         self.holder = ModelHolder(self.state, self)
         self.network_tab = None
         self.tabs.addTab(self._build_playground(), "Playground")
@@ -212,10 +217,19 @@ class MainWindow(WindowSession, QMainWindow):
                             "image patch looks like it."))
         rl.addWidget(_group("Layer", self.settings_panel))
         rl.addStretch(1)
-        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"))
+        self.page = ReflowPage(left, centre, right, ("Input", "Kernels and layer"),
+                               picture_side=self._maps_side_in)
+        self.maps_view.grid_fitted.connect(self.page.schedule_reflow)
+        self.page.centre_room = lambda w: self.maps_view.set_room(
+            None if w is None else w - 24)  # the group box's frame and the scroll area's
         self.right_scroll = self.page.right_scroll
         self.splitter = self.page.splitter
         return self.page
+
+    def _maps_side_in(self, width: int, height: int) -> float:
+        """The feature maps' side (px) in a centre column of ``width`` x ``height`` (the page
+        picks its arrangement by it): the maps' group box takes its frame and title."""
+        return self.maps_view.map_side_for(width - 16, height - th.theme().px(24))
 
     def _build_status_bar(self) -> None:
         self.warmup_indicator = WarmupIndicator()
@@ -231,6 +245,35 @@ class MainWindow(WindowSession, QMainWindow):
         self.menu_actions = build_menus(self)
         self.eraser.toggled.connect(self.eraser_action.setChecked)
         self.shared_action.setChecked(True)
+
+    def minimumSizeHint(self) -> QSize:
+        """What the window needs to show the page on show without scrolling: the screenshot
+        check (:mod:`~playground.ui.common.screenshot`) and the layout tests read it. (Qt sizes
+        the window by the scroll area instead, so a page too big for the screen scrolls.)"""
+        hint = super().minimumSizeHint()
+        scroll = self.tabs.scroll
+        if scroll is None or not self.isVisible():
+            return hint
+        chrome = self.size() - scroll.size()  # menus, status bar and docks around the tabs
+        return hint.expandedTo(self.tabs.minimumSizeHint() + chrome)
+
+    def overflow(self) -> list[str]:
+        """What does not fit the window as it is now (empty when nothing is clipped or scrolls
+        sideways): the page on show against the window, and the Playground's columns."""
+        out = [self.tabs.overflow()] if self.tabs.overflow() else []
+        if self.tabs.currentWidget() is self.page:
+            out += self.page.overflow()
+        return out
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_network_header()
+
+    def _fit_network_header(self) -> None:
+        """On a short window (720 px at 150 %) the Network tab leaves its file buttons and its
+        prediction out, so its pages fit under the header."""
+        if self.network_tab is not None:
+            self.network_tab.show_header_extras(self.height() >= th.theme().px(NETWORK_HEADER_MIN))
 
     def _default_size(self) -> None:
         w, h = 1600, 1000
@@ -267,6 +310,7 @@ class MainWindow(WindowSession, QMainWindow):
         self.set_ui_scale(th.SCALES[max(0, min(i, len(th.SCALES) - 1))])
 
     def _on_scale_changed(self, percent: int) -> None:
+        self._fit_network_header()
         if percent in self.scale_actions:
             self.scale_actions[percent].setChecked(True)
         self.canvas.setMinimumSize(th.theme().px(140), th.theme().px(140))
@@ -400,6 +444,7 @@ class MainWindow(WindowSession, QMainWindow):
                 self.tabs.insertTab(index, tab, "Network")
             self._network_page.deleteLater()
             self.network_tab = tab
+            self._fit_network_header()
             help_texts.apply_help(self)
         return self.network_tab
 

@@ -97,8 +97,11 @@ def make_window(qtbot):
 
 @pytest.fixture
 def window(qtbot, make_window):
-    """A shown main window with a fresh state."""
+    """A shown main window with a fresh state, at a desktop's size (the offscreen screen is
+    800x600: at its default size the window would take the small-screen layout, in which the
+    side panels are tabs behind the maps; the layout tests choose their sizes themselves)."""
     win = make_window()
+    win.resize(1600, 1000)
     win.show()
     qtbot.waitExposed(win)
     return win

@@ -96,6 +96,10 @@ def render_screenshot(window: QWidget, path: str | Path, size: tuple[int, int],
     if window.size() != QSize(w, h) or need.width() > w or need.height() > h:
         raise ScreenshotError(f"the window needs at least {need.width()}x{need.height()} here; "
                               f"{w}x{h} is too small")
+    overflow = getattr(window, "overflow", None)  # a part that would be clipped or scroll
+    problems = overflow() if callable(overflow) else []
+    if problems:
+        raise ScreenshotError(f"at {w}x{h} not everything fits: {'; '.join(problems)}")
     image: QImage | QPixmap = window.grab()
     if image.size() != QSize(w, h):  # a device pixel ratio other than 1: back to logical pixels
         image = image.toImage().scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,

@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
 
@@ -81,11 +81,39 @@ class LessonController(QObject):
                                   Qt.DockWidgetArea.RightDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.dock.hide()
+        window.installEventFilter(self)  # the dock's width follows the window's
+        window.page.centre.installEventFilter(self)  # and the pictures' least width
         self.driver = LessonDriver(window, self.player)
         self.player.answer_shown.connect(lambda: window.set_hide_answers(False))  # the answers too
+        self.driver.scene_shown.connect(lambda _i: self.fit_dock())  # its pictures' room
         self.presenter = PresenterMode(window, self.driver)
         self.message_box: QMessageBox | None = None
         self.last_error = ""
+
+    DOCK_SHARE = 0.27
+    """The lesson dock takes at most this share of the window's width (at least what it needs):
+    the pictures keep the rest."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Resize:
+            self.fit_dock()
+        elif obj is self.window.page.centre and event.type() == QEvent.Type.LayoutRequest \
+                and self.dock.isVisible():  # a picture view asks for another width
+            QTimer.singleShot(0, self, self.fit_dock)
+        return False
+
+    def fit_dock(self) -> None:
+        """Caps the dock's width at :data:`DOCK_SHARE` of the window, and below that at what the
+        page on show leaves (its pictures' least width), never below the dock's own least."""
+        w = self.window
+        tabs = w.tabs
+        need = tabs.minimumSizeHint().width()
+        if tabs.currentWidget() is w.page:  # the page scrolls its sides: its centre must fit
+            need = max(need, w.page.centre.minimumSizeHint().width() + 56)
+        cap = max(self.dock.minimumSizeHint().width(),
+                  min(int(w.width() * self.DOCK_SHARE), w.width() - need))
+        if self.dock.maximumWidth() != cap:
+            self.dock.setMaximumWidth(cap)
 
     # ---- lessons ---------------------------------------------------------------------------------
     def start_lesson(self, lesson, index: int = 0) -> None:
@@ -93,8 +121,8 @@ class LessonController(QObject):
         self.driver.start(lesson, index)
         self.dock.show()
         self.dock.raise_()
-        self.window.statusBar().showMessage(
-            f"Lesson {lesson.title}: F5 presents it, PageDown / PageUp walk it", 6000)
+        self.window.statusBar().showMessage(  # short: the status bar is narrow at 200 %
+            "Lesson started: F5 presents it, PageDown / PageUp walk it", 6000)
 
     def open_bundled(self, name: str) -> bool:
         """Starts the bundled lesson ``name``."""

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from playground import engine
 from playground.scene import SceneError
-from playground.ui.lesson.panels import Highlighter
+from playground.ui.lesson.panels import Highlighter, box_of
 from playground.ui.lesson.player import LessonPlayer
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ class LessonDriver(QObject):
         self.index = -1
         if any(s.tab == "network" or s.action is not None for s in lesson.scenes):
             self.window.ensure_network_tab()  # built now, not in front of the class (~0.4 s)
+        kernels = [s.scene.kernels.shape[0] for s in lesson.scenes if s.scene is not None]
+        self.window.maps_view.prepare_cells(max(kernels, default=0))  # the same (~2 ms a map)
         self.go_to(index)
 
     def stop(self) -> None:
@@ -96,8 +98,11 @@ class LessonDriver(QObject):
         self._apply_scene(scene, index)
         self._show_view(scene)
         self.skipped += self.highlighter.show(tuple(scene.highlight))
+        self._front_side_panel(scene)
         if scene.steps > 0:
             self._set_step(0)
+        else:
+            self._rewind_steppers()
         self.player.show_scene(self.lesson.title, index, self.count, scene)
         if scene.action is not None and self.run_actions:
             self._start_action(scene.action)
@@ -168,6 +173,25 @@ class LessonDriver(QObject):
             controls.set_step(min(step, controls.count() - 1))
         self.step_shown.emit(step)
 
+    def _front_side_panel(self, scene) -> None:
+        """Where the input and kernel panels share one column of tabs, the one the scene
+        points at is in front (presenter mode arranges its own columns)."""
+        page = self.window.page
+        marked = set(scene.highlight)
+        if page.arrangement != "compact" or not marked & {"canvas", "kernel", "layer"}:
+            return
+        page.bring_to_front(page.left_scroll if "canvas" in marked else page.right_scroll)
+
+    def _rewind_steppers(self) -> None:
+        """A scene without steps starts both step-throughs paused at their first window (not
+        where, or still playing as, the scene before left them)."""
+        for stepper in (self.window.stepper, self.window.stepper_1d):
+            controls = getattr(stepper, "controls", None)
+            if controls is not None:
+                controls.pause()
+                if controls.count() > 0:
+                    controls.set_step(0)
+
     def _show_view(self, scene) -> None:
         w = self.window
         if scene.tab == "network" or scene.view in NETWORK_VIEWS:
@@ -180,14 +204,17 @@ class LessonDriver(QObject):
                 self._skip(scene.view)
             return
         w.tabs.setCurrentIndex(0)
+        maps = box_of(w.maps_view)
         if not scene.view:
+            w.page.bring_to_front(maps)  # in front when the maps share the tabs (small screens)
             return
         views = w.lower_views()
         view = views.get(LOWER_VIEWS.get(scene.view, scene.view)) or \
             getattr(w, f"{scene.view}_view", None) or getattr(w, f"{scene.view}_panel", None)
         if view is not None and w.lower_tabs.indexOf(view) >= 0:
-            w.lower_tabs.setCurrentWidget(view)
+            w.page.bring_to_front(view)  # also when the page folds or refolds later
         else:
+            w.page.bring_to_front(maps)
             self._skip(scene.view)
 
     def _skip(self, view: str) -> None:

@@ -11,7 +11,14 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QGroupBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from playground.ui.common import theme as th
 
@@ -107,6 +114,7 @@ class PanelZoom:
     def __init__(self, window) -> None:
         self.window = window
         self.hidden: list[QWidget] = []
+        self.fronts: list[tuple[QTabWidget, QWidget]] = []  # tabs brought to front, and what was
         self.panel: QWidget | None = None
 
     @property
@@ -136,10 +144,16 @@ class PanelZoom:
         panel = panel if panel is not None else self.focused_panel()
         central = self.window.centralWidget()
         child = panel
+        self.fronts = []
         while child is not None and child is not central:
             parent = child.parentWidget()
             if parent is None:
                 break
+            tabs = parent.parentWidget()
+            if isinstance(parent, QStackedWidget) and isinstance(tabs, QTabWidget) \
+                    and tabs.currentWidget() is not child:  # a tab behind another: to front
+                self.fronts.append((tabs, tabs.currentWidget()))
+                tabs.setCurrentWidget(child)
             for sibling in _siblings(parent, child):
                 if sibling.isVisible():
                     sibling.hide()
@@ -157,6 +171,10 @@ class PanelZoom:
         for w in reversed(self.hidden):
             w.show()
         self.hidden.clear()
+        for tabs, page in reversed(self.fronts):
+            if tabs.indexOf(page) >= 0:
+                tabs.setCurrentWidget(page)
+        self.fronts.clear()
         self.panel = None
 
 

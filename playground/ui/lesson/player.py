@@ -12,6 +12,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -50,6 +51,8 @@ class LessonPlayer(QWidget):
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.title = QLabel()
         self.title.setWordWrap(True)
+        for label in (self.lesson_label, self.title):  # escaped text: shown as rich text, or
+            label.setTextFormat(Qt.TextFormat.RichText)  # "&#x27;" would show for a quote
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -111,22 +114,28 @@ class LessonPlayer(QWidget):
 
     # ---- display --------------------------------------------------------------------------------
     def _refont(self, _percent: int | None = None) -> None:
-        base = self.font().pointSizeF()
-        for label, factor, bold in ((self.title, 1.7, True), (self.counter, 1.2, True),
-                                    (self.prompt, 1.25, True), (self.answer, 1.25, True)):
+        base = QApplication.font().pointSizeF()  # (our own font may not have followed it yet)
+        # the base font carries the UI scale: at large scales the factors shrink, so that a
+        # scene's title and text still fit a 720-pixel-high projector beside the pictures
+        big = th.theme().scale >= 150
+        for label, factor, bold in ((self.title, 1.4 if big else 1.7, True),
+                                    (self.counter, 1.1 if big else 1.2, True),
+                                    (self.prompt, 1.1 if big else 1.25, True),
+                                    (self.answer, 1.1 if big else 1.25, True)):
             f = label.font()
             f.setPointSizeF(base * factor)
             f.setBold(bold)
             label.setFont(f)
         f = self.text.font()
-        f.setPointSizeF(base * 1.35)
+        f.setPointSizeF(base * (1.15 if big else 1.35))
         self.text.setFont(f)
 
     def show_scene(self, lesson_title: str, index: int, count: int, scene) -> None:
         """Displays ``scene`` (a LessonScene) as scene ``index`` (0-based) of ``count``."""
         self.lesson_label.setText(html.escape(lesson_title))
         self.counter.setText(f"{index + 1} / {count}")
-        self.title.setText(html.escape(scene.title))
+        # a break after each hyphen: "cross-correlation" at 200 % would set the dock's width
+        self.title.setText(html.escape(scene.title).replace("-", "-\u200b"))
         self.text.setHtml(_rich(scene.text))
         self.action_note.setText(action_text(scene.action) if scene.action is not None else "")
         self.action_note.setVisible(scene.action is not None)

@@ -123,6 +123,7 @@ class PresenterMode(QObject):
             widget.show()
         self._hidden.clear()
         w = self.window
+        w.page.show_sides(True, True)
         w.page.reflow()
         w.showNormal()
         if self._geometry is not None:
@@ -148,6 +149,7 @@ class PresenterMode(QObject):
         w = self.window
         self._hide(w.menuBar())
         self._hide(w.statusBar())
+        self._hide(self.driver.player.lesson_label)  # the lesson's name: its lines go to the text
         self._update_side_columns()
 
     def _hide(self, widget: QWidget) -> None:
@@ -161,20 +163,10 @@ class PresenterMode(QObject):
         scene = self.driver.current
         marked = set(scene.highlight) if scene is not None else set()
         page = w.page
-        columns = ((page.left_scroll, {"canvas"}), (page.right_scroll, {"kernel", "layer"}))
-        if page.compact:  # both side columns are tabs of one: show it if a scene needs either
-            wanted = [col for col, names in columns if marked & names]
-            if wanted:
-                page.side_tabs.show()
-                page.side_tabs.setCurrentWidget(wanted[0])
-            else:
-                self._hide(page.side_tabs)
-        else:
-            for column, names in columns:
-                if marked & names:
-                    column.show()
-                else:
-                    self._hide(column)
+        left, right = bool(marked & {"canvas"}), bool(marked & {"kernel", "layer"})
+        page.show_sides(left, right)  # the page re-arranges for the room the others leave
+        if page.arrangement == "compact" and (left or right):  # they share one column of tabs
+            page.bring_to_front(page.left_scroll if left else page.right_scroll)
         for extra in (w.input_panel, w.prediction_view):  # the canvas column's other boxes
             self._hide(box_of(extra))
         for name, widget in (("kernel", w.kernel_editor), ("layer", w.settings_panel)):

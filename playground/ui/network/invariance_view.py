@@ -95,7 +95,8 @@ class InvarianceView(QWidget):
         ll.addStretch(1)
 
         self.maps = TileGrid(tile_px=72, max_columns=3)
-        maps_box = QGroupBox("LeNet-5 conv1 feature maps: they move with the digit")
+        maps_box = QGroupBox("LeNet-5 conv1 maps")  # a short title: it sets the box's width
+        maps_box.setToolTip("LeNet-5's conv1 feature maps: they move with the digit")
         QVBoxLayout(maps_box).addWidget(self.maps)
         self.cnn_bars = ProbabilityBars(title="LeNet-5:")
         self.fcnn_bars = ProbabilityBars(title="FCNN:")

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from playground import nn
 from playground.nn.arch import arch_of
+from playground.ui.common.reflow import CurrentPageTabs
 from playground.ui.common.theme import relative_font
 from playground.ui.network.collect import CollectPanel
 from playground.ui.network.designer import DesignerView
@@ -53,6 +53,7 @@ class NetworkTab(QWidget):
         self.error_box: QMessageBox | None = None
         self.model_label = QLabel()
         relative_font(self.model_label, 1.2, bold=True)  # follows the UI scale both ways
+        self.model_label.setWordWrap(True)  # a long model name wraps instead of widening the tab
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self._show_message(self.holder.notice)
@@ -104,7 +105,7 @@ class NetworkTab(QWidget):
         self.evaluation_view = EvaluationView(self.holder)
         self.designer = DesignerView()
         self.collect = CollectPanel(self.holder, self.training_panel)
-        self.sub_tabs = QTabWidget()
+        self.sub_tabs = CurrentPageTabs()  # sized by the page on show, not the largest page
         self.sub_tabs.addTab(self.network_view, "Inside the network")
         self.sub_tabs.addTab(self.designer, "Design")
         self.sub_tabs.addTab(self.training_panel, "Train")
@@ -206,6 +207,13 @@ class NetworkTab(QWidget):
                                               FILTERS[fmt])
         if path:
             self.export_model_file(path if path.endswith(suffix) else path + suffix, fmt)
+
+    def show_header_extras(self, on: bool) -> None:
+        """The model-file buttons and the prediction beside them, left out (``on`` False) when
+        the window is too short for them and the sub-pages (a 1280x720 projector)."""
+        for w in (self.save_button, self.load_button, self.bundled_button, self.export_button,
+                  self.prediction_view):
+            w.setVisible(on)
 
     def shutdown(self) -> bool:
         """Stops training, evaluation and an export (waiting at most 2 s each); True when no

@@ -27,6 +27,7 @@ from playground.ui.common.theme import (
     plot_bg,
     pt,
     scale_changed,
+    theme,
 )
 from playground.ui.playground.cell_numbers import HIDDEN, CellNumbers
 
@@ -139,9 +140,22 @@ class ChannelsView(RefreshWhenShown, QWidget):
         self.sum_tile = _Tile(ci, 4, 7)
         self.sum_tile.image.setColorMap(pg.colormap.get(MAP_CMAP))
         ci.layout.setColumnStretchFactor(7, 3)
-        self.ops_label = pg.LabelItem("⊛ each slice with its own channel", size=pt(10),
+        self.ops_label = pg.LabelItem("⊛ each slice<br>with its own<br>channel", size=pt(10),
                                       color="#5f6368")
         ci.addItem(self.ops_label, 2, 7, rowspan=2)
+        side = theme().px(48)  # the pictures' least size, scaled
+        for tile in (*self.inputs, *self.slices, *self.maps, self.sum_tile):
+            tile.vb.setMinimumSize(side, side)
+
+    def _fit_grid(self) -> None:
+        """The view asks for what its grid needs (pictures, titles, signs): the page then makes
+        room (``ui/common/reflow``) instead of the sum being cut off at the right."""
+        ci = self.glw.ci
+        ci.layout.invalidate()
+        hint = ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        size = (int(hint.width()) + 4, int(hint.height()) + 4)
+        if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
+            self.glw.setMinimumSize(*size)
 
     # ---- public ------------------------------------------------------------------------------
     def channel_maps(self) -> np.ndarray | None:
@@ -195,7 +209,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
             self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
             self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>",
                               hidden)
-        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1} {size.replace(' ', '')}",
+        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1}<br>{size.replace(' ', '')}",
                            hidden)
         self.bias_sign.setText(f"+ {fmt(b)} =", color=fg())
         self.summary.setText(
@@ -203,6 +217,7 @@ class ChannelsView(RefreshWhenShown, QWidget):
             f"Feature map = x<sub>R</sub>⊛w<sub>R</sub> + x<sub>G</sub>⊛w<sub>G</sub> + "
             f"x<sub>B</sub>⊛w<sub>B</sub> + b (b = {fmt(b)}), one {size} map from three "
             "channels.")
+        self._fit_grid()  # the titles' widths count
 
     def _needs_refresh(self, what: Change) -> bool:
         return super()._needs_refresh(what) or self._hidden != self.state.hide_answers

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.scene import COMPUTED, Change
+from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import cell_formula_html, fmt
@@ -38,6 +39,7 @@ from playground.ui.playground.cell_numbers import (
     hidden_size,
     input_colormap,
 )
+from playground.ui.playground.map_grid_sizing import HINT_MIN_HEIGHT, MapGridSizing
 from playground.ui.playground.map_items import (
     RF_PEN,
     ROWS,
@@ -52,7 +54,7 @@ from playground.ui.playground.map_items import (
 )
 
 
-class FeatureMapsView(QWidget):
+class FeatureMapsView(MapGridSizing, QWidget):
     """Grid of feature maps for every kernel, with the padded input and hover explanations.
 
     Signals
@@ -61,10 +63,14 @@ class FeatureMapsView(QWidget):
         A conv/activated output cell (0-based kernel, row, column) is under the mouse.
     pooled_cell_hovered(k, i, j)
         A pooled cell is under the mouse.
+    grid_fitted
+        The grid's least size changed (another kernel count, a longer title): the page may
+        rearrange.
     """
 
     cell_hovered = Signal(int, int, int)
     pooled_cell_hovered = Signal(int, int, int)
+    grid_fitted = Signal()
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +80,9 @@ class FeatureMapsView(QWidget):
         self._structure: tuple | None = None
         self._hovered: tuple[str, int, int, int] | None = None
         self.cells: dict[str, list[MapCell]] = {r: [] for r in ROWS}
+        self._room: int | None = None
+        self._applied_min = 0
+        self._cell_pool: dict[tuple[str, int, bool], MapCell] = {}
         self.shared_bar: SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
 
@@ -96,7 +105,8 @@ class FeatureMapsView(QWidget):
         self.hover_label.setFont(big_font())
         hover_box = SteadyBox(self.hover_label, min_height=48)  # hovering re-lays out nothing
         top = QHBoxLayout()
-        hint = QLabel("hover a map cell to see its sum; click a map to select its kernel")
+        self.hint = hint = QLabel("hover a map cell to see its sum; click a map to select "
+                                  "its kernel")
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted in every theme
         hint.setWordWrap(True)
         top.addWidget(hint, 1)
@@ -202,6 +212,8 @@ class FeatureMapsView(QWidget):
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         with one_layout_pass(self.glw.ci):
             self._build_grid(n_kernels, pooled, shared)
+        self._applied_min = 0
+        self._apply_min()
 
     def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         ci = self.glw.ci
@@ -235,16 +247,16 @@ class FeatureMapsView(QWidget):
         self.input_numbers = CellNumbers()  # a small input's values, 0 on the padding
         self.input_numbers.setParentItem(self.input_vb.childGroup)
         ci.addItem(inp, 0, 0, rowspan=len(rows), colspan=1)
-        ci.layout.setColumnStretchFactor(0, 2)
+        ci.layout.setColumnStretchFactor(0, 1)  # extra width goes to the maps as much
 
         self.cells = {r: [] for r in ROWS}
         self.row_labels = {}
         for r, row in enumerate(rows):
-            label = pg.LabelItem("", angle=-90, size=pt(10))
+            label = pg.LabelItem("", angle=-90, size=pt(9))
             self.row_labels[row] = label
             ci.addItem(label, r, 1)
             for k in range(n_kernels):
-                cell = MapCell(row, k, per_map_bar=not shared)
+                cell = self._pooled_cell(row, k, per_map_bar=not shared)
                 self.cells[row].append(cell)
                 ci.addItem(cell.layout, r, 2 + k)
                 ci.layout.setColumnStretchFactor(2 + k, 1)
@@ -293,25 +305,29 @@ class FeatureMapsView(QWidget):
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
+            self._fit_grid()
 
     def _update_maps(self) -> None:
         st = self.state
         res = st.result
         s = st.settings
-        act_name = "ReLU" if s.activation == "relu" else "no activation"
+        act_name = "ReLU" if s.activation == "relu" else "no act."  # short: a row is this tall
+        relabelled = False
         names = {"conv": "conv + b", "activated": act_name,
-                 "pooled": f"{s.pool} pool {s.pool_size[0]}×{s.pool_size[1]}"}
+                 "pooled": f"{s.pool} {s.pool_size[0]}×{s.pool_size[1]}"}
         arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
         for row, label in self.row_labels.items():
             arr = arrays[row]
-            # the output volume K x H' x W' along the row; the maps are titled k1, k2, ...
+            # the output volume K x H' x W' along the row, a size smaller (the longest line of
+            # the turned label sets the row's least height); the maps are titled k1, k2, ...
             if arr is None:
                 text = names[row]
             else:
                 size = hidden_size(arr.shape) if st.hide_answers else "×".join(map(str, arr.shape))
-                text = f"{names[row]}<br>{size}"
+                text = f"{names[row]}<br><span style='font-size:{pt(8)}'>{size}</span>"
             if label.text != text:
                 label.setText(text, color=fg())
+                relabelled = True
         shared = symmetric(np.abs(res.conv).max()) if res.conv.size else (-1.0, 1.0)
         for row, cells in self.cells.items():
             arr = arrays[row]
@@ -328,6 +344,8 @@ class FeatureMapsView(QWidget):
                     levels = symmetric(np.abs(data).max())
                     cell.image.setLevels(levels)
                     cell.bar.setLevels(levels)
+        if relabelled:  # a row title's length sets the row's height
+            self._fit_grid()
         if self.shared_bar is not None:
             self.shared_bar.setLevels(shared)
             for cells in self.cells.values():
@@ -451,11 +469,20 @@ class FeatureMapsView(QWidget):
         if hit is not None and hit[1] != self.state.selected:
             self.state.select_kernel(hit[1])
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # a short view (a projector at a large scale) gives the hint's row to the maps (the
+        # colour-scale switch is also in the View menu and the layer panel)
+        tall = self.height() >= th.theme().px(HINT_MIN_HEIGHT)
+        self.hint.setVisible(tall)
+        self.shared_check.setVisible(tall)
+
     def _on_theme_changed(self, _percent: int) -> None:
         if not scale_changed(self):
             return
         self.hover_label.setFont(big_font())
         self._structure = None  # rebuild the grid with the new title sizes
+        self._cell_pool.clear()
         self._input_text = None
         self.refresh()
 

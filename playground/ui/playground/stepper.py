@@ -36,11 +36,16 @@ from playground.ui.common.theme import (
     pt,
     scale_changed,
     text_color_on,
+    theme,
     weight_color,
 )
 from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
+STEP_MIN = 96
+"""The step-through's input and output never fall below this side (px at 100 %, times the UI
+scale), the kernel below two thirds of it: the pictures grow with the scale, and a page too
+small for them rearranges (``ui/common/reflow``) instead of squeezing them."""
 MAX_NUMBERED = 7
 """Kernels with up to 7x7 weights in all (e.g. 7x7, or 3x3 on 3 channels) show them as numbers."""
 
@@ -176,7 +181,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.pad_shade.setPen(pg.mkPen(None))
         self.pad_shade.setZValue(5)
         self.input_vb.addItem(self.pad_shade, ignoreBounds=True)
-        self.output_frame = _rect("#bdc1c6", QColor("#f1f3f4"), width=1)
+        self.output_frame = _rect("#bdc1c6", QColor(theme().colours.button), width=1)
         self.output_frame.setZValue(-1)
         self.output_vb.addItem(self.output_frame, ignoreBounds=True)
         self.pad_outline = _rect("#1a73e8", width=1.5)
@@ -204,6 +209,8 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self._kernel_src: tuple | None = None
         self._frame: tuple | None = None
         self._dirty = True
+        self._fit_grid()
+        theme().colours_changed.connect(self._on_colours_changed)  # cells not reached yet
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -260,8 +267,23 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         self.controls.hide_count(self._hidden)
         self.controls.set_count(conv.shape[1] * conv.shape[2])
         self._show_step(self.controls.step())
+        titles = tuple(t.text for t in (self.input_title, self.kernel_title, self.output_title))
+        if titles != getattr(self, "_titles", None):  # their widths count in the least size
+            self._titles = titles
+            self._fit_grid()
 
     # ---- drawing -------------------------------------------------------------------------------
+    def _fit_grid(self) -> None:
+        """The pictures' least sizes (:data:`STEP_MIN`, scaled) and, from them and the titles,
+        the graphics view's: pyqtgraph's layout would otherwise squeeze the pictures to slivers
+        when the titles grow with the scale."""
+        side = theme().px(STEP_MIN)
+        for vb, f in ((self.input_vb, 1.0), (self.kernel_vb, 2 / 3), (self.output_vb, 1.0)):
+            vb.setMinimumSize(side * f, side * f)
+        self.glw.ci.layout.invalidate()  # (it caches the size hints of the items' old minimums)
+        hint = self.glw.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.glw.setMinimumSize(int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
+
     def _show_input(self, img: np.ndarray, pads: tuple[int, int, int, int]) -> None:
         pt, pb, pl, pr = pads
         x = img if img.ndim == 3 else img[None]
@@ -288,8 +310,9 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
             self.pad_shade.setPath(shade.subtracted(inner))
         self._fit("input", self.input_vb, padded.shape[1:])
         # two short lines per title: three titles in a row must not be wider than the pictures
-        _set_title(self.input_title, f"padded input {padded.shape[1]}×{padded.shape[2]}<br>"
-                                     f"(padding {pt},{pb},{pl},{pr})")
+        # (their widths count in the step-through's least width)
+        _set_title(self.input_title, f"padded input<br>{padded.shape[1]}×{padded.shape[2]}, "
+                                     f"pad {pt},{pb},{pl},{pr}")
 
     def _show_kernel(self, kern: np.ndarray, bias: float, k: int) -> None:
         c, fh, fw = kern.shape
@@ -299,7 +322,7 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         m = float(np.abs(kern).max()) or 1.0
         self.kernel_item.setImage(tiles, autoLevels=False, levels=(-m, m))
         self._fit("kernel", self.kernel_vb, tiles.shape)
-        _set_title(self.kernel_title, f"kernel k{k + 1}: {c}×{fh}×{fw}<br>b = {fmt(bias)}")
+        _set_title(self.kernel_title, f"kernel k{k + 1}<br>{c}×{fh}×{fw}, b = {fmt(bias)}")
         self._update_numbers(tiles)
 
     def _fit(self, key: str, vb: pg.ViewBox, shape: tuple[int, int]) -> None:
@@ -361,6 +384,10 @@ class StepThroughWidget(RefreshWhenShown, QWidget):
         refont_big_labels(self)
         for label in (self.input_title, self.kernel_title, self.output_title):
             label.setText(label.text, size=pt(10), color=fg())
+        self._fit_grid()
+
+    def _on_colours_changed(self, _name: str) -> None:
+        self.output_frame.setBrush(QBrush(QColor(theme().colours.button)))
 
     def hideEvent(self, event) -> None:
         self.controls.pause()

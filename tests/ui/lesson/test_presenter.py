@@ -39,10 +39,7 @@ def _column_shown(window, name: str) -> bool:
     """Whether the canvas or kernel column is on screen: a column of its own in the wide layout,
     the side tab in front in the compact one (small screens, large UI scales)."""
     page = window.page
-    column = page.left_scroll if name == "canvas" else page.right_scroll
-    if page.compact:
-        return page.side_tabs.isVisible() and page.side_tabs.currentWidget() is column
-    return column.isVisible()
+    return page.column_shown(page.left_scroll if name == "canvas" else page.right_scroll)
 
 
 def test_clicker_drives_the_whole_bundled_lesson(qtbot, window, lecture, no_training):
@@ -66,8 +63,9 @@ def test_clicker_drives_the_whole_bundled_lesson(qtbot, window, lecture, no_trai
     assert not ctl.presenter.active and not window.isFullScreen()
     assert window.menuBar().isVisible() and window.statusBar().isVisible()
     page = window.page
-    sides = (page.side_tabs,) if page.compact else (page.left_scroll, page.right_scroll)
-    assert not any(side.isHidden() for side in sides)
+    assert page.sides == (True, True)  # both side panels are back on the page
+    assert page.left_scroll.parent() is not None
+    assert page.right_scroll.parent() is not None and page.overflow() == []
 
 
 def test_steps_questions_and_going_back(qtbot, window, small_lesson):
@@ -77,8 +75,11 @@ def test_steps_questions_and_going_back(qtbot, window, small_lesson):
     assert window.state.image.shape == (3, 3) and window.lower_tabs.currentWidget() is \
         window.stepper
     assert set(driver.highlighter.names) == {"maps", "kernel"}
-    assert _column_shown(window, "kernel")  # the kernel column is pointed at
-    assert not _column_shown(window, "canvas")  # the canvas column is not
+    page = window.page
+    assert page.sides == (False, True)  # the kernel column is pointed at, the canvas one not
+    assert not _column_shown(window, "canvas")
+    if page.arrangement != "single":  # (a small screen: the kernels are a tab beside the maps)
+        assert _column_shown(window, "kernel")
     controls = window.stepper.controls
     for step in (1, 2, 3):
         qtbot.keyClick(window, K.Key_PageDown)

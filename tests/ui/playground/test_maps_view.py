@@ -53,8 +53,8 @@ def test_updates_in_place_without_rebuilding(view, digit_state):
     assert [view.image_item("conv", k) for k in range(6)] == items
     _assert_shows_result(view, digit_state)
     assert view.cells["conv"][0].title.text == "k1"
-    assert view.row_labels["conv"].text.endswith("6×14×14")  # the output volume K x H' x W'
-    assert view.row_labels["pooled"].text.endswith("6×7×7")
+    assert view.row_labels["conv"].text.endswith("6×14×14</span>")  # the volume K x H' x W'
+    assert view.row_labels["pooled"].text.endswith("6×7×7</span>")
 
 
 def test_kernel_count_change_rebuilds_columns(view, digit_state):
