@@ -102,7 +102,7 @@ class LessonDriver(QObject):
         if scene.steps > 0:
             self._set_step(0)
         else:
-            self._rewind_steppers()
+            self._rewind_steppers(to_start=scene.scene is not None)
         self.player.show_scene(self.lesson.title, index, self.count, scene)
         if scene.action is not None and self.run_actions:
             self._start_action(scene.action)
@@ -182,14 +182,14 @@ class LessonDriver(QObject):
             return
         page.bring_to_front(page.left_scroll if "canvas" in marked else page.right_scroll)
 
-    def _rewind_steppers(self) -> None:
-        """A scene without steps starts both step-throughs paused at their first window (not
-        where, or still playing as, the scene before left them)."""
+    def _rewind_steppers(self, to_start: bool) -> None:
+        """A scene without steps pauses both step-throughs; one with its own example also puts
+        them at their first window (a scene that goes on with the last example keeps its place)."""
         for stepper in (self.window.stepper, self.window.stepper_1d):
             controls = getattr(stepper, "controls", None)
             if controls is not None:
                 controls.pause()
-                if controls.count() > 0:
+                if to_start and controls.count() > 0:
                     controls.set_step(0)
 
     def _show_view(self, scene) -> None:
