@@ -122,7 +122,7 @@ class LessonController(QObject):
         self.dock.show()
         self.dock.raise_()
         self.window.statusBar().showMessage(  # short: the status bar is narrow at 200 %
-            "Lesson started: F5 presents it, PageDown / PageUp walk it", 6000)
+            "Lesson: F5 presents, PgDn / PgUp walk", 6000)
 
     def open_bundled(self, name: str) -> bool:
         """Starts the bundled lesson ``name``."""
