@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QPainter, QPainterPath
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontInfo, QPainterPath
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsPathItem,
@@ -39,6 +39,7 @@ from playground.ui.common.theme import (
     theme,
     weight_color,
 )
+from playground.ui.playground.cell_numbers import CellNumbers
 from playground.ui.playground.map_items import WindowOverlay
 from playground.ui.playground.play_controls import PlayControls, big_label, refont_big_labels
 
@@ -90,7 +91,7 @@ def _set_title(label: pg.LabelItem, text: str) -> None:
         label.setText(text, color=fg())
 
 
-class _NumberGrid(pg.GraphicsObject):
+class _NumberGrid(CellNumbers):
     """The kernel's weights written on its cells: one item, a few ``drawText`` calls per paint.
 
     (One pyqtgraph TextItem per weight cost a millisecond each to create and a re-layout each to
@@ -102,54 +103,13 @@ class _NumberGrid(pg.GraphicsObject):
     MIN_PX = 6
 
     def __init__(self) -> None:
-        super().__init__()
-        self._cells: list[tuple[float, float, str, str]] = []
-        self._bounds = QRectF()
-        self.setZValue(20)
-
-    def set_cells(self, cells: list[tuple[float, float, str, str]]) -> None:
-        """``(x, y, text, colour)`` centred on data coordinates (x, y), cells one unit wide."""
-        if cells == self._cells:
-            return
-        self.prepareGeometryChange()
-        self._cells = cells
-        xs = [c[0] for c in cells] or [0.0]
-        ys = [c[1] for c in cells] or [0.0]
-        self._bounds = QRectF(min(xs) - 0.5, min(ys) - 0.5, max(xs) - min(xs) + 1,
-                              max(ys) - min(ys) + 1) if cells else QRectF()
-        self.update()
-
-    def texts(self) -> list[str]:
-        """The numbers on show, row by row."""
-        return [c[2] for c in self._cells]
+        super().__init__(z=20)
 
     def font_px(self, cell_px: float) -> int:
         """The text's pixel size in a cell ``cell_px`` wide: the widest number fits inside."""
         longest = max((len(c[2]) for c in self._cells), default=1)
         base = QFontInfo(QApplication.font()).pixelSize()
         return int(min(base, cell_px * 0.5, cell_px * 0.85 / (0.6 * max(1, longest))))
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def paint(self, p: QPainter, *_args) -> None:
-        if not self._cells:
-            return
-        tr = p.transform()
-        cell = QRectF(tr.map(QPointF(0, 0)), tr.map(QPointF(1, 1))).normalized()
-        size = self.font_px(min(cell.width(), cell.height()))
-        if size < self.MIN_PX:
-            return
-        font = QFont(QApplication.font())
-        font.setPixelSize(size)
-        p.resetTransform()
-        p.setFont(font)
-        box = QRectF(-cell.width() / 2, -cell.height() / 2, cell.width(), cell.height())
-        center = Qt.AlignmentFlag.AlignCenter
-        for x, y, text, colour in self._cells:
-            p.setPen(QColor(colour))
-            p.drawText(box.translated(tr.map(QPointF(x, y))), center, text)
-        p.setTransform(tr)
 
 
 class StepThroughWidget(RefreshWhenShown, QWidget):
