@@ -1,0 +1,90 @@
+"""Parts side by side when the width allows, one above the other when it does not.
+
+A page of the Network tab (the training settings beside the curves, the confusion matrix beside
+its examples ...) needs the sum of its parts' widths side by side; on a 1024-pixel screen at 200 %
+that is more than the screen. :class:`SideBySide` asks only for its widest part's width and stacks
+the parts when it gets less than the sum; put it in a vertical scroll area (the stacked parts are
+taller). :func:`page_overflow` tells what a page's scroll areas would still clip sideways.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QBoxLayout, QLayout, QScrollArea, QWidget
+
+from playground.ui.common.layout import scrolling
+
+
+def _as_widget(part: QWidget | QLayout) -> QWidget:
+    if isinstance(part, QWidget):
+        return part
+    holder = QWidget()
+    holder.setLayout(part)
+    part.setContentsMargins(0, 0, 0, 0)
+    return holder
+
+
+class SideBySide(QWidget):
+    """``parts`` (widgets or layouts) left to right, or top to bottom when narrower than the sum
+    of their least widths; ``stretches`` share the room as in a box layout."""
+
+    def __init__(self, parts: list[QWidget | QLayout], stretches: list[int] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.parts = [_as_widget(p) for p in parts]
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        for part, stretch in zip(self.parts, stretches or [0] * len(self.parts), strict=True):
+            self.box.addWidget(part, stretch)
+
+    @property
+    def stacked(self) -> bool:
+        """True while the parts stand one above the other."""
+        return self.box.direction() == QBoxLayout.Direction.TopToBottom
+
+    def row_width(self) -> int:
+        """The least width that shows the parts side by side."""
+        widths = [p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in self.parts
+                  if not p.isHidden()]
+        return sum(widths) + self.box.spacing() * max(0, len(widths) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        need = self.box.minimumSize()
+        widest = max((p.minimumSizeHint().expandedTo(p.minimumSize()).width()
+                      for p in self.parts if not p.isHidden()), default=0)
+        return QSize(widest, need.height())
+
+    def arrange(self, width: int) -> None:
+        """Side by side at ``width`` if the parts fit, else stacked."""
+        direction = QBoxLayout.Direction.LeftToRight if width >= self.row_width() \
+            else QBoxLayout.Direction.TopToBottom
+        if direction != self.box.direction():
+            self.box.setDirection(direction)
+            self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:
+        self.arrange(event.size().width())
+        super().resizeEvent(event)
+
+
+def side_by_side_page(parts: list[QWidget | QLayout],
+                      stretches: list[int] | None = None) -> tuple[SideBySide, QScrollArea]:
+    """A :class:`SideBySide` of ``parts`` and the vertical scroll area that holds it."""
+    row = SideBySide(parts, stretches)
+    return row, scrolling(row)
+
+
+def page_overflow(page: QWidget) -> list[str]:
+    """What the scroll areas on show in ``page`` cut off sideways: a widget that needs more width
+    than its area's viewport has (empty when everything fits)."""
+    out = []
+    for area in page.findChildren(QScrollArea):
+        content = area.widget()
+        if content is None or not area.isVisible() or not area.widgetResizable():
+            continue
+        need = content.minimumSizeHint().expandedTo(content.minimumSize()).width()
+        has = area.viewport().width()
+        if need > has:
+            name = area.objectName() or type(content).__name__
+            out.append(f"{name} needs {need} px, has {has}")
+    return out
