@@ -48,11 +48,24 @@ class SideBySide(QWidget):
                   if not p.isHidden()]
         return sum(widths) + self.box.spacing() * max(0, len(widths) - 1)
 
+    def sizeHint(self) -> QSize:
+        """Wide enough for the parts side by side (a box layout gives a part its hint when it
+        has the room, so a row next to a stretch stays a row)."""
+        return super().sizeHint().expandedTo(QSize(self.row_width(), 0))
+
     def minimumSizeHint(self) -> QSize:
         need = self.box.minimumSize()
         widest = max((p.minimumSizeHint().expandedTo(p.minimumSize()).width()
                       for p in self.parts if not p.isHidden()), default=0)
         return QSize(widest, need.height())
+
+    def hasHeightForWidth(self) -> bool:
+        """Only while stacked: side by side, the parts' least height is enough (a scroll area
+        would otherwise make the row as tall as its parts' preferred height)."""
+        return self.stacked and self.box.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        return self.box.heightForWidth(width) if self.hasHeightForWidth() else -1
 
     def arrange(self, width: int) -> None:
         """Side by side at ``width`` if the parts fit, else stacked."""
