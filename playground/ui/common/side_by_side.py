@@ -9,9 +9,10 @@ taller). :func:`page_overflow` tells what a page's scroll areas would still clip
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QObject, QSize
 from PySide6.QtWidgets import QBoxLayout, QLayout, QScrollArea, QWidget
 
+from playground.ui.common import theme as th
 from playground.ui.common.layout import scrolling
 
 
@@ -26,11 +27,14 @@ def _as_widget(part: QWidget | QLayout) -> QWidget:
 
 class SideBySide(QWidget):
     """``parts`` (widgets or layouts) left to right, or top to bottom when narrower than the sum
-    of their least widths; ``stretches`` share the room as in a box layout."""
+    of their least widths; ``stretches`` share the room as in a box layout. With ``full_height``
+    the row is never made shorter than its parts want (:meth:`needed_height`): tile grids and bar
+    charts keep their size and the page around it scrolls instead."""
 
     def __init__(self, parts: list[QWidget | QLayout], stretches: list[int] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, full_height: bool = False) -> None:
         super().__init__(parent)
+        self.full_height = full_height
         self.parts = [_as_widget(p) for p in parts]
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(0, 0, 0, 0)
@@ -67,6 +71,13 @@ class SideBySide(QWidget):
     def heightForWidth(self, width: int) -> int:
         return self.box.heightForWidth(width) if self.hasHeightForWidth() else -1
 
+    def needed_height(self, width: int) -> int:
+        """The height the parts want at ``width`` (their preferred, not their least: a tile grid
+        given less clips its tiles)."""
+        if self.box.hasHeightForWidth():
+            return self.box.heightForWidth(width)
+        return self.box.sizeHint().height()
+
     def arrange(self, width: int) -> None:
         """Side by side at ``width`` if the parts fit, else stacked."""
         direction = QBoxLayout.Direction.LeftToRight if width >= self.row_width() \
@@ -77,7 +88,30 @@ class SideBySide(QWidget):
 
     def resizeEvent(self, event) -> None:
         self.arrange(event.size().width())
+        if self.full_height:
+            need = self.needed_height(event.size().width())
+            if need != self.minimumHeight():
+                self.setMinimumHeight(need)
         super().resizeEvent(event)
+
+
+class _ScaledMinimumHeight(QObject):
+    """Keeps its parent widget at least ``px`` (times the UI scale) tall; goes with it."""
+
+    def __init__(self, widget: QWidget, px: int) -> None:
+        super().__init__(widget)
+        self.widget, self.px = widget, px
+        self.apply()
+        th.theme().changed.connect(self.apply)
+
+    def apply(self, _percent: int = 0) -> None:
+        self.widget.setMinimumHeight(th.theme().px(self.px))
+
+
+def scaled_minimum_height(widget: QWidget, px: int) -> None:
+    """``widget`` at least ``px`` logical pixels tall at 100 %, times the UI scale, now and
+    whenever the scale changes (a curve or a table that must stay readable)."""
+    _ScaledMinimumHeight(widget, px)
 
 
 def side_by_side_page(parts: list[QWidget | QLayout],

@@ -42,8 +42,7 @@ from playground.nn.arch import (
 )
 from playground.nn.archtext import format_arch, format_layer, parse_arch
 from playground.nn.registry import display_name
-from playground.ui.common import theme as th
-from playground.ui.common.side_by_side import SideBySide, side_by_side_page
+from playground.ui.common.side_by_side import SideBySide, scaled_minimum_height, side_by_side_page
 from playground.ui.network.designer_undo import ArchCommand, DesignStep
 from playground.ui.network.row_editor import NEW_ROW, RowEditor
 
@@ -188,7 +187,7 @@ class DesignerView(QWidget):
         ll.addWidget(self.table, 1)
         ll.addLayout(bottom)
         # the layer editor beside the table, or under it on a narrow screen (scrolling)
-        self.table.setMinimumHeight(th.theme().px(160))
+        scaled_minimum_height(self.table, 160)
         self.body, scroll = side_by_side_page([left, right], [3, 2])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
-from playground.ui.common import theme as th
-from playground.ui.common.side_by_side import side_by_side_page
+from playground.ui.common.side_by_side import scaled_minimum_height, side_by_side_page
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.model_holder import ModelHolder, clone_model, display_name
 from playground.ui.network.network_view import TileGrid
@@ -117,7 +116,7 @@ class EvaluationView(QWidget):
         wl.addStretch(1)
         right.addWidget(cell_box, 1)
         right.addWidget(wrong_box, 1)
-        self.matrix.setMinimumHeight(th.theme().px(240))
+        scaled_minimum_height(self.matrix, 240)
         # the examples beside the matrix, or under it on a narrow screen (scrolling)
         self.body, scroll = side_by_side_page([matrix_box, right], [1, 1])
         lay = QVBoxLayout(self)

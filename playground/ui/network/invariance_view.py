@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 
 from playground import nn
 from playground.scene import Change
-from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.layout import scrolling
-from playground.ui.common.side_by_side import SideBySide
+from playground.ui.common.side_by_side import SideBySide, scaled_minimum_height
 from playground.ui.common.theme import fg
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
@@ -139,8 +138,9 @@ class InvarianceView(QWidget):
 
         # three boxes in a row, or two rows (or three) on a narrow screen; the curve under them
         # keeps a readable height, the page scrolls instead of crushing it
-        self.boxes = SideBySide([left, SideBySide([maps_box, preds], [1, 1])], [0, 1])
-        self.plot.setMinimumHeight(th.theme().px(220))
+        self.boxes = SideBySide([left, SideBySide([maps_box, preds], [1, 1])], [0, 1],
+                                full_height=True)
+        scaled_minimum_height(self.plot, 220)
         page = QWidget()
         pl = QVBoxLayout(page)
         pl.setContentsMargins(0, 0, 0, 0)

@@ -38,8 +38,7 @@ from playground.nn.sessions import (
     race_conclusion,
     race_runs,
 )
-from playground.ui.common import theme as th
-from playground.ui.common.side_by_side import side_by_side_page
+from playground.ui.common.side_by_side import scaled_minimum_height, side_by_side_page
 from playground.ui.common.theme import relative_font
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
@@ -187,7 +186,7 @@ class TrainingPanel(QWidget):
         right.addWidget(self.curves, 1)
         right.addWidget(self.race_label)
         right.addLayout(export)
-        self.curves.setMinimumHeight(th.theme().px(220))
+        scaled_minimum_height(self.curves, 220)
         # beside each other, or the curves under the settings on a narrow screen (scrolling)
         self.body, scroll = side_by_side_page([settings, right], [0, 1])
         lay = QVBoxLayout(self)
