@@ -95,29 +95,39 @@ class SideBySide(QWidget):
         super().resizeEvent(event)
 
 
-class _ScaledMinimumHeight(QObject):
-    """Keeps its parent widget at least ``px`` (times the UI scale) tall; goes with it."""
+class _ScaledMinimum(QObject):
+    """Keeps its parent widget at least ``width`` x ``height`` (times the UI scale; None: no
+    such minimum); goes with the widget."""
 
-    def __init__(self, widget: QWidget, px: int) -> None:
+    def __init__(self, widget: QWidget, width: int | None, height: int | None) -> None:
         super().__init__(widget)
-        self.widget, self.px = widget, px
+        self.widget, self.least = widget, (width, height)
         self.apply()
         th.theme().changed.connect(self.apply)
 
     def apply(self, _percent: int = 0) -> None:
-        self.widget.setMinimumHeight(th.theme().px(self.px))
+        width, height = self.least
+        if width is not None:
+            self.widget.setMinimumWidth(th.theme().px(width))
+        if height is not None:
+            self.widget.setMinimumHeight(th.theme().px(height))
 
 
 def scaled_minimum_height(widget: QWidget, px: int) -> None:
     """``widget`` at least ``px`` logical pixels tall at 100 %, times the UI scale, now and
     whenever the scale changes (a curve or a table that must stay readable)."""
-    _ScaledMinimumHeight(widget, px)
+    _ScaledMinimum(widget, None, px)
 
 
-def side_by_side_page(parts: list[QWidget | QLayout],
-                      stretches: list[int] | None = None) -> tuple[SideBySide, QScrollArea]:
+def scaled_minimum_width(widget: QWidget, px: int) -> None:
+    """As :func:`scaled_minimum_height`, for the width."""
+    _ScaledMinimum(widget, px, None)
+
+
+def side_by_side_page(parts: list[QWidget | QLayout], stretches: list[int] | None = None,
+                      full_height: bool = False) -> tuple[SideBySide, QScrollArea]:
     """A :class:`SideBySide` of ``parts`` and the vertical scroll area that holds it."""
-    row = SideBySide(parts, stretches)
+    row = SideBySide(parts, stretches, full_height=full_height)
     return row, scrolling(row)
 
 
