@@ -35,7 +35,8 @@ UI_SCALES = (100, 125, 150, 200)
 the command line loads no Qt)."""
 THEMES = ("light", "dark", "high-contrast")
 """The View menu's themes (``playground.ui.common.theme.THEMES``)."""
-SCREENSHOT_TABS = ("playground", "network", "filters", "design", "train", "shift", "evaluate")
+SCREENSHOT_TABS = ("playground", "network", "filters", "design", "train", "classes", "shift",
+                   "evaluate")
 """``--tab`` choices (``playground.ui.common.screenshot.TABS``)."""
 
 

@@ -259,10 +259,13 @@ class MainWindow(WindowSession, QMainWindow):
 
     def overflow(self) -> list[str]:
         """What does not fit the window as it is now (empty when nothing is clipped or scrolls
-        sideways): the page on show against the window, and the Playground's columns."""
+        sideways): the page on show against the window, and the Playground's columns or the
+        Network tab's scroll areas."""
         out = [self.tabs.overflow()] if self.tabs.overflow() else []
         if self.tabs.currentWidget() is self.page:
             out += self.page.overflow()
+        elif self.network_tab is not None and self.tabs.currentWidget() is self.network_tab:
+            out += self.network_tab.overflow()
         return out
 
     def resizeEvent(self, event) -> None:

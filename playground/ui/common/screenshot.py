@@ -33,7 +33,8 @@ def write_png(image: QImage | QPixmap, path: str | Path) -> Path:
 
 
 TABS = {"playground": None, "network": "Inside the network", "filters": "Inside the network",
-        "design": "Design", "train": "Train", "shift": "Shift the digit", "evaluate": "Evaluate"}
+        "design": "Design", "train": "Train", "classes": "Your classes",
+        "shift": "Shift the digit", "evaluate": "Evaluate"}
 """``--tab`` names: the Playground, or a page of the Network tab (its sub-tab's title);
 ``filters`` is the network page scrolled to its filter stacks."""
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from playground.data import DataError, Digits, load_image_folder, save_image_folder
 from playground.data.folder import MIN_PER_CLASS, check_label_name
 from playground.ui.common.binding import observe_state
+from playground.ui.common.side_by_side import SideBySide, side_by_side_page
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.training_panel import COLLECTED, TrainingPanel
 from playground.ui.playground.canvas import DrawingCanvas
@@ -153,11 +154,20 @@ class CollectPanel(QWidget):
         epochs.addWidget(self.train_button, 1)
         right.addLayout(epochs)
         right.addWidget(self.status)
-        lay = QHBoxLayout(self)
+        # three columns, or fewer on a narrow screen (the page scrolls down then)
+        self.body, scroll = side_by_side_page(
+            [labels, SideBySide([draw, right], [1, 1])], [1, 4])
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(labels, 1)
-        lay.addLayout(draw, 2)
-        lay.addLayout(right, 2)
+        lay.addWidget(scroll)
+
+    def resizeEvent(self, event) -> None:
+        """The square canvas is at most as tall as the page less its buttons' row, so the
+        buttons stay on show when the columns are stacked on a narrow screen."""
+        super().resizeEvent(event)
+        room = event.size().height() - 2 * self.clear_all_button.sizeHint().height() - 40
+        side = max(self.canvas.minimumWidth(), room)
+        self.canvas.setMaximumSize(side, side)
 
     # ---- labels and examples ------------------------------------------------------------------
     def add_label(self, name: str) -> bool:

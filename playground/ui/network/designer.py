@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,6 +42,7 @@ from playground.nn.arch import (
 )
 from playground.nn.archtext import format_arch, format_layer, parse_arch
 from playground.nn.registry import display_name
+from playground.ui.common.side_by_side import SideBySide, scaled_minimum_height, side_by_side_page
 from playground.ui.network.designer_undo import ArchCommand, DesignStep
 from playground.ui.network.row_editor import NEW_ROW, RowEditor
 
@@ -121,15 +121,13 @@ class DesignerView(QWidget):
         self.from_model_button.setToolTip("the layers of the model in the header above "
                                           "(a loaded file, the one just trained)")
         self.from_model_button.clicked.connect(self.current_model_requested)
-        top = QHBoxLayout()
-        for w in (QLabel("Template"), self.template, use, self.from_model_button):
-            top.addWidget(w)
-        top.addStretch(1)
-        edit = QHBoxLayout()
-        for w in (self.add_kind, self.add_button, self.remove_button, self.up_button,
-                  self.down_button):
-            edit.addWidget(w)
-        edit.addStretch(1)
+        # button rows that break into shorter rows when narrow (1024 px at 200 %)
+        top = SideBySide([SideBySide([QLabel("Template"), self.template]),
+                          SideBySide([use, self.from_model_button])])
+        top.box.addStretch(1)
+        edit = SideBySide([SideBySide([self.add_kind, self.add_button]),
+                           SideBySide([self.remove_button, self.up_button, self.down_button])])
+        edit.box.addStretch(1)
 
         self.table = RowTable(0, len(COLUMNS))
         self.table.row_dropped.connect(self.move_row_to)
@@ -159,8 +157,11 @@ class DesignerView(QWidget):
         self.text_error = QLabel()
         self.text_error.setWordWrap(True)
         self.text_error.setStyleSheet(f"color: {BAD_TEXT.name()}")
-        text_box = QGroupBox("As text (copy it, or paste one and press Use this text)")
+        text_box = QGroupBox("As text")  # a short title: a group box's title does not wrap
         tl = QVBoxLayout(text_box)
+        text_hint = QLabel("Copy it, or paste one and press Use this text.")
+        text_hint.setWordWrap(True)
+        tl.addWidget(text_hint)
         tl.addWidget(self.text, 1)
         tl.addWidget(self.apply_button)
         tl.addWidget(self.text_error)
@@ -181,18 +182,16 @@ class DesignerView(QWidget):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addLayout(top)
-        ll.addLayout(edit)
+        ll.addWidget(top)
+        ll.addWidget(edit)
         ll.addWidget(self.table, 1)
         ll.addLayout(bottom)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # the layer editor beside the table, or under it on a narrow screen (scrolling)
+        scaled_minimum_height(self.table, 160)
+        self.body, scroll = side_by_side_page([left, right], [3, 2])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(split)
+        lay.addWidget(scroll)
         self._show(DesignStep(self.arch, -1))
 
     # ---- the architecture ---------------------------------------------------------------------

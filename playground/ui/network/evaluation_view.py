@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import nn
+from playground.ui.common.side_by_side import scaled_minimum_height, side_by_side_page
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.model_holder import ModelHolder, clone_model, display_name
 from playground.ui.network.network_view import TileGrid
@@ -55,6 +56,12 @@ def _evaluation_job(model, images, labels):
     if not probs:
         return nn.evaluate(model, images, labels)
     return nn.evaluate(_Predicted(np.concatenate(probs), model.n_classes), images, labels)
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 class EvaluationView(QWidget):
@@ -98,8 +105,11 @@ class EvaluationView(QWidget):
         self.matrix.setToolTip("Rows: the true digit. Columns: what the network said. "
                                "Click a cell to see those digits.")
         self.matrix.cellClicked.connect(self.show_cell)
-        matrix_box = QGroupBox("Confusion matrix (rows: true digit, columns: predicted)")
-        QVBoxLayout(matrix_box).addWidget(self.matrix)
+        # short box titles (a group box's title does not wrap): the rest in wrapping labels
+        matrix_box = QGroupBox("Confusion matrix")
+        ml = QVBoxLayout(matrix_box)
+        ml.addWidget(_hint("Rows: the true digit. Columns: what the network said."))
+        ml.addWidget(self.matrix)
         self.cell_label = QLabel("Click a cell.")
         self.cell_digits = TileGrid(tile_px=48, max_columns=10)
         self.wrong = TileGrid(tile_px=48, max_columns=10)
@@ -109,18 +119,19 @@ class EvaluationView(QWidget):
         cl.addWidget(self.cell_label)
         cl.addWidget(self.cell_digits)
         cl.addStretch(1)
-        wrong_box = QGroupBox("Most confidently wrong (true → said, confidence)")
+        wrong_box = QGroupBox("Most confidently wrong")
         wl = QVBoxLayout(wrong_box)
+        wl.addWidget(_hint("Each: the true digit → what was said, and how sure."))
         wl.addWidget(self.wrong)
         wl.addStretch(1)
         right.addWidget(cell_box, 1)
         right.addWidget(wrong_box, 1)
-        body = QHBoxLayout()
-        body.addWidget(matrix_box, 1)
-        body.addLayout(right, 1)
+        scaled_minimum_height(self.matrix, 180)
+        # the examples beside the matrix, or under it on a narrow screen (scrolling)
+        self.body, scroll = side_by_side_page([matrix_box, right], [1, 1])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
-        lay.addLayout(body, 1)
+        lay.addWidget(scroll, 1)
         self.worker.returned.connect(self._on_worker_returned)
         self.worker.errored.connect(
             lambda exc: self.accuracy_label.setText(f"Failed: {describe(exc)}"))

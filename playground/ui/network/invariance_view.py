@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +24,8 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.scene import Change
 from playground.ui.common.binding import observe_state
+from playground.ui.common.layout import scrolling
+from playground.ui.common.side_by_side import SideBySide, scaled_minimum_height
 from playground.ui.common.theme import fg
 from playground.ui.network.model_holder import ModelHolder, digit_input
 from playground.ui.network.network_view import TileGrid
@@ -135,13 +136,19 @@ class InvarianceView(QWidget):
         self.marker = pg.InfiniteLine(0, pen=pg.mkPen("#777", width=1))
         self.plot.addItem(self.marker)
 
-        top = QHBoxLayout()
-        top.addWidget(left)
-        top.addWidget(maps_box, 1)
-        top.addWidget(preds, 1)
+        # three boxes in a row, or two rows (or three) on a narrow screen; the curve under them
+        # keeps a readable height, the page scrolls instead of crushing it
+        self.boxes = SideBySide([left, SideBySide([maps_box, preds], [1, 1])], [0, 1],
+                                full_height=True)
+        scaled_minimum_height(self.plot, 220)
+        page = QWidget()
+        pl = QVBoxLayout(page)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.boxes, 3)
+        pl.addWidget(self.plot, 2)
         lay = QVBoxLayout(self)
-        lay.addLayout(top, 3)
-        lay.addWidget(self.plot, 2)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scrolling(page))
 
         self._sweep_dirty = True
         self._dirty = True

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from playground import nn
 from playground.nn.arch import arch_of
 from playground.ui.common.reflow import CurrentPageTabs
+from playground.ui.common.side_by_side import page_overflow
 from playground.ui.common.theme import relative_font
 from playground.ui.network.collect import CollectPanel
 from playground.ui.network.designer import DesignerView
@@ -214,6 +215,12 @@ class NetworkTab(QWidget):
         for w in (self.save_button, self.load_button, self.bundled_button, self.export_button,
                   self.prediction_view):
             w.setVisible(on)
+
+    def overflow(self) -> list[str]:
+        """What the sub-page on show cuts off sideways in its scroll areas (empty: it fits)."""
+        page = self.sub_tabs.currentWidget()
+        title = self.sub_tabs.tabText(self.sub_tabs.currentIndex())
+        return [f"{title}: {p}" for p in page_overflow(page)] if page is not None else []
 
     def shutdown(self) -> bool:
         """Stops training, evaluation and an export (waiting at most 2 s each); True when no

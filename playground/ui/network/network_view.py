@@ -11,7 +11,6 @@ import math
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.ui.common.side_by_side import SideBySide
 from playground.ui.network.model_holder import ModelHolder, display_name
 from playground.ui.network.tile_grid import TileGrid, to_qimage  # noqa: F401 (their old home)
 
@@ -60,18 +60,19 @@ class NetworkView(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(
             max(self.filters.selected, 0)))
         self.revert_button.clicked.connect(self.revert_requested)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addStretch(1)
-        self.filter_box = _box("conv1's learned filters (click one, then edit it)", self.filters)
-        self.filter_box.layout().addLayout(buttons)
+        buttons = SideBySide([self.edit_button, self.revert_button])  # or under each other
+        buttons.box.addStretch(1)
+        hint = QLabel("Click one, then edit it.")
+        hint.setWordWrap(True)
+        # short box titles: a group box's title does not wrap and sets the column's least width
+        self.filter_box = _box("conv1's learned filters", hint, self.filters)
+        self.filter_box.layout().addWidget(buttons)
         self.filter_box.layout().addWidget(self.link_label)
 
         from playground.ui.network.filter_stacks import FilterStacks
 
         self.stacks = FilterStacks()
-        self.stack_box = _box("Every conv layer's filters, slice by slice", self.stacks)
+        self.stack_box = _box("Filters, slice by slice", self.stacks)
 
         self.input_tile = TileGrid(tile_px=84)
         self.map_grids: dict[str, TileGrid] = {}

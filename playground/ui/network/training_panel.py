@@ -38,6 +38,11 @@ from playground.nn.sessions import (
     race_conclusion,
     race_runs,
 )
+from playground.ui.common.side_by_side import (
+    scaled_minimum_height,
+    scaled_minimum_width,
+    side_by_side_page,
+)
 from playground.ui.common.theme import relative_font
 from playground.ui.common.worker import GeneratorWorker, describe
 from playground.ui.network.curves import TrainingCurves
@@ -185,10 +190,13 @@ class TrainingPanel(QWidget):
         right.addWidget(self.curves, 1)
         right.addWidget(self.race_label)
         right.addLayout(export)
-        lay = QHBoxLayout(self)
+        scaled_minimum_height(self.curves, 220)
+        # beside each other, or the curves under the settings on a narrow screen (scrolling)
+        scaled_minimum_width(self.curves, 400)  # two plots side by side, axes unclipped
+        self.body, scroll = side_by_side_page([settings, right], [0, 1], full_height=True)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(settings)
-        lay.addLayout(right, 1)
+        lay.addWidget(scroll)
 
     # ---- settings -----------------------------------------------------------------------------
     def config(self) -> nn.TrainConfig:
