@@ -40,16 +40,22 @@ class MapGridSizing:
     _fixed: int | None = None  # the grid's least width without its maps (last measured)
 
     def _apply_min(self) -> None:
-        m = self._map_min()
-        if m == self._applied_min:
-            return
-        self._applied_min = m
-        for cells in self.cells.values():
-            for cell in cells:
-                cell.vb.setMinimumSize(m, m)
-        self.input_vb.setMinimumSize(th.theme().px(INPUT_MIN), th.theme().px(INPUT_MIN))
-        self._fit_grid()
-        self._fixed = self.minimumSizeHint().width() - self.grid_shape()[0] * m
+        """Gives the maps their least side (:meth:`_map_min`) and fits the view to the grid;
+        again while what the rest of the grid takes (titles, the input column), measured, moves
+        that side (a longer title leaves the maps less of the room)."""
+        for _ in range(3):
+            m = self._map_min()
+            if m != self._applied_min:
+                self._applied_min = m
+                for cells in self.cells.values():
+                    for cell in cells:
+                        cell.vb.setMinimumSize(m, m)
+                self.input_vb.setMinimumSize(th.theme().px(INPUT_MIN), th.theme().px(INPUT_MIN))
+            self._fit_grid()
+            fixed = self.minimumSizeHint().width() - self.grid_shape()[0] * m
+            if fixed == self._fixed:
+                return
+            self._fixed = fixed
 
     def set_room(self, width: int | None) -> None:
         """The width the page can give this view (None: no limit). When the maps of their least
@@ -59,11 +65,10 @@ class MapGridSizing:
             self._room = width
             if not self.cells["conv"]:
                 return
-            bands = self._bands_for(self._structure[0])
-            if bands != self._bands and self._structure is not None:
-                self._bands = bands
+            if self._structure is not None and self._bands_for(self._structure[0]) != self._bands:
                 self._build(*self._structure)  # the kernels wrapped into more or fewer bands
-            self._apply_min()
+            else:
+                self._apply_min()
 
     def _bands_of(self, n_kernels: int) -> tuple[int, int]:
         """(bands, maps per band) of the grid for ``n_kernels`` maps: the bands that the room
@@ -118,6 +123,9 @@ class MapGridSizing:
         size = (int(np.ceil(hint.width())) + 4, int(np.ceil(hint.height())) + 4)
         if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
             self.glw.setMinimumSize(*size)
+            # a view not on show (a lesson tab in front) does not pass the change up by itself:
+            # its group box would go on asking for the old size
+            self.updateGeometry()
             self.grid_fitted.emit()
 
     def _map_min(self) -> int:

@@ -211,10 +211,14 @@ class FeatureMapsView(MapGridSizing, QWidget):
 
     # ---- building ------------------------------------------------------------------------------
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
-        with one_layout_pass(self.glw.ci):
-            self._build_grid(n_kernels, pooled, shared)
-        self._applied_min = 0
-        self._apply_min()
+        for _ in range(2):  # again when the grid, measured, wraps into other bands in its room
+            with one_layout_pass(self.glw.ci):
+                self._build_grid(n_kernels, pooled, shared)
+            self._applied_min = 0
+            self._apply_min()  # the maps' full least side: measures what the rest takes
+            if self._bands_for(n_kernels) == self._bands:
+                break
+        self._apply_min()  # then no more than the room the page gives
 
     def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         ci = self.glw.ci
@@ -312,7 +316,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
-            self._fit_grid()
+            self._apply_min()  # (the maps' side follows)
 
     def _update_maps(self) -> None:
         st = self.state
@@ -352,7 +356,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
                     cell.image.setLevels(levels)
                     cell.bar.setLevels(levels)
         if relabelled:  # a row title's length sets the row's height
-            self._fit_grid()
+            self._apply_min()  # (the maps' side follows)
         if self.shared_bar is not None:
             self.shared_bar.setLevels(shared)
             for cells in self.cells.values():
