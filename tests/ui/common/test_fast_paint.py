@@ -110,28 +110,3 @@ def test_kernel_edit_repaints_only_the_edited_cell(qtbot, state):
     changed.clear()
     assert model.setData(model.index(r, c), f"{vmax * 4:g}")  # a new colour scale: every cell
     assert changed == [(0, 0, k.shape[0] - 1, k.shape[1] - 1)]
-
-
-def test_a_hidden_steady_box_fits_its_text_when_shown_not_at_its_old_width(qtbot):
-    """Behind another tab a box keeps the width it last had on show: a long text set then must
-    not make it (and the tab widget, as tall as its tallest page) as tall as that width needs."""
-    from PySide6.QtWidgets import QTabWidget
-
-    tabs = QTabWidget()
-    qtbot.addWidget(tabs)
-    formula = QLabel("c = 1")
-    formula.setWordWrap(True)
-    box = SteadyBox(formula, min_height=30)
-    tabs.addTab(box, "formula")
-    tabs.addTab(QLabel("other"), "other")
-    tabs.resize(200, 300)
-    tabs.show()
-    qtbot.waitExposed(tabs)
-    tabs.setCurrentIndex(1)
-    tabs.resize(900, 300)
-    formula.setText(" ".join(["a long formula"] * 12))
-    qtbot.wait(20)
-    assert box.height() == 30  # not the lines of the 200-pixel width it had
-    tabs.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: box.height() >= formula.heightForWidth(box.width()))
-    assert box.height() < formula.heightForWidth(150)
