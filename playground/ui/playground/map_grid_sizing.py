@@ -67,6 +67,7 @@ class MapGridSizing:
                 return
             if self._structure is not None and self._bands_for(self._structure[0]) != self._bands:
                 self._build(*self._structure)  # the kernels wrapped into more or fewer bands
+                self.refresh()  # the new input and row titles get their pictures and text
             else:
                 self._apply_min()
 

@@ -225,6 +225,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
         ci.clear()
         self._structure = (n_kernels, pooled, shared)
         self._hovered = None
+        self._input_text = None  # the new input title is empty
         rows = ROWS if pooled else ROWS[:2]
         # the input, in its own column, spanning the rows
         inp = pg.GraphicsLayout()
