@@ -328,11 +328,13 @@ class FeatureMapsView(MapGridSizing, QWidget):
         names = {"conv": "conv + b", "activated": act_name,
                  "pooled": f"{s.pool} {s.pool_size[0]}×{s.pool_size[1]}"}
         arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
-        for row, label in [*self.row_labels.items(), *self._band_labels]:
+        first = len(self.row_labels)
+        for i, (row, label) in enumerate([*self.row_labels.items(), *self._band_labels]):
             arr = arrays[row]
             # the output volume K x H' x W' along the row, a size smaller (the longest line of
             # the turned label sets the row's least height); the maps are titled k1, k2, ...
-            if arr is None:
+            # A wrapped grid's later bands repeat only the name (short rows: 1024x768 at 200 %)
+            if arr is None or i >= first:
                 text = names[row]
             else:
                 size = hidden_size(arr.shape) if st.hide_answers else "×".join(map(str, arr.shape))
