@@ -8,7 +8,8 @@ parent without a layout, so:
 
 - :class:`SteadyLabel` is a one-line label of fixed size, fitted to a template of its widest text;
 - :class:`SteadyBox` holds a word-wrapped label without a layout, takes its width from the layout
-  as usual and changes its own (fixed) height only when a text needs more lines than any before.
+  as usual and changes its own (fixed) height only when a text needs more lines than any before
+  (while it is on show: hidden, it asks for its least height).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class SteadyBox(QWidget):
         return max(self._min_height, need if need >= 0 else lab.sizeHint().height())
 
     def _fit(self, reset: bool = False) -> None:
+        if not reset and not self.isVisible():
+            return  # fitted when shown: a hidden box's width is the one it last had on show
         need = self._needed()
         if need > self._height or (reset and need != self._height):
             self._height = need
@@ -80,6 +83,10 @@ class SteadyBox(QWidget):
             self._fit()
             return True
         return super().event(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit(reset=True)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

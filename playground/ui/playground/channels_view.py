@@ -19,6 +19,7 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.deferred import RefreshWhenShown
 from playground.ui.common.fast_image import FastImageItem
 from playground.ui.common.formatting import fmt
+from playground.ui.common.layout import scrolling
 from playground.ui.common.theme import (
     MAP_CMAP,
     big_font,
@@ -67,6 +68,10 @@ class _Tile:
             self.shape = shape
             self.vb.setRange(rect=QRectF(0, 0, shape[1], shape[0]), padding=0.03)
         self.numbers.set_cells([(0.5, 0.5, HIDDEN, fg())] if hidden else [], scale=2.0)
+        self.set_title(title)
+
+    def set_title(self, title: str) -> None:
+        """The tile's title (rich text), redrawn only when it changes."""
         if self.title.text != title:
             self.title.setText(title, color=fg())
 
@@ -103,6 +108,9 @@ class ChannelsView(RefreshWhenShown, QWidget):
         self._sum: np.ndarray | None = None
         self._dirty = True
         self._hidden = state.hide_answers
+        self._narrow = False  # the sum under the explanation, short titles (see _arrange)
+        self._wide_need: int | None = None  # the least width of the wide arrangement
+        self._title_args: tuple | None = None
         observe_state(self, state, self._on_state_changed)
         follow_theme(self._on_theme_changed)
         self.refresh()
@@ -118,7 +126,11 @@ class ChannelsView(RefreshWhenShown, QWidget):
         rgb_layout = QVBoxLayout(rgb_page)
         rgb_layout.setContentsMargins(0, 0, 0, 0)
         rgb_layout.addWidget(self.glw, 1)
-        rgb_layout.addWidget(self.summary)
+        # in a scroll area: on a short view (1024x768 at 200 %) the wrapped lines would
+        # otherwise be laid over the channel maps
+        self.summary_area = scrolling(self.summary)
+        rgb_layout.addWidget(self.summary_area)
+        self._fit_summary()
         self.stack.addWidget(rgb_page)
 
         ci = self.glw.ci
@@ -147,15 +159,62 @@ class ChannelsView(RefreshWhenShown, QWidget):
         for tile in (*self.inputs, *self.slices, *self.maps, self.sum_tile):
             tile.vb.setMinimumSize(side, side)
 
+    def _fit_summary(self) -> None:
+        """The summary shows at least two lines before it scrolls."""
+        self.summary_area.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 4)
+
     def _fit_grid(self) -> None:
-        """The view asks for what its grid needs (pictures, titles, signs): the page then makes
-        room (``ui/common/reflow``) instead of the sum being cut off at the right."""
+        """The view asks for what its narrow arrangement needs (pictures, titles, signs), so the
+        page (``ui/common/reflow``) never has to give more than a 1024-pixel projector at 200 %
+        has; it shows the wide one whenever it gets the width that needs (measured here too)."""
         ci = self.glw.ci
-        ci.layout.invalidate()
-        hint = ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
-        size = (int(hint.width()) + 4, int(hint.height()) + 4)
+        needs = []
+        for narrow in (False, True):
+            self._arrange(narrow)
+            ci.layout.invalidate()
+            needs.append(ci.effectiveSizeHint(Qt.SizeHint.MinimumSize))
+        self._wide_need = int(needs[0].width()) + 4
+        size = (int(needs[1].width()) + 4, int(max(n.height() for n in needs)) + 4)
         if size != (self.glw.minimumWidth(), self.glw.minimumHeight()):
             self.glw.setMinimumSize(*size)
+        self._arrange(self._wants_narrow(self.width()))
+
+    def _wants_narrow(self, width: int) -> bool:
+        return self._wide_need is None or width - 4 < self._wide_need  # (the layout's margins)
+
+    def _arrange(self, narrow: bool) -> None:
+        """Wide: ``R + G + B + b = sum`` in one row, "⊛ each slice with its own channel" above
+        the sum. Narrow: the "+ b =" above the sum (the sum's column, where the explanation
+        was; the summary below says it), the slices titled without the word "slice"."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        ci = self.glw.ci
+        for item in (self.bias_sign, self.ops_label):
+            if item in ci.items:
+                ci.removeItem(item)
+        if narrow:
+            ci.addItem(self.bias_sign, 2, 7, rowspan=2)
+        else:
+            ci.addItem(self.bias_sign, 5, 6)
+            ci.addItem(self.ops_label, 2, 7, rowspan=2)
+        self.ops_label.setVisible(not narrow)
+        self._set_titles()
+
+    def _set_titles(self) -> None:
+        if self._title_args is None:
+            return
+        fh, fw, k, size = self._title_args
+        word = "" if self._narrow else "slice "
+        for c, name in enumerate(CHANNEL_NAMES):
+            self.slices[c].set_title(f"{word}w<sub>{name}</sub> {fh}×{fw}")
+        name = f"map k{k + 1}" if self._narrow else f"feature map k{k + 1}"
+        self.sum_tile.set_title(f"{name}<br>{size.replace(' ', '')}")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.glw is not None and self._wide_need is not None:
+            self._arrange(self._wants_narrow(event.size().width()))
 
     # ---- public ------------------------------------------------------------------------------
     def channel_maps(self) -> np.ndarray | None:
@@ -206,11 +265,12 @@ class ChannelsView(RefreshWhenShown, QWidget):
         size = f"{HIDDEN} × {HIDDEN}" if hidden else f"{ho} × {wo}"  # the output: an answer
         for c, name in enumerate(CHANNEL_NAMES):
             self.inputs[c].show(img[c], (lo, hi), f"channel x<sub>{name}</sub>")
-            self.slices[c].show(w[c], (-mw, mw), f"slice w<sub>{name}</sub> {fh}×{fw}")
+            self.slices[c].show(w[c], (-mw, mw), self.slices[c].title.text)
             self.maps[c].show(maps[c], (-mm, mm), f"x<sub>{name}</sub> ⊛ w<sub>{name}</sub>",
                               hidden)
-        self.sum_tile.show(total, (-mm, mm), f"feature map k{k + 1}<br>{size.replace(' ', '')}",
-                           hidden)
+        self.sum_tile.show(total, (-mm, mm), self.sum_tile.title.text, hidden)
+        self._title_args = (fh, fw, k, size)
+        self._set_titles()
         self.bias_sign.setText(f"+ {fmt(b)} =", color=fg())
         self.summary.setText(
             f"Filter k{k + 1} is <b>3 × {fh} × {fw}</b>: its depth equals the 3 input channels. "
@@ -228,4 +288,5 @@ class ChannelsView(RefreshWhenShown, QWidget):
         self.gray_label.setFont(big_font())
         if self.summary is not None:
             self.summary.setFont(big_font())
+            self._fit_summary()
 

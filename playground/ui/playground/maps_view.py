@@ -85,6 +85,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
         self._cell_pool: dict[tuple[str, int, bool], MapCell] = {}
         self.shared_bar: SharedBar | None = None
         self.row_labels: dict[str, pg.LabelItem] = {}
+        self._band_labels: list[tuple[str, pg.LabelItem]] = []
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -210,16 +211,21 @@ class FeatureMapsView(MapGridSizing, QWidget):
 
     # ---- building ------------------------------------------------------------------------------
     def _build(self, n_kernels: int, pooled: bool, shared: bool) -> None:
-        with one_layout_pass(self.glw.ci):
-            self._build_grid(n_kernels, pooled, shared)
-        self._applied_min = 0
-        self._apply_min()
+        for _ in range(2):  # again when the grid, measured, wraps into other bands in its room
+            with one_layout_pass(self.glw.ci):
+                self._build_grid(n_kernels, pooled, shared)
+            self._applied_min = 0
+            self._apply_min()  # the maps' full least side: measures what the rest takes
+            if self._bands_for(n_kernels) == self._bands:
+                break
+        self._apply_min()  # then no more than the room the page gives
 
     def _build_grid(self, n_kernels: int, pooled: bool, shared: bool) -> None:
         ci = self.glw.ci
         ci.clear()
         self._structure = (n_kernels, pooled, shared)
         self._hovered = None
+        self._input_text = None  # the new input title is empty
         rows = ROWS if pooled else ROWS[:2]
         # the input, in its own column, spanning the rows
         inp = pg.GraphicsLayout()
@@ -246,24 +252,30 @@ class FeatureMapsView(MapGridSizing, QWidget):
         self._input_extent: tuple | None = None
         self.input_numbers = CellNumbers()  # a small input's values, 0 on the padding
         self.input_numbers.setParentItem(self.input_vb.childGroup)
-        ci.addItem(inp, 0, 0, rowspan=len(rows), colspan=1)
-        ci.layout.setColumnStretchFactor(0, 1)  # extra width goes to the maps as much
-
         self.cells = {r: [] for r in ROWS}
         self.row_labels = {}
-        for r, row in enumerate(rows):
-            label = pg.LabelItem("", angle=-90, size=pt(9))
-            self.row_labels[row] = label
-            ci.addItem(label, r, 1)
-            for k in range(n_kernels):
-                cell = self._pooled_cell(row, k, per_map_bar=not shared)
-                self.cells[row].append(cell)
-                ci.addItem(cell.layout, r, 2 + k)
-                ci.layout.setColumnStretchFactor(2 + k, 1)
+        self._band_labels: list[tuple[str, pg.LabelItem]] = []
+        bands, per = self._bands_of(n_kernels)
+        ci.addItem(inp, 0, 0, rowspan=len(rows) * bands, colspan=1)
+        ci.layout.setColumnStretchFactor(0, 1)  # extra width goes to the maps as much
+        # a narrow view wraps the kernels into bands of ``per`` maps, one below the other
+        for b in range(bands):
+            for r, row in enumerate(rows):
+                label = pg.LabelItem("", angle=-90, size=pt(9))
+                if b == 0:
+                    self.row_labels[row] = label
+                else:
+                    self._band_labels.append((row, label))
+                ci.addItem(label, b * len(rows) + r, 1)
+                for k in range(b * per, min(n_kernels, (b + 1) * per)):
+                    cell = self._pooled_cell(row, k, per_map_bar=not shared)
+                    self.cells[row].append(cell)
+                    ci.addItem(cell.layout, b * len(rows) + r, 2 + k - b * per)
+                    ci.layout.setColumnStretchFactor(2 + k - b * per, 1)
         self.shared_bar = None
         if shared:
             self.shared_bar = SharedBar()
-            ci.addItem(self.shared_bar, 0, 2 + n_kernels, rowspan=len(rows), colspan=1)
+            ci.addItem(self.shared_bar, 0, 2 + per, rowspan=len(rows) * bands, colspan=1)
 
     # ---- updating ------------------------------------------------------------------------------
     def _update_input(self) -> None:
@@ -305,7 +317,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
         if text != getattr(self, "_input_text", None):
             self._input_text = text
             self.input_title.setText(text, color=fg())
-            self._fit_grid()
+            self._apply_min()  # (the maps' side follows)
 
     def _update_maps(self) -> None:
         st = self.state
@@ -316,11 +328,13 @@ class FeatureMapsView(MapGridSizing, QWidget):
         names = {"conv": "conv + b", "activated": act_name,
                  "pooled": f"{s.pool} {s.pool_size[0]}×{s.pool_size[1]}"}
         arrays = {"conv": res.conv, "activated": res.activated, "pooled": res.pooled}
-        for row, label in self.row_labels.items():
+        first = len(self.row_labels)
+        for i, (row, label) in enumerate([*self.row_labels.items(), *self._band_labels]):
             arr = arrays[row]
             # the output volume K x H' x W' along the row, a size smaller (the longest line of
             # the turned label sets the row's least height); the maps are titled k1, k2, ...
-            if arr is None:
+            # A wrapped grid's later bands repeat only the name (short rows: 1024x768 at 200 %)
+            if arr is None or i >= first:
                 text = names[row]
             else:
                 size = hidden_size(arr.shape) if st.hide_answers else "×".join(map(str, arr.shape))
@@ -345,7 +359,7 @@ class FeatureMapsView(MapGridSizing, QWidget):
                     cell.image.setLevels(levels)
                     cell.bar.setLevels(levels)
         if relabelled:  # a row title's length sets the row's height
-            self._fit_grid()
+            self._apply_min()  # (the maps' side follows)
         if self.shared_bar is not None:
             self.shared_bar.setLevels(shared)
             for cells in self.cells.values():

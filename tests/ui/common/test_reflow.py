@@ -82,7 +82,7 @@ def _pictures(window) -> dict[str, float]:
 def test_pictures_grow_with_the_scale(demo, size):
     """The feature maps are bigger at 150 and 200 % than at 100 % on every screen (they used to
     shrink to 80-90 %, and at first to a fifth), the step-through's input at 150 % (at 200 % at
-    least 90 %); at 125 % and for the input beside the maps and the step-through's kernel at
+    least 84 %); at 125 % and for the input beside the maps and the step-through's kernel at
     least 85 %; nothing overflows."""
     sizes = {}
     for scale in th.SCALES:
@@ -94,7 +94,9 @@ def test_pictures_grow_with_the_scale(demo, size):
             if (name == "map" and scale >= 150) or (name == "step input" and scale == 150):
                 assert side > sizes[100][name], (name, scale, sizes)
             elif name == "step input" and scale == 200:  # (on a 720-pixel screen the doubled
-                assert side >= 0.9 * sizes[100][name], sizes  # formula and buttons take height)
+                # formula, in full (its box no longer keeps the height of a narrower width and
+                # clips its last line), and the buttons take height)
+                assert side >= 0.84 * sizes[100][name], sizes
             else:  # (at 125 % a side panel may still be worth keeping beside the maps)
                 assert side >= 0.85 * sizes[100][name], (name, scale, sizes)
 

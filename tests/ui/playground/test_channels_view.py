@@ -55,3 +55,25 @@ def test_hidden_view_defers_work_until_shown(view, state):
     assert view.channel_maps() is None  # not computed while hidden
     view.show()
     np.testing.assert_allclose(view.sum_map(), state.result.conv[state.selected], atol=1e-5)
+
+
+def test_a_narrow_view_puts_the_bias_above_the_sum_and_asks_only_for_that_width(view, state):
+    """Wide: ``R + G + B + b = sum`` in one row; narrow (a 1024x768 projector at 200 %): the
+    "+ b =" above the sum, the slices titled without "slice", and the view asks for no more."""
+    state.set_image(_rgb())
+    view.resize(1600, 600)
+    assert not view._narrow and view.ops_label.isVisible()
+    assert view.slices[0].title.text.startswith("slice ")
+    narrow_need = view.glw.minimumWidth()
+    assert narrow_need < view._wide_need  # it asks for the narrow arrangement's width
+    ci = view.glw.ci
+    assert ci.items[view.bias_sign] == [(5, 6)]
+    view.resize(narrow_need + 8, 600)
+    assert view._narrow and not view.ops_label.isVisible()
+    assert ci.items[view.bias_sign] == [(2, 7), (3, 7)]
+    assert not view.slices[0].title.text.startswith("slice ")
+    assert view.minimumSizeHint().width() <= narrow_need + 8
+    state.set_bias(0, 0.5)  # a refresh keeps the arrangement the width allows
+    assert view._narrow and "0.5" in view.bias_sign.text
+    view.resize(1600, 600)
+    assert not view._narrow and ci.items[view.bias_sign] == [(5, 6)]
