@@ -276,7 +276,7 @@ class MainWindow(WindowSession, QMainWindow):
         """On a short window (720 px at 150 %) the Network tab leaves its file buttons and its
         prediction out, so its pages fit under the header."""
         if self.network_tab is not None:
-            self.network_tab.show_header_extras(self.height() >= th.theme().px(NETWORK_HEADER_MIN))
+            self.network_tab.set_tall_enough(self.height() >= th.theme().px(NETWORK_HEADER_MIN))
 
     def _default_size(self) -> None:
         w, h = 1600, 1000
@@ -450,6 +450,14 @@ class MainWindow(WindowSession, QMainWindow):
             self._fit_network_header()
             help_texts.apply_help(self)
         return self.network_tab
+
+    def network_action(self, which: str) -> None:
+        """File ▸ Save / Load / Back to the bundled model: the Network tab's header buttons, also
+        there when a small or scaled-up window leaves those buttons out."""
+        tab = self.ensure_network_tab()
+        self.tabs.setCurrentWidget(tab)
+        {"save": tab.save_button, "load": tab.load_button,
+         "bundled": tab.bundled_button}[which].click()
 
     def export_model_dialog(self, fmt: str) -> None:
         """File ▸ Export model: shows the Network tab and asks where to export its model."""

@@ -58,6 +58,12 @@ MENUS: tuple[Entry, ...] = (
     Entry("&File", "Add this scene to a &lesson…", None, "lessons.add_to_lesson_dialog",
           "Append the scene on show to a lesson file (created when missing)"),
     _sep("&File"),
+    Entry("&File", "Save &model…", None, "network_action", "Save the Network tab's model "
+          "(weights and architecture) to a file", ("save",)),
+    Entry("&File", "&Load model…", None, "network_action", "Load a model saved before, or by "
+          "conv-playground train", ("load",)),
+    Entry("&File", "Back to the &bundled model", None, "network_action", "Show the "
+          "pre-trained network bundled with the app again", ("bundled",)),
     Entry("&File", "&PyTorch script…", None, "export_model_dialog",
           "The Network tab's model as one Python file: an nn.Sequential plus its weights",
           ("pytorch",), sub="E&xport model"),

@@ -61,6 +61,7 @@ class CurrentPageTabs(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scroll: QScrollArea | None = None
+        self.setUsesScrollButtons(True)  # a long tab bar scrolls instead of widening the window
         self.currentChanged.connect(self._on_current_changed)
 
     def minimumSizeHint(self) -> QSize:
@@ -68,7 +69,7 @@ class CurrentPageTabs(QTabWidget):
         if page is None:
             return super().minimumSizeHint()
         need = page.minimumSizeHint().expandedTo(page.minimumSize())
-        bar = self.tabBar().sizeHint() if not self.tabBar().isHidden() else QSize(0, 0)
+        bar = self.tabBar().minimumSizeHint() if not self.tabBar().isHidden() else QSize(0, 0)
         return QSize(max(need.width(), bar.width()), need.height() + bar.height() + 4)
 
     def in_scroll_area(self) -> QScrollArea:

@@ -209,9 +209,31 @@ class NetworkTab(QWidget):
         if path:
             self.export_model_file(path if path.endswith(suffix) else path + suffix, fmt)
 
+    def set_tall_enough(self, tall: bool) -> None:
+        """Whether the window has the height for the header's extras (the width is checked
+        here, on every resize: a lesson dock beside the tab takes some)."""
+        self._tall_enough = tall
+        self._fit_header()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        self.show_header_extras(getattr(self, "_tall_enough", True)
+                                and self.width() >= self.header_width())
+
+    def header_width(self) -> int:
+        """The width the file buttons and the prediction need beside the model's name."""
+        buttons = (self.save_button, self.load_button, self.bundled_button, self.export_button)
+        spacing = max(0, self.layout().spacing())
+        return (sum(b.sizeHint().width() + spacing for b in buttons)
+                + self.prediction_view.minimumWidth() + 2 * spacing + 8)
+
     def show_header_extras(self, on: bool) -> None:
         """The model-file buttons and the prediction beside them, left out (``on`` False) when
-        the window is too short for them and the sub-pages (a 1280x720 projector)."""
+        the window is too short or the tab too narrow for them and the sub-pages (a projector);
+        File ▸ Save / Load model and Export model stay in the menu."""
         for w in (self.save_button, self.load_button, self.bundled_button, self.export_button,
                   self.prediction_view):
             w.setVisible(on)

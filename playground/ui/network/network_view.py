@@ -136,6 +136,21 @@ class NetworkView(QWidget):
 
         install_network_exports(self)  # right click / Menu key: PNG, CSV or .npy of any tile
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The two columns side by side when both fit their least widths, one above the other
+        (each scrolling) on a narrow page: a 1024-pixel projector at 200 % beside the lesson."""
+        need = sum(w.minimumSizeHint().expandedTo(w.minimumSize()).width()
+                   for w in (self.left_scroll.widget(), self.maps_box))
+        bar = self.left_scroll.verticalScrollBar().sizeHint().width()
+        need += self.splitter.handleWidth() + 2 * bar
+        wanted = Qt.Orientation.Vertical if self.width() < need else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+
     # ---- updates ------------------------------------------------------------------------------
     def _on_holder_model_changed(self, model) -> None:
         rows = model.summary()

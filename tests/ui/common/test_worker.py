@@ -149,17 +149,22 @@ def test_deleting_the_worker_stops_its_thread(qtbot, via_parent):
 
 
 def test_stop_all_waits_for_a_step_that_outlasts_the_worker(qtbot):
-    import time
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
 
     def slow_step():  # like a first-start kernel compile: one long step that cannot be interrupted
-        time.sleep(0.6)
+        inside.set()
+        release.wait(10)
         return "compiled"
         yield
 
     worker = GeneratorWorker(name="slow")
     with qtbot.waitSignal(worker.started, timeout=5000):
         worker.start(slow_step)
+    assert inside.wait(5)
     shiboken6.delete(worker)  # its window is gone; the thread is still inside the long step
     assert live_threads() == 1
+    threading.Timer(0.3, release.set).start()  # the step ends while stop_all waits for it
     assert stop_all(timeout_ms=5000)
     assert live_threads() == 0
