@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 LOWER_VIEWS = {"stepper": "step-2d", "stepper_1d": "step-1d", "formula": "output-size",
                "cost": "cost", "channels": "channels"}
 """A lesson's view name -> the window's lower view (its scene name)."""
-NETWORK_VIEWS = {"invariance": "invariance_view", "templates": "templates_view"}
+NETWORK_VIEWS = {"invariance": "invariance_view", "templates": "network_view"}
 """A lesson's view name -> the Network tab's sub-page attribute (when the tab has it)."""
 
 
@@ -197,9 +197,12 @@ class LessonDriver(QObject):
         if scene.tab == "network" or scene.view in NETWORK_VIEWS:
             tab = w.ensure_network_tab()
             w.tabs.setCurrentWidget(tab)
+            self._network_model(tab, scene.view)
             page = getattr(tab, NETWORK_VIEWS.get(scene.view, ""), None)
             if page is not None:
                 tab.sub_tabs.setCurrentWidget(page)
+                if scene.view == "templates":  # the FCNN's 28x28 templates, scrolled to
+                    page.left_scroll.ensureWidgetVisible(page.templates_box)
             elif scene.view:
                 self._skip(scene.view)
             return
@@ -216,6 +219,16 @@ class LessonDriver(QObject):
         else:
             w.page.bring_to_front(maps)
             self._skip(scene.view)
+
+    @staticmethod
+    def _network_model(tab, view: str) -> None:
+        """The templates scene shows the bundled FCNN; the other Network scenes the bundled
+        LeNet-5 again if a templates scene put the FCNN there (a trained model stays)."""
+        holder = tab.holder
+        if view == "templates":
+            holder.show_bundled("fcnn")
+        elif holder.is_bundled and holder.model.name == "fcnn":
+            holder.show_bundled("lenet5")
 
     def _skip(self, view: str) -> None:
         log.info("lesson: this window has no %r view; skipped", view)

@@ -174,6 +174,22 @@ class ModelHolder(QObject):
         self.message.emit(f"Back to the bundled pre-trained {display_name(name)}.")
         return True
 
+    def show_bundled(self, name: str) -> bool:
+        """Shows the bundled pre-trained ``name`` (a lesson's templates scene wants the FCNN)
+        unless it is on show already; False (message) while training runs or if it can't."""
+        if self.is_bundled and self.model.name == name:
+            return True
+        if self.training:
+            self.message.emit(f"Stop the training to see the bundled {display_name(name)}.")
+            return False
+        try:
+            model = clone_model(self.pretrained(name))
+        except nn.ModelFileError as exc:
+            self.message.emit(f"The bundled {display_name(name)} cannot be loaded: {exc}")
+            return False
+        self.set_model(model, BUNDLED)
+        return True
+
     @property
     def has_conv(self) -> bool:
         return bool(self.model.conv_layers)

@@ -92,3 +92,23 @@ def test_scene_titles_show_quotes_and_leave_the_pictures_room(window, lecture):
     assert doc.toPlainText().replace("\u200b", "") == lecture.scenes[n].title
     assert window.lessons.dock.width() <= 0.3 * SCREEN[0]
     window.set_ui_scale(100)
+
+
+def test_the_templates_scene_shows_the_fcnn_templates_then_lenet_again(window, lecture):
+    """Regression: the templates scene asked for a page that did not exist and silently showed
+    LeNet-5's conv1 filters; it now shows the bundled FCNN's 28x28 templates."""
+    driver = window.lessons.driver
+    driver.run_actions = False
+    titles = [s.title for s in lecture.scenes]
+    templates = next(i for i, s in enumerate(lecture.scenes) if s.view == "templates")
+    window.lessons.start_lesson(lecture, templates)
+    _settle()
+    tab = window.network_tab
+    assert "templates" not in driver.skipped
+    assert tab.holder.model.name == "fcnn" and tab.holder.is_bundled
+    assert tab.sub_tabs.currentWidget() is tab.network_view
+    assert tab.network_view.templates_box.isVisible()
+    lenet = titles.index("LeNet-5 (1998)")
+    driver.go_to(lenet)
+    _settle()
+    assert tab.holder.model.name == "lenet5"
