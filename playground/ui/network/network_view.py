@@ -85,8 +85,10 @@ class NetworkView(QWidget):
         self.maps_box = _box("Your drawing through the network", maps)
 
         self.templates = TileGrid(tile_px=40, max_columns=16)
-        self.templates_box = _box("FCNN first layer: each weight vector w_k is a 28x28 template "
-                                  "(red = ink here raises h_k, blue lowers it)", self.templates)
+        templates_hint = QLabel("Each first-layer weight vector w_k as a 28x28 template: red = "
+                                "ink here raises h_k, blue lowers it.")
+        templates_hint.setWordWrap(True)  # (a long box title would set the column's width)
+        self.templates_box = _box("FCNN templates", templates_hint, self.templates)
 
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["layer", "what", "output", "parameters",
@@ -143,11 +145,14 @@ class NetworkView(QWidget):
     def _fit_columns(self) -> None:
         """The two columns side by side when both fit their least widths, one above the other
         (each scrolling) on a narrow page: a 1024-pixel projector at 200 % beside the lesson."""
-        need = sum(w.minimumSizeHint().expandedTo(w.minimumSize()).width()
-                   for w in (self.left_scroll.widget(), self.maps_box))
-        bar = self.left_scroll.verticalScrollBar().sizeHint().width()
-        need += self.splitter.handleWidth() + 2 * bar
-        wanted = Qt.Orientation.Vertical if self.width() < need else Qt.Orientation.Horizontal
+        bar = self.left_scroll.verticalScrollBar().sizeHint().width() + 4
+        areas = (self.left_scroll, self.maps_scroll)
+        needs = [a.widget().minimumSizeHint().expandedTo(a.widget().minimumSize()).width() + bar
+                 for a in areas]
+        side_by_side = self.width() >= sum(needs) + self.splitter.handleWidth()
+        for area, need in zip(areas, needs, strict=True):
+            area.setMinimumWidth(need if side_by_side else 0)  # the splitter keeps them whole
+        wanted = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
 
@@ -229,6 +234,7 @@ class NetworkView(QWidget):
         for name in list(self.map_grids):
             for w in (self.map_grids.pop(name), self.map_labels.pop(name)):
                 self._maps_layout.removeWidget(w)
+                w.hide()  # not drawn over the new grids until Qt deletes it
                 w.deleteLater()
         rows = model.summary()
         last_fc = max((i for i, r in enumerate(rows) if r["kind"] == "linear"), default=-1)
