@@ -10,13 +10,11 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListView,
     QListWidget,
@@ -36,11 +34,12 @@ from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
 from playground.ui.playground.exports import install_kernel_exports
 from playground.ui.playground.kernel_grid import (
-    CellDelegate,
     KernelModel,
+    error_label,
     format_matrix,
     kernel_pixmap,
     parse_matrix,
+    setup_number_table,
 )
 from playground.ui.playground.state import PlaygroundState
 
@@ -93,17 +92,8 @@ class KernelEditor(QWidget):
         self.model = KernelModel(state, self.undo)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setItemDelegate(CellDelegate(self.table))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            header.setHighlightSections(False)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.hide()
+        setup_number_table(self.table)
+        self.error = error_label()
 
         tools = QGridLayout()  # two rows: at 200 % one row would be wider than a projector's panel
         tools.setSpacing(4)

@@ -12,7 +12,14 @@ import re
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+)
 
 from playground.numbers import parse_number
 from playground.ui.common import theme as th
@@ -158,3 +165,24 @@ class CellDelegate(QStyledItemDelegate):
         editor = QLineEdit(parent)
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         return editor
+
+
+def setup_number_table(table: QTableView) -> None:
+    """A grid of typed numbers (kernel or input matrix): cells parsed by :class:`CellDelegate`,
+    edited on any key, fixed-size rows and columns."""
+    table.setItemDelegate(CellDelegate(table))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                          | QAbstractItemView.EditTrigger.EditKeyPressed
+                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
+    for header in (table.horizontalHeader(), table.verticalHeader()):
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setHighlightSections(False)
+
+
+def error_label() -> QLabel:
+    """The hidden red line under a number grid that says why a typed value was refused."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c62828;")
+    label.hide()
+    return label

@@ -13,10 +13,8 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QSpinBox,
     QTableView,
@@ -30,7 +28,7 @@ from playground.scene import Change
 from playground.ui.common import theme as th
 from playground.ui.common.binding import observe_state
 from playground.ui.common.undo import UndoableState
-from playground.ui.playground.kernel_grid import CellDelegate
+from playground.ui.playground.kernel_grid import error_label, setup_number_table
 from playground.ui.playground.state import PlaygroundState
 
 MAX_SIDE = 16
@@ -186,19 +184,10 @@ class MatrixEditor(QWidget):
         self.model = MatrixModel(state, undo)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setItemDelegate(CellDelegate(self.table))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        setup_number_table(self.table)
         self.table.setToolTip("Type a number (or a fraction such as 1/3) in a cell; Ctrl+Z "
                               "undoes it")
-        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            header.setHighlightSections(False)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.hide()
+        self.error = error_label()
 
         top = QGridLayout()
         top.setContentsMargins(0, 0, 0, 0)
